@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# tcectl - inspect, checkpoint and restore the sPAPR TCE tables of KVM guests.
+
+VERSION := 0.1.0
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+BASHCOMPDIR ?= $(shell pkg-config --variable=completionsdir bash-completion 2>/dev/null || echo $(DATADIR)/bash-completion/completions)
+ZSHCOMPDIR ?= $(DATADIR)/zsh/site-functions
+FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
+
+CROSS_COMPILE ?=
+CC := $(CROSS_COMPILE)$(if $(filter default,$(origin CC)),gcc,$(CC))
+CFLAGS ?= -O2 -g
+CPPFLAGS += -D_GNU_SOURCE
+CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	  -DTCECTL_VERSION='"$(VERSION)"'
+LDLIBS ?=
+
+BUILD ?= build
+LIB_SRC := $(wildcard src/*.c)
+CLI_SRC := $(wildcard cli/*.c)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+
+all: $(BUILD)/tcectl
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/libtcectl.a: $(LIB_OBJ)
+	$(AR) rcs $@ $^
+
+$(BUILD)/tcectl: $(CLI_OBJ) $(BUILD)/libtcectl.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: all clean
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

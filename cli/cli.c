@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+struct output_options output;
+
+/* The verb being run, for messages: "tcectl: dump: ...". */
+static const char *current_verb = "tcectl";
+
+/* Set once a verb has begun its JSON document; errors then go inside it. */
+static bool json_document_begun;
+
+static void verror(enum tce_status status, const char *fmt, va_list ap)
+{
+	char msg[1024];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	ob_flush(out);
+	if (strcmp(current_verb, "tcectl"))
+		fprintf(stderr, "tcectl: %s: %s\n", current_verb, msg);
+	else
+		fprintf(stderr, "tcectl: %s\n", msg);
+	if (output.json && !json_document_begun) {
+		struct json j;
+
+		json_init(&j, out, output.pretty);
+		json_object_begin(&j);
+		json_key(&j, "error");
+		json_string(&j, msg);
+		json_key(&j, "status");
+		json_u64(&j, status);
+		json_object_end(&j);
+		json_finish(&j);
+		json_document_begun = true;
+	}
+}
+
+int cli_error(enum tce_status status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verror(status, fmt, ap);
+	va_end(ap);
+	return status;
+}
+
+int cli_report(const struct tce_err *err)
+{
+	return cli_error(err->status, "%s", err->msg);
+}
+
+void cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	ob_flush(out);
+	fprintf(stderr, "tcectl: %s: warning: ", current_verb);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void cli_json_target_error(struct json *j, const char *target, const struct tce_err *err)
+{
+	json_document_begun = true;
+	fprintf(stderr, "tcectl: %s: %s\n", current_verb, err->msg);
+	json_object_begin(j);
+	json_key(j, "target");
+	json_string(j, target);
+	json_key(j, "error");
+	json_string(j, err->msg);
+	json_key(j, "status");
+	json_u64(j, err->status);
+	json_object_end(j);
+}
+
+void cli_json_document_begun(void)
+{
+	json_document_begun = true;
+}
+
+enum { OPT_NOHEADINGS = 'n', OPT_JSON = 'j', OPT_PRETTY = 'p' };
+
+static const struct argp_option output_options_table[] = {
+	{ NULL, 0, NULL, 0, "Output format:", 50 },
+	{ "json", OPT_JSON, NULL, 0, "Print JSON (see tcectl(1) JSON OUTPUT)", 0 },
+	{ "pretty", OPT_PRETTY, NULL, 0, "Print indented JSON; implies --json", 0 },
+	{ "noheadings", OPT_NOHEADINGS, NULL, 0, "Leave out headings and summary lines", 0 },
+	{ 0 }
+};
+
+static error_t parse_output_option(int key, char *arg, struct argp_state *state)
+{
+	(void)arg;
+	(void)state;
+	switch (key) {
+	case OPT_JSON:
+		output.json = true;
+		break;
+	case OPT_PRETTY:
+		output.json = output.pretty = true;
+		break;
+	case OPT_NOHEADINGS:
+		output.noheadings = true;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+const struct argp output_argp = { output_options_table, parse_output_option, NULL, NULL, NULL, NULL, NULL };
+
+void cli_parse(const struct argp *argp, int argc, char **argv, void *input)
+{
+	char name[64];
+	int stop = 0;
+	error_t e;
+
+	current_verb = argv[0];
+	snprintf(name, sizeof(name), "tcectl %s", argv[0]);
+	argv[0] = name;
+	/* Our own one-line messages replace argp's two-line ones. */
+	e = argp_parse(argp, argc, argv, ARGP_NO_ERRS, &stop, input);
+	argv[0] = (char *)current_verb;
+	if (!e)
+		return;
+	if (stop > 0 && stop <= argc)
+		exit(cli_error(TCE_EUSAGE,
+			       "unknown option or missing value in '%s'; see 'tcectl %s --help'",
+			       argv[stop - 1], current_verb));
+	exit(cli_error(TCE_EUSAGE, "cannot parse the arguments: %s; see 'tcectl %s --help'",
+		       strerror(e), current_verb));
+}
+
+void cli_parse_target(const char *text, struct tce_target *target)
+{
+	struct tce_err err = { 0 };
+
+	if (tce_target_parse(text, target, &err))
+		exit(cli_report(&err));
+}
+
+int cli_finish(int status)
+{
+	ob_flush(out);
+	if (out->error && out->error != EPIPE) {
+		fprintf(stderr, "tcectl: %s: cannot write the output: %s\n",
+			current_verb, strerror(out->error));
+		return status_merge(status, TCE_EIO);
+	}
+	return status;
+}

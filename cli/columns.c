@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "columns.h"
+
+void columns_default(struct column_set *set, const struct column *all, size_t n_all)
+{
+	*set = (struct column_set){ .all = all, .n_all = n_all };
+	for (size_t i = 0; i < n_all && set->n_picked < 32; i++)
+		if (all[i].flags & COL_DEFAULT)
+			set->picked[set->n_picked++] = i;
+}
+
+int columns_pick(struct column_set *set, const char *list, const char **bad)
+{
+	static char name[64];
+	const char *p = list;
+
+	if (*p == '+')
+		p++;
+	else
+		set->n_picked = 0;
+	while (*p) {
+		size_t len = strcspn(p, ","), i;
+
+		for (i = 0; i < set->n_all; i++)
+			if (strlen(set->all[i].name) == len && !strncasecmp(set->all[i].name, p, len))
+				break;
+		if (i == set->n_all || set->n_picked == 32) {
+			snprintf(name, sizeof(name), "%.*s", (int)len, p);
+			*bad = name;
+			return -1;
+		}
+		set->picked[set->n_picked++] = i;
+		p += len + (p[len] == ',');
+	}
+	if (!set->n_picked) {
+		*bad = list;
+		return -1;
+	}
+	return 0;
+}
+
+void columns_list(const struct column_set *set)
+{
+	for (size_t i = 0; i < set->n_all; i++)
+		ob_printf(out, "%-10s %s\n", set->all[i].name, set->all[i].help);
+}
+
+void columns_json_row(const struct column_set *set, struct json *j, const void *row)
+{
+	json_object_begin(j);
+	for (size_t c = 0; c < set->n_picked; c++) {
+		const struct column *col = &set->all[set->picked[c]];
+
+		json_key(j, col->key);
+		col->json(j, row);
+	}
+	json_object_end(j);
+}
+
+/* --raw: one space between cells, and spaces inside a cell escaped (lsblk). */
+static void raw_cell(const char *cell, bool separate)
+{
+	static const char xd[] = "0123456789abcdef";
+
+	if (separate)
+		ob_putc(out, ' ');
+	for (; *cell; cell++) {
+		unsigned char ch = (unsigned char)*cell;
+
+		if (ch <= ' ' || ch == '\\' || ch >= 0x7f) {
+			char esc[4] = { '\\', 'x', xd[ch >> 4], xd[ch & 15] };
+
+			ob_write(out, esc, sizeof(esc));
+		} else {
+			ob_putc(out, (char)ch);
+		}
+	}
+}
+
+void columns_print(const struct column_set *set, const void *rows, size_t n_rows,
+		   size_t row_size, bool raw, bool noheadings)
+{
+	const char *base = rows;
+	size_t width[32] = { 0 };
+	char cell[256];
+
+	for (size_t c = 0; c < set->n_picked; c++) {
+		const struct column *col = &set->all[set->picked[c]];
+
+		width[c] = noheadings ? 1 : strlen(col->name);
+		for (size_t r = 0; r < n_rows; r++) {
+			col->text(base + r * row_size, cell, sizeof(cell));
+			if (strlen(cell) > width[c])
+				width[c] = strlen(cell);
+		}
+	}
+	for (size_t r = noheadings; r <= n_rows; r++) {
+		for (size_t c = 0; c < set->n_picked; c++) {
+			const struct column *col = &set->all[set->picked[c]];
+			bool last = c + 1 == set->n_picked;
+			size_t len;
+
+			if (r == 0)
+				snprintf(cell, sizeof(cell), "%s", col->name);
+			else
+				col->text(base + (r - 1) * row_size, cell, sizeof(cell));
+			if (!cell[0] && !raw)
+				strcpy(cell, "-");
+			if (raw) {
+				raw_cell(cell, c > 0);
+				continue;
+			}
+			len = strlen(cell);
+			if (c)
+				ob_putc(out, ' ');
+			if ((col->flags & COL_RIGHT) && width[c] > len)
+				ob_spaces(out, width[c] - len);
+			ob_write(out, cell, len);
+			if (!(col->flags & COL_RIGHT) && !last && width[c] > len)
+				ob_spaces(out, width[c] - len);
+		}
+		ob_putc(out, '\n');
+	}
+}

@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * list.c - tcectl list: one row per TCE table, for one process or the host.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../src/parse.h"
+#include "../src/proc.h"
+#include "columns.h"
+#include "cli.h"
+#include "visit.h"
+
+struct list_row {
+	struct tce_table t;	/* released: geometry and origin only */
+	struct tce_counts counts;
+	size_t extents;
+};
+
+struct list {
+	struct tce_target *targets;
+	size_t count;
+	struct column_set columns;
+	bool list_columns;
+	bool raw;
+	bool host_wide;		/* no target given: every process */
+	struct list_row *rows;
+	size_t n_rows;
+	struct json json;	/* failures are elements of the JSON array */
+};
+
+#define ROW(r) ((const struct list_row *)(r))
+
+static void text_u64(char *buf, size_t len, uint64_t v)
+{
+	snprintf(buf, len, "%llu", (unsigned long long)v);
+}
+
+static void text_pid(const void *r, char *b, size_t l) { text_u64(b, l, (uint64_t)ROW(r)->t.origin.pid); }
+static void text_comm(const void *r, char *b, size_t l) { snprintf(b, l, "%s", ROW(r)->t.origin.comm); }
+static void text_fd(const void *r, char *b, size_t l) { text_u64(b, l, (uint64_t)ROW(r)->t.origin.fd); }
+static void text_entries(const void *r, char *b, size_t l) { text_u64(b, l, ROW(r)->t.entries); }
+static void text_mapped(const void *r, char *b, size_t l) { text_u64(b, l, ROW(r)->counts.mapped); }
+static void text_rw(const void *r, char *b, size_t l) { text_u64(b, l, ROW(r)->counts.by_perm[3]); }
+static void text_r(const void *r, char *b, size_t l) { text_u64(b, l, ROW(r)->counts.by_perm[1]); }
+static void text_w(const void *r, char *b, size_t l) { text_u64(b, l, ROW(r)->counts.by_perm[2]); }
+static void text_none(const void *r, char *b, size_t l) { text_u64(b, l, ROW(r)->counts.by_perm[0]); }
+static void text_extents(const void *r, char *b, size_t l) { text_u64(b, l, ROW(r)->extents); }
+static void text_shift(const void *r, char *b, size_t l) { text_u64(b, l, ROW(r)->t.geo.page_shift); }
+static void text_type(const void *r, char *b, size_t l) { snprintf(b, l, "%s", ROW(r)->t.origin.link); }
+
+static void text_liobn(const void *r, char *b, size_t l)
+{
+	if (ROW(r)->t.geo.has_liobn)
+		snprintf(b, l, "0x%llx", (unsigned long long)ROW(r)->t.geo.liobn);
+	else
+		b[0] = '\0';
+}
+
+static void text_offset(const void *r, char *b, size_t l)
+{
+	snprintf(b, l, "0x%llx", (unsigned long long)ROW(r)->t.geo.bus_offset);
+}
+
+static void text_pagesize(const void *r, char *b, size_t l)
+{
+	format_size(b, (unsigned)l, tce_page_size(&ROW(r)->t.geo));
+}
+
+static uint64_t window_size(const struct list_row *row)
+{
+	return row->t.entries << row->t.geo.page_shift;
+}
+
+static void text_window(const void *r, char *b, size_t l)
+{
+	format_size(b, (unsigned)l, window_size(ROW(r)));
+}
+
+static void json_pid(struct json *j, const void *r) { json_u64(j, (uint64_t)ROW(r)->t.origin.pid); }
+static void json_comm(struct json *j, const void *r) { json_string(j, ROW(r)->t.origin.comm); }
+static void json_fd(struct json *j, const void *r) { json_u64(j, (uint64_t)ROW(r)->t.origin.fd); }
+static void json_entries(struct json *j, const void *r) { json_u64(j, ROW(r)->t.entries); }
+static void json_mapped(struct json *j, const void *r) { json_u64(j, ROW(r)->counts.mapped); }
+static void json_rw(struct json *j, const void *r) { json_u64(j, ROW(r)->counts.by_perm[3]); }
+static void json_r(struct json *j, const void *r) { json_u64(j, ROW(r)->counts.by_perm[1]); }
+static void json_w(struct json *j, const void *r) { json_u64(j, ROW(r)->counts.by_perm[2]); }
+static void json_none(struct json *j, const void *r) { json_u64(j, ROW(r)->counts.by_perm[0]); }
+static void json_extents(struct json *j, const void *r) { json_u64(j, ROW(r)->extents); }
+static void json_shift(struct json *j, const void *r) { json_u64(j, ROW(r)->t.geo.page_shift); }
+static void json_pagesize(struct json *j, const void *r) { json_u64(j, tce_page_size(&ROW(r)->t.geo)); }
+static void json_offset(struct json *j, const void *r) { json_hex(j, ROW(r)->t.geo.bus_offset); }
+static void json_window(struct json *j, const void *r) { json_u64(j, window_size(ROW(r))); }
+static void json_type(struct json *j, const void *r) { json_string(j, ROW(r)->t.origin.link); }
+
+static void json_liobn(struct json *j, const void *r)
+{
+	if (ROW(r)->t.geo.has_liobn)
+		json_hex(j, ROW(r)->t.geo.liobn);
+	else
+		json_null(j);
+}
+
+static const struct column list_columns[] = {
+	{ "PID", "pid", COL_RIGHT | COL_DEFAULT, "process id of the table's holder", text_pid, json_pid },
+	{ "COMM", "comm", COL_DEFAULT, "command name of the holder", text_comm, json_comm },
+	{ "FD", "fd", COL_RIGHT | COL_DEFAULT, "file descriptor of the table in the holder", text_fd, json_fd },
+	{ "LIOBN", "liobn", 0, "logical IO bus number, when given in the target", text_liobn, json_liobn },
+	{ "ENTRIES", "entries", COL_RIGHT | COL_DEFAULT, "entries in the window", text_entries, json_entries },
+	{ "MAPPED", "mapped", COL_RIGHT | COL_DEFAULT, "non-zero entries", text_mapped, json_mapped },
+	{ "RW", "rw", COL_RIGHT | COL_DEFAULT, "entries the device may read and write", text_rw, json_rw },
+	{ "R", "r", COL_RIGHT | COL_DEFAULT, "entries the device may only read", text_r, json_r },
+	{ "W", "w", COL_RIGHT | COL_DEFAULT, "entries the device may only write", text_w, json_w },
+	{ "NONE", "none", COL_RIGHT, "non-zero entries without permission bits", text_none, json_none },
+	{ "EXTENTS", "extents", COL_RIGHT, "runs of entries mapping consecutive guest pages", text_extents, json_extents },
+	{ "SHIFT", "page_shift", COL_RIGHT, "IOMMU page shift", text_shift, json_shift },
+	{ "PAGESIZE", "page_size", COL_RIGHT, "IOMMU page size", text_pagesize, json_pagesize },
+	{ "OFFSET", "bus_offset", COL_RIGHT, "IO bus address of entry 0", text_offset, json_offset },
+	{ "WINDOW", "window_size", COL_RIGHT | COL_DEFAULT, "bytes of IO bus space the window covers", text_window, json_window },
+	{ "TYPE", "fd_link", 0, "what the fd is, as /proc shows it", text_type, json_type },
+};
+
+enum {
+	OPT_OUTPUT = 'o',
+	OPT_RAW = 'r',
+	OPT_LIST_COLUMNS = OPT_LONG_BASE,
+};
+
+static const struct argp_option options[] = {
+	{ NULL, 0, NULL, 0, "Columns:", 1 },
+	{ "output", OPT_OUTPUT, "LIST", 0, "Columns to print; +LIST adds to the default ones", 0 },
+	{ "list-columns", OPT_LIST_COLUMNS, NULL, 0, "Print the available columns and exit", 0 },
+	{ "raw", OPT_RAW, NULL, 0, "Separate columns by one space, unaligned", 50 },
+	{ 0 }
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct list *l = state->input;
+	struct tce_err err = { 0 };
+	const char *bad;
+
+	switch (key) {
+	case OPT_OUTPUT:
+		if (columns_pick(&l->columns, arg, &bad))
+			exit(cli_error(TCE_EUSAGE, "unknown column '%s'; see tcectl list --list-columns", bad));
+		break;
+	case OPT_LIST_COLUMNS:
+		l->list_columns = true;
+		break;
+	case OPT_RAW:
+		l->raw = true;
+		break;
+	case ARGP_KEY_ARG:
+		l->targets = realloc(l->targets, (l->count + 1) * sizeof(*l->targets));
+		if (!l->targets)
+			exit(cli_error(TCE_EIO, "out of memory"));
+		if (tce_target_parse(arg, &l->targets[l->count], &err))
+			exit(cli_report(&err));
+		l->count++;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static int list_table(void *ctx, const struct tce_table *t, const struct tce_extents *x)
+{
+	struct list *l = ctx;
+	struct list_row *rows = realloc(l->rows, (l->n_rows + 1) * sizeof(*rows));
+
+	if (!rows)
+		return cli_error(TCE_EIO, "out of memory");
+	l->rows = rows;
+	rows[l->n_rows++] = (struct list_row){ .t = *t, .counts = x->counts, .extents = x->count };
+	return 0;
+}
+
+/* Host-wide, a process that ends while we look is not an error. */
+static int list_fail(void *ctx, const char *what, const struct tce_err *err)
+{
+	struct list *l = ctx;
+
+	if (l->host_wide && err->status == TCE_ENOTARGET)
+		return 0;
+	if (output.json) {
+		cli_json_target_error(&l->json, what, err);
+		return err->status;
+	}
+	return cli_report(err);
+}
+
+/* Every process that holds a table; counts those we may not look into. */
+static void host_targets(struct list *l)
+{
+	struct tce_err err = { 0 };
+	size_t n_pids, denied = 0;
+	pid_t *pids;
+
+	if (proc_all_pids(&pids, &n_pids, &err))
+		exit(cli_report(&err));
+	for (size_t i = 0; i < n_pids; i++) {
+		struct tce_err fd_err = { 0 };
+		size_t n_fds;
+		int *fds;
+
+		if (proc_tce_fds(pids[i], &fds, &n_fds, &fd_err)) {
+			denied += fd_err.status == TCE_EPERM;
+			continue;
+		}
+		free(fds);
+		if (!n_fds)
+			continue;
+		l->targets = realloc(l->targets, (l->count + 1) * sizeof(*l->targets));
+		if (!l->targets)
+			exit(cli_error(TCE_EIO, "out of memory"));
+		l->targets[l->count] = (struct tce_target){ .kind = TCE_TARGET_PID, .pid = pids[i],
+							    .fd = -1, .text = "" };
+		tce_geometry_default(&l->targets[l->count].geo);
+		l->count++;
+	}
+	free(pids);
+	if (denied)
+		cli_warn("%zu processes could not be inspected; run as root or with CAP_SYS_PTRACE to see them all",
+			 denied);
+}
+
+int do_list(int argc, char **argv)
+{
+	static const struct argp_child children[] = { { &output_argp, 0, NULL, 0 }, { 0 } };
+	static const struct argp argp = {
+		options, parse_opt, "[TARGET...]",
+		"List TCE tables, one row per table.\vWith no TARGET, every process on the host "
+		"is searched. TARGET is PID, PID:FD or PID:FD,shift=N,offset=ADDR,liobn=N,entries=N; "
+		"see tcectl-list(1).",
+		children, NULL, NULL
+	};
+	struct list l = { 0 };
+	struct visit v = { .table = list_table, .fail = list_fail, .ctx = &l };
+	int status;
+
+	columns_default(&l.columns, list_columns, sizeof(list_columns) / sizeof(list_columns[0]));
+	cli_parse(&argp, argc, argv, &l);
+	if (l.list_columns) {
+		columns_list(&l.columns);
+		return cli_finish(0);
+	}
+	if (!l.count) {
+		l.host_wide = true;
+		host_targets(&l);
+	}
+	if (output.json) {
+		/* Rows are known only after every table is scanned; errors go first. */
+		json_init(&l.json, out, output.pretty);
+		cli_json_document_begun();
+		json_array_begin(&l.json);
+	}
+	status = visit_targets(l.targets, l.count, &v);
+	if (output.json) {
+		for (size_t r = 0; r < l.n_rows; r++)
+			columns_json_row(&l.columns, &l.json, &l.rows[r]);
+		json_array_end(&l.json);
+		json_finish(&l.json);
+	} else {
+		columns_print(&l.columns, l.rows, l.n_rows, sizeof(*l.rows), l.raw,
+			      output.noheadings);
+	}
+	free(l.rows);
+	free(l.targets);
+	return cli_finish(status);
+}

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * main.c - tcectl's front door: dispatches on the exact verb name.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#ifndef TCECTL_VERSION
+#define TCECTL_VERSION "0.0.0"
+#endif
+
+const char *argp_program_version = "tcectl " TCECTL_VERSION;
+const char *argp_program_bug_address = NULL;
+
+const struct verb verbs[] = {
+	{ "list", do_list, "list the TCE tables of processes, one row per table" },
+	{ "dump", do_dump, "decode a table: its extents, or every entry" },
+	{ "translate", do_translate, "show the guest address an IO bus address maps to" },
+	{ "who-maps", do_who_maps, "show which IO bus addresses map a guest address range" },
+	{ "help", do_help, "list the verbs, or show one verb's help" },
+	{ NULL, NULL, NULL }
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: tcectl VERB [OPTION...] [ARG...]\n"
+		   "Inspect the sPAPR TCE tables (guest IOMMU tables) that KVM keeps for\n"
+		   "the guests of a POWER host.\n\nVerbs:\n");
+	for (const struct verb *v = verbs; v->name; v++)
+		fprintf(f, "  %-10s %s\n", v->name, v->summary);
+	fprintf(f, "\nRun 'tcectl VERB --help' for a verb's options, or see tcectl(1).\n");
+}
+
+/* `tcectl help` lists verb names for completions; `tcectl help VERB` is VERB --help. */
+int do_help(int argc, char **argv)
+{
+	char help_arg[] = "--help";
+
+	if (argc > 2)
+		return cli_error(TCE_EUSAGE, "too many arguments; usage: tcectl help [VERB]");
+	if (argc == 2) {
+		for (const struct verb *v = verbs; v->name; v++)
+			if (!strcmp(v->name, argv[1]) && v->run != do_help) {
+				char *args[] = { argv[1], help_arg, NULL };
+
+				return v->run(2, args);
+			}
+		return cli_error(TCE_EUSAGE, "unknown verb '%s'; 'tcectl help' lists them", argv[1]);
+	}
+	for (const struct verb *v = verbs; v->name; v++)
+		printf("%-10s %s\n", v->name, v->summary);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	argp_err_exit_status = TCE_EUSAGE;
+	if (argc < 2) {
+		usage(stderr);
+		return TCE_EUSAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("%s\n", argp_program_version);
+		return 0;
+	}
+	for (const struct verb *v = verbs; v->name; v++)
+		if (!strcmp(v->name, argv[1]))
+			return v->run(argc - 1, argv + 1);
+	return cli_error(TCE_EUSAGE, "unknown verb '%s'; 'tcectl help' lists them", argv[1]);
+}

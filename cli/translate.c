@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * translate.c - tcectl translate: where an IO bus address goes.
+ */
+#include <stdlib.h>
+
+#include "../src/lookup.h"
+#include "../src/parse.h"
+#include "../src/source.h"
+#include "../src/tce.h"
+#include "cli.h"
+#include "visit.h"
+
+struct translate {
+	struct tce_target target;
+	bool has_target;
+	uint64_t *iobas;
+	size_t count;
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct translate *tr = state->input;
+
+	switch (key) {
+	case ARGP_KEY_ARG:
+		if (!tr->has_target) {
+			cli_parse_target(arg, &tr->target);
+			tr->has_target = true;
+			break;
+		}
+		tr->iobas = realloc(tr->iobas, (tr->count + 1) * sizeof(*tr->iobas));
+		if (!tr->iobas)
+			exit(cli_error(TCE_EIO, "out of memory"));
+		if (parse_u64(arg, &tr->iobas[tr->count]))
+			exit(cli_error(TCE_EUSAGE, "'%s' is not an IO bus address; give a number such as 0x1000", arg));
+		tr->count++;
+		break;
+	case ARGP_KEY_END:
+		if (!tr->count)
+			exit(cli_error(TCE_EUSAGE, "%s; usage: tcectl translate [OPTION...] TARGET IOBA...",
+				       tr->has_target ? "no IO bus address" : "no target"));
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static void print_text(const struct tce_table *t, uint64_t ioba, uint64_t index, uint64_t tce)
+{
+	ob_puts(out, "ioba ");
+	ob_hex(out, ioba, 1);
+	ob_printf(out, ": %d:%d entry %llu, ", (int)t->origin.pid, t->origin.fd,
+		  (unsigned long long)index);
+	if (!tce) {
+		ob_puts(out, "not mapped\n");
+		return;
+	}
+	ob_puts(out, "gpa ");
+	ob_hex(out, tce_translate(tce, t->geo.page_shift, ioba), 1);
+	ob_printf(out, ", perm %s, raw ", tce_perm_name(tce_perm(tce)));
+	ob_hex(out, tce, 16);
+	ob_putc(out, '\n');
+}
+
+static void print_json(struct json *j, const struct tce_table *t, uint64_t ioba,
+		       uint64_t index, uint64_t tce)
+{
+	json_object_begin(j);
+	json_key(j, "pid");
+	json_u64(j, (uint64_t)t->origin.pid);
+	json_key(j, "fd");
+	json_u64(j, (uint64_t)t->origin.fd);
+	json_key(j, "ioba");
+	json_hex(j, ioba);
+	json_key(j, "index");
+	json_u64(j, index);
+	json_key(j, "mapped");
+	json_bool(j, tce != 0);
+	json_key(j, "gpa");
+	if (tce)
+		json_hex(j, tce_translate(tce, t->geo.page_shift, ioba));
+	else
+		json_null(j);
+	json_key(j, "perm");
+	json_string(j, tce_perm_name(tce_perm(tce)));
+	json_key(j, "raw");
+	json_hex(j, tce);
+	json_object_end(j);
+}
+
+/* Reads the entries asked for and releases the table before printing. */
+static int read_entries(struct translate *tr, struct tce_table *t, uint64_t *tces,
+			struct tce_err *err)
+{
+	struct tce_source src;
+	int rc;
+
+	if (tce_source_open(&src, &tr->target, err))
+		return -1;
+	if (src.count > 1) {
+		tce_source_close(&src);
+		return tce_fail(err, TCE_EUSAGE,
+				"pid %d holds %zu TCE tables; name one as PID:FD (see tcectl list %d)",
+				(int)tr->target.pid, src.count, (int)tr->target.pid);
+	}
+	rc = tce_source_attach(&src, 0, t, 0, err);
+	tce_source_close(&src);
+	if (rc)
+		return -1;
+	for (size_t n = 0; n < tr->count; n++) {
+		uint64_t first, end;
+
+		if (tce_geometry_index_range(&t->geo, t->entries, tr->iobas[n], tr->iobas[n],
+					     &first, &end, err)) {
+			tce_table_release(t);
+			return -1;
+		}
+		tces[n] = t->tce[first];
+	}
+	tce_table_release(t);
+	return 0;
+}
+
+int do_translate(int argc, char **argv)
+{
+	static const struct argp_child children[] = { { &output_argp, 0, NULL, 0 }, { 0 } };
+	static const struct argp argp = {
+		NULL, parse_opt, "TARGET IOBA...",
+		"Show the guest physical address and permission that IO bus addresses map to."
+		"\vTARGET names one table: PID:FD, or PID when it holds only one; give its "
+		"geometry as PID:FD,shift=N,offset=ADDR. Exits 1 when an address is not mapped; "
+		"see tcectl-translate(1).",
+		children, NULL, NULL
+	};
+	struct translate tr = { 0 };
+	struct tce_err err = { 0 };
+	struct tce_table t;
+	uint64_t *tces;
+	struct json j;
+	int status = 0;
+
+	cli_parse(&argp, argc, argv, &tr);
+	tces = calloc(tr.count, sizeof(*tces));
+	if (!tces)
+		return cli_error(TCE_EIO, "out of memory");
+	if (read_entries(&tr, &t, tces, &err)) {
+		free(tces);
+		return cli_report(&err);
+	}
+	if (!proc_link_is_tce(t.origin.link))
+		cli_warn("fd %d of pid %d is '%s', not a kvm-spapr-tce table; decoding it anyway",
+			 t.origin.fd, (int)t.origin.pid, t.origin.link);
+	json_init(&j, out, output.pretty);
+	if (output.json && tr.count > 1)
+		json_array_begin(&j);
+	for (size_t n = 0; n < tr.count; n++) {
+		uint64_t index = (tr.iobas[n] - t.geo.bus_offset) >> t.geo.page_shift;
+
+		if (output.json)
+			print_json(&j, &t, tr.iobas[n], index, tces[n]);
+		else
+			print_text(&t, tr.iobas[n], index, tces[n]);
+		if (!tces[n])
+			status = status_merge(status, TCE_NEGATIVE);
+	}
+	if (output.json && tr.count > 1)
+		json_array_end(&j);
+	if (output.json)
+		json_finish(&j);
+	free(tces);
+	free(tr.iobas);
+	return cli_finish(status);
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * visit.h - run a verb over every table its targets name.
+ *
+ * Each table is attached, scanned into extents and released before the
+ * verb sees it, so no table is held while output is written.  A failing
+ * target is reported and the rest still run (eu-readelf's habit); the
+ * merged exit status says whether any failed.
+ */
+#ifndef TCECTL_VISIT_H
+#define TCECTL_VISIT_H
+
+#include <stddef.h>
+
+#include "../src/extents.h"
+#include "../src/parse.h"
+#include "../src/table.h"
+#include "../src/target.h"
+
+struct visit {
+	/* IO bus addresses to scan in each table; NULL: the whole window. */
+	const struct addr_range *range;
+	/* Called with the released table (geometry, origin) and its extents. */
+	int (*table)(void *ctx, const struct tce_table *t, const struct tce_extents *x);
+	/* Called for a failing target or table; returns its exit status. */
+	int (*fail)(void *ctx, const char *what, const struct tce_err *err);
+	void *ctx;
+};
+
+int visit_targets(const struct tce_target *targets, size_t count, const struct visit *v);
+
+/* Default failure hook: the one-line error, or a JSON element via ctx. */
+int visit_fail_report(void *ctx, const char *what, const struct tce_err *err);
+
+/* "PID:FD", the name tcectl gives a table in messages and output. */
+void table_name(const struct tce_table *t, char *buf, size_t len);
+
+#endif

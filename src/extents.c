@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdlib.h>
+#include <string.h>
+
+#include "extents.h"
+#include "tce.h"
+
+static int grow(struct tce_extents *x)
+{
+	size_t cap = x->capacity ? 2 * x->capacity : 256;
+	struct tce_extent *e = realloc(x->ext, cap * sizeof(*e));
+
+	if (!e)
+		return -1;
+	x->ext = e;
+	x->capacity = cap;
+	return 0;
+}
+
+/* Index of the first non-zero entry in [i, end), or end.  The hot loop. */
+static uint64_t skip_empty(const uint64_t *tce, uint64_t i, uint64_t end)
+{
+	while (i + 8 <= end &&
+	       !(tce[i] | tce[i + 1] | tce[i + 2] | tce[i + 3] |
+		 tce[i + 4] | tce[i + 5] | tce[i + 6] | tce[i + 7]))
+		i += 8;
+	while (i < end && !tce[i])
+		i++;
+	return i;
+}
+
+int tce_extents_scan(struct tce_extents *x, const uint64_t *tce, uint64_t first,
+		     uint64_t end, unsigned page_shift, struct tce_err *err)
+{
+	uint64_t step = 1ULL << page_shift;
+	uint64_t i = first;
+	size_t n;
+
+	*x = (struct tce_extents){ .page_shift = page_shift, .first = first, .end = end };
+	x->counts.entries = end - first;
+	while ((i = skip_empty(tce, i, end)) < end) {
+		uint64_t start = i, expect = tce[i];
+
+		/*
+		 * A run continues while each entry maps the next guest page; an
+		 * address that wraps to 0 would swallow an empty entry, so it ends.
+		 */
+		do {
+			expect += step;
+			i++;
+		} while (i < end && tce[i] == expect && expect);
+
+		if (x->count == x->capacity && grow(x)) {
+			tce_extents_free(x);
+			return tce_fail(err, TCE_EIO, "out of memory after %zu extents", x->count);
+		}
+		x->ext[x->count++] = (struct tce_extent){ start, i - start, tce[start] };
+	}
+	for (n = 0; n < x->count; n++) {
+		x->counts.mapped += x->ext[n].count;
+		x->counts.by_perm[tce_perm(x->ext[n].raw)] += x->ext[n].count;
+	}
+	return 0;
+}
+
+void tce_extents_free(struct tce_extents *x)
+{
+	free(x->ext);
+	x->ext = NULL;
+	x->count = x->capacity = 0;
+}
+
+const struct tce_extent *tce_extents_find(const struct tce_extents *x, uint64_t i)
+{
+	size_t lo = 0, hi = x->count;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct tce_extent *e = &x->ext[mid];
+
+		if (i < e->index)
+			hi = mid;
+		else if (i >= e->index + e->count)
+			lo = mid + 1;
+		else
+			return e;
+	}
+	return NULL;
+}
+
+void tce_extents_expand(const struct tce_extents *x, uint64_t first, uint64_t n,
+			uint64_t *buf, size_t *cursor)
+{
+	uint64_t end = first + n;
+	size_t c = *cursor;
+
+	memset(buf, 0, n * sizeof(*buf));
+	/* The cursor is the first extent that may reach `first`. */
+	if (c > x->count || (c > 0 && x->ext[c - 1].index + x->ext[c - 1].count > first))
+		c = 0;
+	while (c < x->count && x->ext[c].index + x->ext[c].count <= first)
+		c++;
+	*cursor = c;
+	for (; c < x->count && x->ext[c].index < end; c++) {
+		const struct tce_extent *e = &x->ext[c];
+		uint64_t i = e->index > first ? e->index : first;
+		uint64_t stop = e->index + e->count < end ? e->index + e->count : end;
+
+		for (; i < stop; i++)
+			buf[i - first] = tce_extent_entry(x, e, i);
+	}
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * extents.h - a table as runs of entries: the form every command works on.
+ *
+ * An extent is a run of consecutive entries that map consecutive guest
+ * pages with the same permission: entry index + k holds raw + (k << shift).
+ * The extent list is a lossless copy of the table (empty entries are the
+ * gaps between extents), usually thousands of times smaller, so a live
+ * table can be scanned once, released at once, and then printed, diffed
+ * or searched at leisure.
+ */
+#ifndef TCECTL_EXTENTS_H
+#define TCECTL_EXTENTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+struct tce_extent {
+	uint64_t index;		/* first entry */
+	uint64_t count;		/* entries */
+	uint64_t raw;		/* value of the first entry */
+};
+
+struct tce_counts {
+	uint64_t entries;	/* entries scanned */
+	uint64_t mapped;	/* non-zero entries */
+	uint64_t by_perm[4];	/* non-zero entries by tce_perm(): -, r, w, rw */
+};
+
+struct tce_extents {
+	struct tce_extent *ext;
+	size_t count;
+	size_t capacity;
+	unsigned page_shift;
+	uint64_t first, end;	/* the entries scanned: [first, end) */
+	struct tce_counts counts;
+};
+
+/*
+ * Scans tce[first, end) into extents.  One pass, no per-entry allocation;
+ * the caller may release the table right after.
+ */
+int tce_extents_scan(struct tce_extents *x, const uint64_t *tce, uint64_t first,
+		     uint64_t end, unsigned page_shift, struct tce_err *err);
+
+void tce_extents_free(struct tce_extents *x);
+
+/* Value of entry i of an extent. */
+static inline uint64_t tce_extent_entry(const struct tce_extents *x,
+					const struct tce_extent *e, uint64_t i)
+{
+	return e->raw + ((i - e->index) << x->page_shift);
+}
+
+/* The extent holding entry i, or NULL when entry i is empty. */
+const struct tce_extent *tce_extents_find(const struct tce_extents *x, uint64_t i);
+
+/*
+ * Writes entries [first, first + n) in host order into buf, zeros
+ * included; *cursor (start it at 0) makes sequential calls linear.
+ */
+void tce_extents_expand(const struct tce_extents *x, uint64_t first, uint64_t n,
+			uint64_t *buf, size_t *cursor);
+
+#endif

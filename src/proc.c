@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "proc.h"
+
+static int read_small_file(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return 0;
+}
+
+int proc_info_read(pid_t pid, struct proc_info *info, struct tce_err *err)
+{
+	char path[64];
+
+	info->pid = pid;
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	if (read_small_file(path, info->comm, sizeof(info->comm)))
+		return tce_fail(err, TCE_ENOTARGET,
+				"no process with pid %d; check the pid with ps or tcectl list", (int)pid);
+	info->comm[strcspn(info->comm, "\n")] = '\0';
+	return 0;
+}
+
+void proc_fd_link(pid_t pid, int fd, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fd);
+	n = readlink(path, buf, len - 1);
+	buf[n < 0 ? 0 : n] = '\0';
+}
+
+static int compare_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Numeric entries of a /proc directory, sorted.  NULL dir: errno is set. */
+static int numeric_entries(DIR *dir, int **out, size_t *count)
+{
+	struct dirent *d;
+	int *v = NULL;
+	size_t n = 0, cap = 0;
+
+	while ((d = readdir(dir))) {
+		char *end;
+		long x = strtol(d->d_name, &end, 10);
+
+		if (*end || end == d->d_name || x < 0)
+			continue;
+		if (n == cap) {
+			int *grown = realloc(v, (cap = cap ? 2 * cap : 64) * sizeof(*v));
+
+			if (!grown) {
+				free(v);
+				return -1;
+			}
+			v = grown;
+		}
+		v[n++] = (int)x;
+	}
+	qsort(v, n, sizeof(*v), compare_int);
+	*out = v;
+	*count = n;
+	return 0;
+}
+
+int proc_tce_fds(pid_t pid, int **fds, size_t *count, struct tce_err *err)
+{
+	char path[64], link[256];
+	DIR *dir;
+	int *all;
+	size_t n, i, kept = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	dir = opendir(path);
+	if (!dir) {
+		int e = errno;
+		char hint[256];
+
+		if (e == ENOENT)
+			return tce_fail(err, TCE_ENOTARGET,
+					"no process with pid %d; check the pid with ps or tcectl list", (int)pid);
+		proc_permission_hint(pid, hint, sizeof(hint));
+		return tce_fail(err, tce_status_from_errno(e),
+				"cannot read the file descriptors of pid %d: %s; %s",
+				(int)pid, strerror(e), hint);
+	}
+	if (numeric_entries(dir, &all, &n)) {
+		closedir(dir);
+		return tce_fail(err, TCE_EIO, "out of memory listing fds of pid %d", (int)pid);
+	}
+	closedir(dir);
+	for (i = 0; i < n; i++) {
+		proc_fd_link(pid, all[i], link, sizeof(link));
+		if (proc_link_is_tce(link))
+			all[kept++] = all[i];
+	}
+	if (!kept) {
+		free(all);
+		all = NULL;
+	}
+	*fds = all;
+	*count = kept;
+	return 0;
+}
+
+bool proc_has_vfio(pid_t pid)
+{
+	char path[64], link[256];
+	DIR *dir;
+	int *all;
+	size_t n, i;
+	bool found = false;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	dir = opendir(path);
+	if (!dir)
+		return false;
+	if (numeric_entries(dir, &all, &n)) {
+		closedir(dir);
+		return false;
+	}
+	closedir(dir);
+	for (i = 0; i < n && !found; i++) {
+		proc_fd_link(pid, all[i], link, sizeof(link));
+		found = !strncmp(link, "/dev/vfio/", 10);
+	}
+	free(all);
+	return found;
+}
+
+int proc_all_pids(pid_t **pids, size_t *count, struct tce_err *err)
+{
+	DIR *dir = opendir("/proc");
+	int *all;
+	size_t n;
+
+	if (!dir)
+		return tce_fail(err, TCE_EIO, "cannot read /proc: %s; is procfs mounted?", strerror(errno));
+	if (numeric_entries(dir, &all, &n)) {
+		closedir(dir);
+		return tce_fail(err, TCE_EIO, "out of memory listing processes");
+	}
+	closedir(dir);
+	*pids = (pid_t *)all;
+	*count = n;
+	return 0;
+}
+
+static int status_uid(pid_t pid, unsigned *uid)
+{
+	char path[64], buf[4096], *line;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (read_small_file(path, buf, sizeof(buf)))
+		return -1;
+	line = strstr(buf, "\nUid:");
+	if (!line || sscanf(line + 5, "%*u %u", uid) != 1)
+		return -1;
+	return 0;
+}
+
+void proc_permission_hint(pid_t pid, char *buf, size_t len)
+{
+	char path[64], scope[16] = "";
+	struct stat st;
+	unsigned uid;
+	size_t used;
+
+	used = (size_t)snprintf(buf, len, "run as root or with CAP_SYS_PTRACE");
+	/* /proc/PID files of a non-dumpable process belong to root, not to its uid. */
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	if (!status_uid(pid, &uid) && used < len) {
+		if (uid != geteuid())
+			used += (size_t)snprintf(buf + used, len - used,
+						 " (pid %d runs as uid %u, not %u)",
+						 (int)pid, uid, (unsigned)geteuid());
+		else if (!stat(path, &st) && st.st_uid != uid)
+			used += (size_t)snprintf(buf + used, len - used,
+						 " (pid %d is not dumpable, so its own uid cannot attach)",
+						 (int)pid);
+	}
+	if (!read_small_file("/proc/sys/kernel/yama/ptrace_scope", scope, sizeof(scope)) &&
+	    scope[0] != '0' && used < len) {
+		scope[strcspn(scope, "\n")] = '\0';
+		used += (size_t)snprintf(buf + used, len - used,
+					 "; Yama ptrace_scope is %s%s", scope,
+					 scope[0] == '3' ? ", which forbids attaching at all" : "");
+	}
+	if (used < len)
+		snprintf(buf + used, len - used, "; see tcectl(1) PERMISSIONS");
+}

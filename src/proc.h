@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * proc.h - what /proc tells about a process and its file descriptors.
+ *
+ * A kvm-spapr-tce table is an anonymous inode: its /proc/PID/fd link reads
+ * "anon_inode:kvm-spapr-tce" and nothing else about it is visible there.
+ */
+#ifndef TCECTL_PROC_H
+#define TCECTL_PROC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "err.h"
+
+#define TCE_FD_LINK "anon_inode:kvm-spapr-tce"
+
+struct proc_info {
+	pid_t pid;
+	char comm[64];
+};
+
+/* Reads /proc/PID/comm; fails with TCE_ENOTARGET when there is no such process. */
+int proc_info_read(pid_t pid, struct proc_info *info, struct tce_err *err);
+
+/* The /proc/PID/fd/FD link, or "" when it cannot be read. */
+void proc_fd_link(pid_t pid, int fd, char *buf, size_t len);
+
+static inline bool proc_link_is_tce(const char *link)
+{
+	return !strcmp(link, TCE_FD_LINK);
+}
+
+/*
+ * The TCE table fds of a process, ascending.  *fds is malloc'd (NULL when
+ * there are none).  Fails when /proc/PID/fd cannot be read; the message
+ * says why (no process, or the permission that is missing).
+ */
+int proc_tce_fds(pid_t pid, int **fds, size_t *count, struct tce_err *err);
+
+/* Whether the process holds a /dev/vfio file (passthrough devices). */
+bool proc_has_vfio(pid_t pid);
+
+/* Every process id in /proc, ascending; *pids is malloc'd. */
+int proc_all_pids(pid_t **pids, size_t *count, struct tce_err *err);
+
+/*
+ * One clause that says what attaching to pid needs and what stands in the
+ * way, for permission errors: uid, dumpability, Yama ptrace_scope.
+ */
+void proc_permission_hint(pid_t pid, char *buf, size_t len);
+
+#endif

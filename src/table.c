@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "probe.h"
+#include "proc.h"
+#include "table.h"
+
+/*
+ * How much address space the size probe may span: 2^37 entries, far past
+ * any window a host can back with memory.  Shrunk when the address space
+ * is limited (ulimit -v).
+ */
+#define RESERVE_MAX	(1ULL << 40)
+
+static int pidfd_open(pid_t pid)
+{
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+static int pidfd_getfd(int pidfd, int fd)
+{
+	return (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+}
+
+static int attach_error(struct tce_err *err, pid_t pid, int fd, int errnum, const char *call)
+{
+	char hint[384];
+
+	switch (errnum) {
+	case ESRCH:
+		return tce_fail(err, TCE_ENOTARGET,
+				"no process with pid %d; check the pid with ps or tcectl list", (int)pid);
+	case EBADF:
+		return tce_fail(err, TCE_ENOTARGET,
+				"pid %d has no fd %d; see its tables with tcectl list %d",
+				(int)pid, fd, (int)pid);
+	case EPERM:
+	case EACCES:
+		proc_permission_hint(pid, hint, sizeof(hint));
+		return tce_fail(err, TCE_EPERM, "cannot attach to pid %d: %s; %s",
+				(int)pid, strerror(errnum), hint);
+	case ENOSYS:
+		return tce_fail(err, TCE_ENOSYS,
+				"this kernel has no %s (Linux 5.6 or later is needed to reach another process's tables)",
+				call);
+	default:
+		return tce_fail(err, TCE_EIO, "cannot attach to fd %d of pid %d: %s: %s",
+				fd, (int)pid, call, strerror(errnum));
+	}
+}
+
+/* Duplicates the target fd into this process. */
+static int grab_fd(pid_t pid, int fd, struct tce_err *err)
+{
+	int pidfd, local;
+
+	pidfd = pidfd_open(pid);
+	if (pidfd < 0)
+		return attach_error(err, pid, fd, errno, "pidfd_open");
+	local = pidfd_getfd(pidfd, fd);
+	if (local < 0)
+		attach_error(err, pid, fd, errno, "pidfd_getfd");
+	close(pidfd);
+	return local;
+}
+
+/* Maps as much as the address space allows; the probe then finds the end. */
+static void *map_reserve(int fd, int prot, size_t *len)
+{
+	size_t want = RESERVE_MAX;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+
+	for (; want >= page; want >>= 1) {
+		void *p = mmap(NULL, want, prot, MAP_SHARED, fd, 0);
+
+		if (p != MAP_FAILED) {
+			*len = want;
+			return p;
+		}
+		if (errno != ENOMEM)
+			return MAP_FAILED;
+	}
+	errno = ENOMEM;
+	return MAP_FAILED;
+}
+
+int tce_table_attach(struct tce_table *t, pid_t pid, int fd,
+		     const struct tce_geometry *geo, unsigned flags, struct tce_err *err)
+{
+	int prot = PROT_READ | (flags & TCE_ATTACH_WRITE ? PROT_WRITE : 0);
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t reserved, pages, len;
+	struct proc_info info;
+	uint64_t mappable;
+	int local;
+	void *base;
+
+	*t = (struct tce_table){ .geo = *geo, .origin = { .pid = pid, .fd = fd } };
+	proc_fd_link(pid, fd, t->origin.link, sizeof(t->origin.link));
+	if (!proc_info_read(pid, &info, NULL))
+		snprintf(t->origin.comm, sizeof(t->origin.comm), "%s", info.comm);
+
+	local = grab_fd(pid, fd, err);
+	if (local < 0)
+		return -1;
+	base = map_reserve(local, prot, &reserved);
+	close(local);	/* the mapping keeps the file; one reference is enough */
+	if (base == MAP_FAILED)
+		return tce_fail(err, TCE_ENOTARGET,
+				"fd %d of pid %d (%s) cannot be mapped: %s; it is not a TCE table",
+				fd, (int)pid, t->origin.link, strerror(errno));
+
+	pages = probe_mappable_pages(base, reserved / page, page, NULL);
+	mappable = (uint64_t)pages * page / sizeof(uint64_t);
+	if (!mappable) {
+		munmap(base, reserved);
+		return tce_fail(err, TCE_ENOTARGET,
+				"fd %d of pid %d (%s) maps no entries; it is not a TCE table, or an empty one",
+				fd, (int)pid, t->origin.link);
+	}
+	if (geo->entries > mappable) {
+		munmap(base, reserved);
+		return tce_fail(err, TCE_EUSAGE,
+				"entries=%" PRIu64 " is more than the %" PRIu64
+				" entries fd %d of pid %d maps; give at most %" PRIu64,
+				geo->entries, mappable, fd, (int)pid, mappable);
+	}
+	t->entries = geo->entries ? geo->entries : mappable;
+	t->geo.entries = t->entries;
+	len = pages * page;
+	if (reserved > len)
+		munmap((char *)base + len, reserved - len);
+	t->tce = base;
+	t->map_len = len;
+	if (tce_geometry_check(&t->geo, t->entries, err)) {
+		tce_table_release(t);
+		return -1;
+	}
+	return 0;
+}
+
+void tce_table_release(struct tce_table *t)
+{
+	if (t->tce && t->map_len)
+		munmap(t->tce, t->map_len);
+	t->tce = NULL;
+	t->map_len = 0;
+}

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "parse.h"
+#include "target.h"
+
+#define TARGET_HINT "give PID, PID:FD or PID:FD,shift=N,offset=ADDR,liobn=N"
+
+static int parse_int_field(const char *s, size_t len, long max, long *out)
+{
+	char buf[24];
+	uint64_t v;
+
+	if (len == 0 || len >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	if (strpbrk(buf, "xX") || parse_u64(buf, &v) || v > (uint64_t)max)
+		return -1;
+	*out = (long)v;
+	return 0;
+}
+
+static int parse_page_shift(const char *key, const char *value, unsigned *shift,
+			    const char *text, struct tce_err *err)
+{
+	uint64_t v;
+
+	if (!strcmp(key, "shift")) {
+		if (parse_u64(value, &v))
+			goto bad;
+	} else {
+		if (parse_size(value, &v) || !v || (v & (v - 1)))
+			goto bad;
+		v = (uint64_t)__builtin_ctzll(v);
+	}
+	if (v < TCE_PAGE_SHIFT_MIN || v > TCE_PAGE_SHIFT_MAX)
+		goto bad;
+	*shift = (unsigned)v;
+	return 0;
+bad:
+	return tce_fail(err, TCE_EUSAGE,
+			"'%s' in target '%s' is not an IOMMU page size: give shift=%d..%d or page=4K, 64K, 2M, 16M...",
+			value, text, TCE_PAGE_SHIFT_MIN, TCE_PAGE_SHIFT_MAX);
+}
+
+static int parse_geometry_item(char *item, struct tce_target *t, struct tce_err *err)
+{
+	char *value = strchr(item, '=');
+	struct tce_geometry *geo = &t->geo;
+
+	if (!value || value == item || !value[1])
+		return tce_fail(err, TCE_EUSAGE,
+				"'%s' in target '%s' is not KEY=VALUE; keys: shift, page, offset, liobn, entries",
+				item, t->text);
+	*value++ = '\0';
+	if (!strcmp(item, "shift") || !strcmp(item, "page"))
+		return parse_page_shift(item, value, &geo->page_shift, t->text, err);
+	if (!strcmp(item, "offset")) {
+		if (parse_u64(value, &geo->bus_offset))
+			return tce_fail(err, TCE_EUSAGE,
+					"bus offset '%s' in target '%s' is not an address", value, t->text);
+		return 0;
+	}
+	if (!strcmp(item, "liobn")) {
+		if (parse_u64(value, &geo->liobn) || geo->liobn > UINT32_MAX)
+			return tce_fail(err, TCE_EUSAGE,
+					"liobn '%s' in target '%s' is not a 32-bit number", value, t->text);
+		geo->has_liobn = true;
+		return 0;
+	}
+	if (!strcmp(item, "entries")) {
+		if (parse_size(value, &geo->entries) || !geo->entries)
+			return tce_fail(err, TCE_EUSAGE,
+					"entry count '%s' in target '%s' is not a positive number", value, t->text);
+		return 0;
+	}
+	return tce_fail(err, TCE_EUSAGE,
+			"unknown key '%s' in target '%s'; keys: shift, page, offset, liobn, entries",
+			item, t->text);
+}
+
+int tce_target_parse(const char *text, struct tce_target *t, struct tce_err *err)
+{
+	size_t pid_len = strspn(text, "0123456789");
+	const char *rest = text + pid_len;
+	long pid, fd;
+	char geometry[256], *item, *save;
+
+	*t = (struct tce_target){ .text = text, .kind = TCE_TARGET_PID, .fd = -1 };
+	tce_geometry_default(&t->geo);
+
+	if (parse_int_field(text, pid_len, INT_MAX, &pid) || pid == 0 ||
+	    (*rest && *rest != ':' && *rest != ','))
+		return tce_fail(err, TCE_EUSAGE, "'%s' is not a target; " TARGET_HINT, text);
+	if (*rest == ',')
+		return tce_fail(err, TCE_EUSAGE,
+				"'%s': a geometry describes one table; give PID:FD,KEY=VALUE (see tcectl list %ld)",
+				text, pid);
+	t->pid = (pid_t)pid;
+	if (!*rest)
+		return 0;
+
+	rest++;
+	if (parse_int_field(rest, strspn(rest, "0123456789"), INT_MAX, &fd))
+		return tce_fail(err, TCE_EUSAGE,
+				"'%s' is not a target: no file descriptor after ':'; " TARGET_HINT, text);
+	t->kind = TCE_TARGET_FD;
+	t->fd = (int)fd;
+	rest += strspn(rest, "0123456789");
+	if (!*rest)
+		return 0;
+	if (*rest != ',' || strlen(rest) >= sizeof(geometry))
+		return tce_fail(err, TCE_EUSAGE, "'%s' is not a target; " TARGET_HINT, text);
+
+	strcpy(geometry, rest + 1);
+	for (item = strtok_r(geometry, ",", &save); item; item = strtok_r(NULL, ",", &save))
+		if (parse_geometry_item(item, t, err))
+			return -1;
+	return tce_geometry_check(&t->geo, 0, err);
+}

@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * tcepeek: look at another process's sPAPR TCE table the way tcectl does
+ * (pidfd_open + pidfd_getfd, then mmap), independently of tcectl, so the VM
+ * tests can check the fixture and tcectl against a second implementation.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22
+#endif
+
+#define TCE_LINK	"anon_inode:kvm-spapr-tce"
+/* How far "size" looks: 2^33 entries, more than any real window. */
+#define PROBE_BYTES	(1ULL << 36)
+#define MAX_REPORTED	10
+
+static long page_size;
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("tcepeek: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static uint64_t parse_u64(const char *s, const char *what)
+{
+	char *end;
+	uint64_t v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (!*s || *s == '-' || *end || errno)
+		die("bad %s '%s'", what, s);
+	return v;
+}
+
+/* Borrow @target_fd from @pid; refuse anything that is not a TCE table. */
+static int grab(pid_t pid, int target_fd)
+{
+	char path[64], link[256];
+	int pidfd, fd;
+	ssize_t n;
+
+	pidfd = syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0)
+		die("pidfd_open(%d): %s", (int)pid, strerror(errno));
+	fd = syscall(SYS_pidfd_getfd, pidfd, target_fd, 0);
+	if (fd < 0)
+		die("pidfd_getfd(%d, %d): %s", (int)pid, target_fd, strerror(errno));
+	close(pidfd);
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		die("readlink %s: %s", path, strerror(errno));
+	link[n] = '\0';
+	if (strcmp(link, TCE_LINK))
+		die("fd %d of pid %d is '%s', not a TCE table", target_fd, (int)pid, link);
+	return fd;
+}
+
+static void *map_table(int fd, size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	if (p == MAP_FAILED)
+		die("mmap of %zu bytes: %s", len, strerror(errno));
+	return p;
+}
+
+/* Is page @pg of the mapping backed?  Past the table this is EFAULT, no signal. */
+static bool page_backed(char *base, uint64_t pg)
+{
+	if (!madvise(base + pg * page_size, page_size, MADV_POPULATE_READ))
+		return true;
+	if (errno != EFAULT)
+		die("madvise(MADV_POPULATE_READ): %s", strerror(errno));
+	return false;
+}
+
+/* Mappable entries: whole pages, so a multiple of page_size / 8. */
+static uint64_t mappable_entries(int fd)
+{
+	char *base = map_table(fd, PROBE_BYTES);
+	uint64_t lo = 0, hi = 1, npages = PROBE_BYTES / page_size;
+
+	if (!page_backed(base, 0)) {
+		munmap(base, PROBE_BYTES);
+		return 0;
+	}
+	/* lo is backed; grow hi until it is not, then bisect. */
+	while (hi < npages && page_backed(base, hi)) {
+		lo = hi;
+		hi *= 2;
+	}
+	if (hi > npages)
+		hi = npages;
+	while (hi - lo > 1) {
+		uint64_t mid = lo + (hi - lo) / 2;
+
+		if (page_backed(base, mid))
+			lo = mid;
+		else
+			hi = mid;
+	}
+	munmap(base, PROBE_BYTES);
+	return (lo + 1) * (page_size / sizeof(uint64_t));
+}
+
+struct expect {
+	uint64_t index, tce;
+};
+
+static int cmp_expect(const void *a, const void *b)
+{
+	const struct expect *x = a, *y = b;
+
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Lines holding "index=I" and "tce=V" tokens; everything else is ignored. */
+static struct expect *read_expectations(FILE *in, size_t *count)
+{
+	struct expect *e = NULL;
+	size_t n = 0, cap = 0;
+	char *line = NULL;
+	size_t linecap = 0;
+
+	while (getline(&line, &linecap, in) > 0) {
+		char *idx = NULL, *tce = NULL;
+
+		for (char *tok = strtok(line, " \t\n"); tok; tok = strtok(NULL, " \t\n")) {
+			if (!strncmp(tok, "index=", 6))
+				idx = tok + 6;
+			else if (!strncmp(tok, "tce=", 4))
+				tce = tok + 4;
+		}
+		if (!idx || !tce)
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 256;
+			e = realloc(e, cap * sizeof(*e));
+			if (!e)
+				die("out of memory");
+		}
+		e[n].index = parse_u64(idx, "index");
+		e[n].tce = parse_u64(tce, "tce");
+		n++;
+	}
+	free(line);
+	qsort(e, n, sizeof(*e), cmp_expect);
+	*count = n;
+	return e;
+}
+
+/*
+ * Compare every mappable entry of a table of @entries entries with the
+ * expectations: listed entries must match, all others must be zero.
+ */
+static int verify(int fd, uint64_t entries)
+{
+	size_t len = (entries * sizeof(uint64_t) + page_size - 1) / page_size * page_size;
+	uint64_t n = len / sizeof(uint64_t), mismatches = 0, nonzero = 0;
+	size_t nexp, k = 0;
+	struct expect *exp = read_expectations(stdin, &nexp);
+	uint64_t *tbl = map_table(fd, len);
+
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t want = 0;
+
+		while (k < nexp && exp[k].index < i)
+			k++;
+		if (k < nexp && exp[k].index == i)
+			want = exp[k].tce;
+		if (tbl[i])
+			nonzero++;
+		if (tbl[i] != want && ++mismatches <= MAX_REPORTED)
+			printf("mismatch index=%" PRIu64 " got=0x%" PRIx64 " want=0x%" PRIx64 "\n",
+			       i, tbl[i], want);
+	}
+	if (nexp && exp[nexp - 1].index >= n) {
+		printf("mismatch index=%" PRIu64 " past the %" PRIu64 " mappable entries\n",
+		       exp[nexp - 1].index, n);
+		mismatches++;
+	}
+	printf("verify checked=%" PRIu64 " expected=%zu nonzero=%" PRIu64
+	       " mismatches=%" PRIu64 "\n", n, nexp, nonzero, mismatches);
+	munmap(tbl, len);
+	free(exp);
+	return mismatches ? 1 : 0;
+}
+
+static void on_term(int sig)
+{
+	(void)sig;
+	_exit(0);
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: tcepeek PID FD COMMAND [ARGS]\n"
+	      "\n"
+	      "Takes fd FD of process PID with pidfd_getfd (it must be a kvm-spapr-tce\n"
+	      "table) and:\n"
+	      "  size                  prints the mappable entries (probed, no signal)\n"
+	      "  read INDEX [COUNT]    prints 'entry index= tce=' lines\n"
+	      "  write INDEX VALUE     stores VALUE in entry INDEX\n"
+	      "  verify ENTRIES        reads 'index=I ... tce=V' lines on standard input and\n"
+	      "                        checks every mappable entry of a table of ENTRIES\n"
+	      "                        entries: those listed must match, the rest be zero\n"
+	      "  hold [fd|map|both]    keeps the fd, a mapping, or both until SIGTERM;\n"
+	      "                        prints 'holding' when it does\n"
+	      "Exit status: 0 success, 1 failure or mismatch, 2 usage.\n", f);
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd;
+	int fd;
+
+	if (argc == 2 && !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc < 4) {
+		usage(stderr);
+		return 2;
+	}
+	page_size = sysconf(_SC_PAGESIZE);
+	cmd = argv[3];
+	fd = grab((pid_t)parse_u64(argv[1], "pid"), (int)parse_u64(argv[2], "fd"));
+
+	if (!strcmp(cmd, "size") && argc == 4) {
+		printf("size entries=%" PRIu64 "\n", mappable_entries(fd));
+		return 0;
+	}
+	if (!strcmp(cmd, "read") && (argc == 5 || argc == 6)) {
+		uint64_t index = parse_u64(argv[4], "index");
+		uint64_t count = argc == 6 ? parse_u64(argv[5], "count") : 1;
+		uint64_t first = index / (page_size / 8) * (page_size / 8);
+		size_t len = (index + count - first) * sizeof(uint64_t);
+		uint64_t *tbl = map_table(fd, len);
+
+		/* Entries past the table raise SIGBUS; callers ask for what exists. */
+		for (uint64_t i = index; i < index + count; i++)
+			printf("entry index=%" PRIu64 " tce=0x%" PRIx64 "\n", i, tbl[i - first]);
+		return 0;
+	}
+	if (!strcmp(cmd, "write") && argc == 6) {
+		uint64_t index = parse_u64(argv[4], "index");
+		uint64_t value = parse_u64(argv[5], "value");
+		uint64_t first = index / (page_size / 8) * (page_size / 8);
+		uint64_t *tbl = map_table(fd, (index + 1 - first) * sizeof(uint64_t));
+
+		tbl[index - first] = value;
+		printf("write index=%" PRIu64 " tce=0x%" PRIx64 "\n", index, value);
+		return 0;
+	}
+	if (!strcmp(cmd, "verify") && argc == 5)
+		return verify(fd, parse_u64(argv[4], "entries"));
+	if (!strcmp(cmd, "hold") && argc <= 5) {
+		const char *what = argc == 5 ? argv[4] : "both";
+		struct sigaction sa = { .sa_handler = on_term };
+
+		if (strcmp(what, "fd") && strcmp(what, "map") && strcmp(what, "both")) {
+			usage(stderr);
+			return 2;
+		}
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGINT, &sa, NULL);
+		if (strcmp(what, "fd"))
+			*(volatile uint64_t *)map_table(fd, page_size);
+		if (!strcmp(what, "map"))
+			close(fd);
+		printf("holding %s pid=%d\n", what, (int)getpid());
+		fflush(stdout);
+		for (;;)
+			pause();
+	}
+	usage(stderr);
+	return 2;
+}
