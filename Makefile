@@ -25,7 +25,7 @@ CLI_SRC := $(wildcard cli/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 
-all: $(BUILD)/tcectl
+all: $(BUILD)/tcectl $(BUILD)/tce-holder
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -42,3 +42,17 @@ clean:
 
 .PHONY: all clean
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+
+# --- tests -------------------------------------------------------------------
+
+FIXTURES := $(BUILD)/tce-holder
+
+$(BUILD)/tce-holder: tests/fixtures/tce-holder.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
+
+check-cli: $(BUILD)/tcectl $(FIXTURES)
+	TCECTL=$(abspath $(BUILD)/tcectl) TCE_HOLDER=$(abspath $(BUILD)/tce-holder) \
+		bats tests/cli
+
+.PHONY: check-cli

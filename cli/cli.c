@@ -86,21 +86,46 @@ void cli_json_document_begun(void)
 	json_document_begun = true;
 }
 
-enum { OPT_NOHEADINGS = 'n', OPT_JSON = 'j', OPT_PRETTY = 'p' };
+enum {
+	OPT_NOHEADINGS = 'n',
+	OPT_JSON = 'j',
+	OPT_PRETTY = 'p',
+	OPT_HELP = 'h',
+	OPT_USAGE = OPT_LONG_BASE + 0x80,
+};
 
-static const struct argp_option output_options_table[] = {
+static const struct argp_option common_options_table[] = {
 	{ NULL, 0, NULL, 0, "Output format:", 50 },
 	{ "json", OPT_JSON, NULL, 0, "Print JSON (see tcectl(1) JSON OUTPUT)", 0 },
 	{ "pretty", OPT_PRETTY, NULL, 0, "Print indented JSON; implies --json", 0 },
 	{ "noheadings", OPT_NOHEADINGS, NULL, 0, "Leave out headings and summary lines", 0 },
+	{ NULL, 0, NULL, 0, "Help:", -1 },
+	{ "help", OPT_HELP, NULL, 0, "Give this help list", 0 },
+	{ NULL, '?', NULL, OPTION_ALIAS, NULL, 0 },
+	{ "usage", OPT_USAGE, NULL, 0, "Give a short usage message", 0 },
 	{ 0 }
 };
 
-static error_t parse_output_option(int key, char *arg, struct argp_state *state)
+/* argv index just past an argument argp could not take, for the message. */
+static int bad_arg_next;
+
+static error_t parse_common_option(int key, char *arg, struct argp_state *state)
 {
 	(void)arg;
-	(void)state;
 	switch (key) {
+	/*
+	 * ARGP_NO_ERRS (our own one-line errors) also silences
+	 * argp_state_help, so help is printed with argp_help.
+	 */
+	case OPT_HELP:
+		argp_help(state->root_argp, stdout, ARGP_HELP_STD_HELP & ~ARGP_HELP_EXIT_ERR, state->name);
+		exit(0);
+	case OPT_USAGE:
+		argp_help(state->root_argp, stdout, ARGP_HELP_USAGE, state->name);
+		exit(0);
+	case ARGP_KEY_ERROR:
+		bad_arg_next = state->next;
+		break;
 	case OPT_JSON:
 		output.json = true;
 		break;
@@ -116,26 +141,25 @@ static error_t parse_output_option(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-const struct argp output_argp = { output_options_table, parse_output_option, NULL, NULL, NULL, NULL, NULL };
+const struct argp common_argp = { common_options_table, parse_common_option, NULL, NULL, NULL, NULL, NULL };
 
 void cli_parse(const struct argp *argp, int argc, char **argv, void *input)
 {
 	char name[64];
-	int stop = 0;
 	error_t e;
 
 	current_verb = argv[0];
 	snprintf(name, sizeof(name), "tcectl %s", argv[0]);
 	argv[0] = name;
 	/* Our own one-line messages replace argp's two-line ones. */
-	e = argp_parse(argp, argc, argv, ARGP_NO_ERRS, &stop, input);
+	e = argp_parse(argp, argc, argv, ARGP_NO_ERRS | ARGP_NO_HELP, NULL, input);
 	argv[0] = (char *)current_verb;
 	if (!e)
 		return;
-	if (stop > 0 && stop <= argc)
+	if (bad_arg_next > 0 && bad_arg_next <= argc)
 		exit(cli_error(TCE_EUSAGE,
 			       "unknown option or missing value in '%s'; see 'tcectl %s --help'",
-			       argv[stop - 1], current_verb));
+			       argv[bad_arg_next - 1], current_verb));
 	exit(cli_error(TCE_EUSAGE, "cannot parse the arguments: %s; see 'tcectl %s --help'",
 		       strerror(e), current_verb));
 }

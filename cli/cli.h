@@ -21,7 +21,7 @@ struct verb {
 
 extern const struct verb verbs[];
 
-/* The options every verb that prints takes: -j, -p, -n. */
+/* The options every verb takes: -j, -p, -n and --help. */
 struct output_options {
 	bool json;
 	bool pretty;
@@ -29,7 +29,7 @@ struct output_options {
 };
 
 extern struct output_options output;
-extern const struct argp output_argp;
+extern const struct argp common_argp;
 
 /* Long-only option keys start here (elfutils' habit). */
 #define OPT_LONG_BASE 0x100

@@ -45,8 +45,7 @@ static const struct argp_option options[] = {
 	  "Only this IO bus address range (also IOBA+LENGTH)", 0 },
 	{ "perm", OPT_PERM, "PERMS", 0,
 	  "Only entries with these permissions: a comma-separated list of rw, r, w, - (none)", 0 },
-	{ NULL, 0, NULL, 0, "Output format:", 50 },
-	{ "csv", OPT_CSV, NULL, 0, "Comma-separated values with a header row", 0 },
+	{ "csv", OPT_CSV, NULL, 0, "Comma-separated values with a header row", 50 },
 	{ "raw", OPT_RAW, NULL, 0, "The table's bytes as they are, for piping (one table)", 0 },
 	{ 0 }
 };
@@ -485,7 +484,7 @@ static void check_raw(const struct dump *d)
 
 int do_dump(int argc, char **argv)
 {
-	static const struct argp_child children[] = { { &output_argp, 0, NULL, 0 }, { 0 } };
+	static const struct argp_child children[] = { { &common_argp, 0, NULL, 0 }, { 0 } };
 	static const struct argp argp = {
 		options, parse_opt, "TARGET...",
 		"Decode TCE tables.\vBy default each table is shown as extents: runs of entries "

@@ -229,7 +229,7 @@ static void host_targets(struct list *l)
 
 int do_list(int argc, char **argv)
 {
-	static const struct argp_child children[] = { { &output_argp, 0, NULL, 0 }, { 0 } };
+	static const struct argp_child children[] = { { &common_argp, 0, NULL, 0 }, { 0 } };
 	static const struct argp argp = {
 		options, parse_opt, "[TARGET...]",
 		"List TCE tables, one row per table.\vWith no TARGET, every process on the host "
@@ -263,7 +263,7 @@ int do_list(int argc, char **argv)
 			columns_json_row(&l.columns, &l.json, &l.rows[r]);
 		json_array_end(&l.json);
 		json_finish(&l.json);
-	} else {
+	} else if (l.n_rows || status < TCE_EUSAGE) {
 		columns_print(&l.columns, l.rows, l.n_rows, sizeof(*l.rows), l.raw,
 			      output.noheadings);
 	}

@@ -125,7 +125,7 @@ static int read_entries(struct translate *tr, struct tce_table *t, uint64_t *tce
 
 int do_translate(int argc, char **argv)
 {
-	static const struct argp_child children[] = { { &output_argp, 0, NULL, 0 }, { 0 } };
+	static const struct argp_child children[] = { { &common_argp, 0, NULL, 0 }, { 0 } };
 	static const struct argp argp = {
 		NULL, parse_opt, "TARGET IOBA...",
 		"Show the guest physical address and permission that IO bus addresses map to."

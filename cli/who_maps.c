@@ -134,7 +134,7 @@ static int who_maps_fail(void *ctx, const char *what, const struct tce_err *err)
 
 int do_who_maps(int argc, char **argv)
 {
-	static const struct argp_child children[] = { { &output_argp, 0, NULL, 0 }, { 0 } };
+	static const struct argp_child children[] = { { &common_argp, 0, NULL, 0 }, { 0 } };
 	static const struct argp argp = {
 		NULL, parse_opt, "TARGET... GPA[-GPA]",
 		"Show every IO bus address range, in every table of the targets, that maps "

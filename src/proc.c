@@ -188,10 +188,15 @@ void proc_permission_hint(pid_t pid, char *buf, size_t len)
 	unsigned uid;
 	size_t used;
 
-	used = (size_t)snprintf(buf, len, "run as root or with CAP_SYS_PTRACE");
+	if (geteuid() == 0)
+		used = (size_t)snprintf(buf, len,
+					"root was refused too, so a security module, a seccomp filter or a "
+					"user namespace forbids it");
+	else
+		used = (size_t)snprintf(buf, len, "run as root or with CAP_SYS_PTRACE");
 	/* /proc/PID files of a non-dumpable process belong to root, not to its uid. */
 	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
-	if (!status_uid(pid, &uid) && used < len) {
+	if (geteuid() != 0 && !status_uid(pid, &uid) && used < len) {
 		if (uid != geteuid())
 			used += (size_t)snprintf(buf + used, len - used,
 						 " (pid %d runs as uid %u, not %u)",

@@ -1,0 +1,48 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+
+load test_helper
+
+@test "no verb prints the usage and exits 2" {
+	run_tcectl
+	assert_failure 2
+	assert_output ""
+	[[ "$stderr" == "Usage: tcectl VERB"* ]]
+}
+
+@test "an unknown verb names itself and exits 2" {
+	run_tcectl frobnicate
+	assert_failure 2
+	[ "$stderr" = "tcectl: unknown verb 'frobnicate'; 'tcectl help' lists them" ]
+}
+
+@test "a verb prefix is not accepted" {
+	run_tcectl du 1
+	assert_failure 2
+	[ "$stderr" = "tcectl: unknown verb 'du'; 'tcectl help' lists them" ]
+}
+
+@test "--version prints the version" {
+	run_tcectl --version
+	assert_success
+	assert_output --regexp '^tcectl [0-9]+\.[0-9]+\.[0-9]+$'
+}
+
+@test "help lists every verb, one per line" {
+	run_tcectl help
+	assert_success
+	run bash -c "'$TCECTL' help | awk '{print \$1}'"
+	assert_output "$(printf '%s\n' list dump translate who-maps help)"
+}
+
+@test "help VERB shows that verb's --help" {
+	run_tcectl help dump
+	assert_success
+	assert_output --partial "Usage: tcectl dump [OPTION...] TARGET..."
+}
+
+@test "an unknown option is one line naming it, exit 2" {
+	run_tcectl dump --bogus 1
+	assert_failure 2
+	[ "$stderr" = "tcectl: dump: unknown option or missing value in '--bogus'; see 'tcectl dump --help'" ]
+}
