@@ -56,3 +56,20 @@ check-cli: $(BUILD)/tcectl $(FIXTURES)
 		bats tests/cli
 
 .PHONY: check-cli
+
+UNIT_SRC := $(wildcard tests/unit/*.c)
+UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
+
+$(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libtcectl.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+check-unit: $(BUILD)/unit-tests
+	$(BUILD)/unit-tests
+
+.PHONY: check-unit
+-include $(UNIT_OBJ:.o=.d)
+
+bench: $(BUILD)/tcectl $(BUILD)/tce-holder
+	TCECTL=$(abspath $(BUILD)/tcectl) TCE_HOLDER=$(abspath $(BUILD)/tce-holder) bench/run.sh
+
+.PHONY: bench

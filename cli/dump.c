@@ -11,6 +11,7 @@
 #include "../src/source.h"
 #include "../src/tce.h"
 #include "cli.h"
+#include "digits.h"
 #include "visit.h"
 
 enum format { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON, FORMAT_RAW };
@@ -199,21 +200,30 @@ static void text_extent(const struct tce_table *t, const struct tce_extent *e,
 	ob_putc(out, '\n');
 }
 
-/* The hot loop of --entries --all: no printf, fixed-width fields. */
+/*
+ * The hot loop of --entries --all: one fixed-layout line per entry,
+ * formatted in place (table_widths() sized every field to fit).
+ */
 static void text_entry(const struct tce_table *t, uint64_t i, uint64_t raw, const struct widths *w)
 {
-	const char *perm = tce_perm_name(tce_perm(raw));
+	static const char perm_field[4][6] = { "-    ", "r    ", "w    ", "rw   " };
+	size_t len = w->index + w->ioba + w->gpa + 16 + 3 * 3 + 5 + 1;
+	char *p = ob_reserve(out, len);
 
-	ob_u64_right(out, i, w->index);
-	ob_putc(out, ' ');
-	ob_hex(out, tce_ioba(&t->geo, i), w->ioba);
-	ob_putc(out, ' ');
-	ob_hex(out, tce_gpa(raw), w->gpa);
-	ob_putc(out, ' ');
-	ob_puts(out, perm);
-	ob_spaces(out, 5 - strlen(perm));
-	ob_hex(out, raw, 16);
-	ob_putc(out, '\n');
+	put_dec_right(p, i, w->index);
+	p += w->index;
+	memcpy(p, " 0x", 3);
+	put_hex_fixed(p + 3, tce_ioba(&t->geo, i), w->ioba);
+	p += 3 + w->ioba;
+	memcpy(p, " 0x", 3);
+	put_hex_fixed(p + 3, tce_gpa(raw), w->gpa);
+	p += 3 + w->gpa;
+	*p++ = ' ';
+	memcpy(p, perm_field[tce_perm(raw)], 5);
+	memcpy(p + 5, "0x", 2);
+	put_hex_fixed(p + 7, raw, 16);
+	p[23] = '\n';
+	out->len += len;
 }
 
 static void csv_prefix(const struct tce_table *t)

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "../../src/target.h"
+#include "unit.h"
+
+static int parse(const char *text, struct tce_target *t, struct tce_err *err)
+{
+	*err = (struct tce_err){ 0 };
+	return tce_target_parse(text, t, err);
+}
+
+TEST(target_pid_and_pid_fd)
+{
+	struct tce_target t;
+	struct tce_err err;
+
+	CHECK(parse("4242", &t, &err) == 0);
+	CHECK(t.kind == TCE_TARGET_PID && t.pid == 4242 && t.fd == -1);
+	CHECK(t.geo.page_shift == 12 && t.geo.bus_offset == 0 && !t.geo.has_liobn);
+	CHECK(parse("4242:17", &t, &err) == 0);
+	CHECK(t.kind == TCE_TARGET_FD && t.pid == 4242 && t.fd == 17);
+}
+
+TEST(target_geometry_keys)
+{
+	struct tce_target t;
+	struct tce_err err;
+
+	CHECK(parse("1:3,page=64K,offset=0x800000000000000,liobn=0x80000001,entries=8K", &t, &err) == 0);
+	CHECK(t.geo.page_shift == 16);
+	CHECK_U64(t.geo.bus_offset, 0x800000000000000ULL);
+	CHECK(t.geo.has_liobn && t.geo.liobn == 0x80000001);
+	CHECK_U64(t.geo.entries, 8192);
+	CHECK(parse("1:3,shift=24", &t, &err) == 0 && t.geo.page_shift == 24);
+}
+
+TEST(target_errors_name_the_problem)
+{
+	struct tce_target t;
+	struct tce_err err;
+
+	CHECK(parse("abc", &t, &err) < 0 && err.status == TCE_EUSAGE);
+	CHECK_STR(err.msg, "'abc' is not a target; give PID, PID:FD or PID:FD,shift=N,offset=ADDR,liobn=N");
+	CHECK(parse("0", &t, &err) < 0);
+	CHECK(parse("12:", &t, &err) < 0);
+	CHECK(parse("12:x", &t, &err) < 0);
+	CHECK(parse("99999999999", &t, &err) < 0);
+	CHECK(parse("12,shift=16", &t, &err) < 0);
+	CHECK_STR(err.msg, "'12,shift=16': a geometry describes one table; give PID:FD,KEY=VALUE (see tcectl list 12)");
+	CHECK(parse("12:3,shift=11", &t, &err) < 0);
+	CHECK(parse("12:3,shift=35", &t, &err) < 0);
+	CHECK(parse("12:3,page=3K", &t, &err) < 0);
+	CHECK(parse("12:3,liobn=0x100000000", &t, &err) < 0);
+	CHECK_STR(err.msg, "liobn '0x100000000' in target '12:3,liobn=0x100000000' is not a 32-bit number");
+	CHECK(parse("12:3,colour=red", &t, &err) < 0);
+	CHECK_STR(err.msg, "unknown key 'colour' in target '12:3,colour=red'; keys: shift, page, offset, liobn, entries");
+	CHECK(parse("12:3,offset", &t, &err) < 0);
+	CHECK(parse("12:3,entries=0", &t, &err) < 0);
+	CHECK(parse("12:3,offset=0x800", &t, &err) < 0 && err.status == TCE_EUSAGE);
+	CHECK_STR(err.msg, "bus offset 0x800 is not aligned to the 4096-byte IOMMU page; give an offset that is a multiple of the page size");
+}
