@@ -37,10 +37,29 @@ $(BUILD)/libtcectl.a: $(LIB_OBJ)
 $(BUILD)/tcectl: $(CLI_OBJ) $(BUILD)/libtcectl.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-clean:
-	rm -rf $(BUILD)
+MANPAGES := $(wildcard man/*.1 man/*.5)
 
-.PHONY: all clean
+install: $(BUILD)/tcectl
+	install -Dm755 $(BUILD)/tcectl $(DESTDIR)$(BINDIR)/tcectl
+	for page in $(MANPAGES); do \
+		section=$${page##*.}; \
+		install -Dm644 $$page $(DESTDIR)$(MANDIR)/man$$section/$${page##*/} || exit 1; \
+	done
+	install -Dm644 completions/tcectl.bash $(DESTDIR)$(BASHCOMPDIR)/tcectl
+	install -Dm644 completions/_tcectl $(DESTDIR)$(ZSHCOMPDIR)/_tcectl
+	install -Dm644 completions/tcectl.fish $(DESTDIR)$(FISHCOMPDIR)/tcectl.fish
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/tcectl $(DESTDIR)$(BASHCOMPDIR)/tcectl \
+	      $(DESTDIR)$(ZSHCOMPDIR)/_tcectl $(DESTDIR)$(FISHCOMPDIR)/tcectl.fish
+	for page in $(MANPAGES); do \
+		rm -f $(DESTDIR)$(MANDIR)/man$${page##*.}/$${page##*/}; \
+	done
+
+clean:
+	rm -rf build
+
+.PHONY: all install uninstall clean
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 
 # --- tests -------------------------------------------------------------------
@@ -53,9 +72,16 @@ $(BUILD)/tce-holder: tests/fixtures/tce-holder.c
 
 check-cli: $(BUILD)/tcectl $(FIXTURES)
 	TCECTL=$(abspath $(BUILD)/tcectl) TCE_HOLDER=$(abspath $(BUILD)/tce-holder) \
-		bats tests/cli
+		bats --tap tests/cli
 
 .PHONY: check-cli
+
+# The whole suite, from a fresh Debian 12 machine: installs what it needs.
+check:
+	tests/deps.sh
+	tests/check.sh
+
+.PHONY: check
 
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
@@ -73,3 +99,9 @@ bench: $(BUILD)/tcectl $(BUILD)/tce-holder
 	TCECTL=$(abspath $(BUILD)/tcectl) TCE_HOLDER=$(abspath $(BUILD)/tce-holder) bench/run.sh
 
 .PHONY: bench
+
+demo: $(BUILD)/tcectl $(BUILD)/tce-holder
+	@tests/deps.sh
+	@TCECTL=$(abspath $(BUILD)/tcectl) TCE_HOLDER=$(abspath $(BUILD)/tce-holder) tests/fixtures/demo.sh
+
+.PHONY: demo

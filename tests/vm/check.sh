@@ -60,7 +60,7 @@ for d in "${extra[@]}"; do
 done
 if [ -n "$tcectl" ]; then
 	[ -x "$tcectl" ] || die "tcectl '$tcectl' is not an executable"
-	file -b "$tcectl" 2>/dev/null | grep -q 'PowerPC' ||
+	! command -v file >/dev/null || file -b "$tcectl" | grep -q 'PowerPC' ||
 		msg "warning: $tcectl does not look like a ppc64el binary"
 	cp "$tcectl" "$payload/bin/tcectl"
 fi

@@ -25,6 +25,8 @@ for m in $(cat /etc/modules-load 2>/dev/null); do
 	modprobe "$m" || echo "init: modprobe $m failed"
 done
 
+# A fresh line: the firmware's last words may lack a newline.
+echo
 echo "@@@ tcectl-vm payload begin @@@"
 status=127
 if [ -x /payload/run-tests.sh ]; then

@@ -79,9 +79,10 @@ static int grab(pid_t pid, int target_fd)
 	return fd;
 }
 
-static void *map_table(int fd, size_t len)
+static void *map_table(int fd, size_t len, uint64_t first_entry)
 {
-	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		       first_entry * sizeof(uint64_t));
 
 	if (p == MAP_FAILED)
 		die("mmap of %zu bytes: %s", len, strerror(errno));
@@ -101,7 +102,7 @@ static bool page_backed(char *base, uint64_t pg)
 /* Mappable entries: whole pages, so a multiple of page_size / 8. */
 static uint64_t mappable_entries(int fd)
 {
-	char *base = map_table(fd, PROBE_BYTES);
+	char *base = map_table(fd, PROBE_BYTES, 0);
 	uint64_t lo = 0, hi = 1, npages = PROBE_BYTES / page_size;
 
 	if (!page_backed(base, 0)) {
@@ -183,7 +184,7 @@ static int verify(int fd, uint64_t entries)
 	uint64_t n = len / sizeof(uint64_t), mismatches = 0, nonzero = 0;
 	size_t nexp, k = 0;
 	struct expect *exp = read_expectations(stdin, &nexp);
-	uint64_t *tbl = map_table(fd, len);
+	uint64_t *tbl = map_table(fd, len, 0);
 
 	for (uint64_t i = 0; i < n; i++) {
 		uint64_t want = 0;
@@ -259,7 +260,7 @@ int main(int argc, char **argv)
 		uint64_t count = argc == 6 ? parse_u64(argv[5], "count") : 1;
 		uint64_t first = index / (page_size / 8) * (page_size / 8);
 		size_t len = (index + count - first) * sizeof(uint64_t);
-		uint64_t *tbl = map_table(fd, len);
+		uint64_t *tbl = map_table(fd, len, first);
 
 		/* Entries past the table raise SIGBUS; callers ask for what exists. */
 		for (uint64_t i = index; i < index + count; i++)
@@ -270,7 +271,7 @@ int main(int argc, char **argv)
 		uint64_t index = parse_u64(argv[4], "index");
 		uint64_t value = parse_u64(argv[5], "value");
 		uint64_t first = index / (page_size / 8) * (page_size / 8);
-		uint64_t *tbl = map_table(fd, (index + 1 - first) * sizeof(uint64_t));
+		uint64_t *tbl = map_table(fd, (index + 1 - first) * sizeof(uint64_t), first);
 
 		tbl[index - first] = value;
 		printf("write index=%" PRIu64 " tce=0x%" PRIx64 "\n", index, value);
@@ -289,7 +290,7 @@ int main(int argc, char **argv)
 		sigaction(SIGTERM, &sa, NULL);
 		sigaction(SIGINT, &sa, NULL);
 		if (strcmp(what, "fd"))
-			*(volatile uint64_t *)map_table(fd, page_size);
+			*(volatile uint64_t *)map_table(fd, page_size, 0);
 		if (!strcmp(what, "map"))
 			close(fd);
 		printf("holding %s pid=%d\n", what, (int)getpid());

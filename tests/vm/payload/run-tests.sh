@@ -30,7 +30,7 @@ selected() {
 	return 1
 }
 
-echo "# kernel $(uname -r), $(nproc) cpu(s), page size $(getconf PAGESIZE 2>/dev/null || echo ?)"
+echo "# kernel $(uname -r), $(nproc) cpu(s), $(grep -m1 KernelPageSize /proc/self/smaps | tr -s ' ')"
 for t in "$PAYLOAD"/tests.d/*.sh; do
 	[ -e "$t" ] || continue
 	name=${t##*/}

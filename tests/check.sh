@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# make check: every tier, then one closing line for the whole run.
+#
+# Tiers: the build with gcc and clang (-Werror), unit tests of src/, the
+# command-line tests against the memfd fixture, and the real-kernel tier
+# in an emulated POWER host (tests/vm).  Each tier's own results stay
+# visible; the last line sums them: "N passed, N failed".
+set -uo pipefail
+
+cd "$(dirname "$0")/.."
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+passed=0 failed=0
+
+tier() {	# name command...
+	local name=$1 rc
+	shift
+	echo "=== $name"
+	"$@" 2>&1 | tee "$log/$name"
+	rc=${PIPESTATUS[0]}
+	# Count TAP lines; a tier that fails without any is one failure.
+	local ok notok
+	ok=$(grep -cE '^ok ' "$log/$name")
+	notok=$(grep -cE '^not ok ' "$log/$name")
+	if [ "$rc" -ne 0 ] && [ "$notok" -eq 0 ]; then
+		notok=1
+		echo "not ok - $name exited with status $rc"
+	fi
+	passed=$((passed + ok))
+	failed=$((failed + notok))
+}
+
+build() {	# both compilers, warnings as errors
+	make -s clean &&
+	make -s CC=clang BUILD=build/clang all &&
+	echo "ok - builds with clang, no warnings" &&
+	make -s all &&
+	echo "ok - builds with gcc, no warnings"
+}
+
+tier build build
+tier unit make -s check-unit
+tier cli make -s check-cli
+if [ "${TCECTL_SKIP_VM:-}" = 1 ]; then
+	echo "=== vm: not run (TCECTL_SKIP_VM=1)"
+	echo "not ok - the real-kernel tier was not run"
+	failed=$((failed + 1))
+else
+	tier vm make -s check-vm
+fi
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,26 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Installs what building and testing tcectl needs on Debian 12, and only
+# what is missing, so a fresh machine needs nothing done by hand.
+set -eu
+
+packages="make gcc clang libc6-dev pkg-config bats bats-support bats-assert jq mandoc
+	  bash-completion zsh fish time util-linux"
+
+missing=
+for p in $packages; do
+	dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+echo "installing:$missing"
+sudo=
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+export DEBIAN_FRONTEND=noninteractive
+# An unreachable secondary index (a security mirror) must not stop us when
+# the main archive is fine: the install below fails clearly if it is not.
+$sudo apt-get update -qq || echo "apt-get update reported errors; trying the install anyway" >&2
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null ||
+	{ echo "tests/deps.sh: cannot install:$missing" >&2; exit 1; }
