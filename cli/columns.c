@@ -23,7 +23,8 @@ int columns_pick(struct column_set *set, const char *list, const char **bad)
 		p++;
 	else
 		set->n_picked = 0;
-	while (*p) {
+	/* Every comma-separated name must be a column: "" too, as in "pid,". */
+	for (;;) {
 		size_t len = strcspn(p, ","), i;
 
 		for (i = 0; i < set->n_all; i++)
@@ -35,13 +36,10 @@ int columns_pick(struct column_set *set, const char *list, const char **bad)
 			return -1;
 		}
 		set->picked[set->n_picked++] = i;
-		p += len + (p[len] == ',');
+		if (!p[len])
+			return 0;
+		p += len + 1;
 	}
-	if (!set->n_picked) {
-		*bad = list;
-		return -1;
-	}
-	return 0;
 }
 
 void columns_list(const struct column_set *set)

@@ -24,6 +24,7 @@ struct dump {
 	bool has_range;
 	struct addr_range range;
 	unsigned perms;		/* bit per tce_perm() to show */
+	bool has_perms;
 	enum format format;
 	size_t tables;		/* printed so far */
 	struct json json;
@@ -71,6 +72,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		d->has_range = true;
 		break;
 	case OPT_PERM:
+		d->has_perms = true;
 		if (tce_perm_set_parse(arg, &d->perms))
 			exit(cli_error(TCE_EUSAGE,
 				       "'%s' is not a permission list; give a comma-separated list of rw, r, w and -",
@@ -100,7 +102,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 				exit(cli_error(TCE_EUSAGE, "--json goes with neither --csv nor --raw; choose one format"));
 			d->format = FORMAT_JSON;
 		}
-		if (d->format == FORMAT_RAW && (d->perms != 0xf || d->entries))
+		if (d->format == FORMAT_RAW && (d->has_perms || d->entries))
 			exit(cli_error(TCE_EUSAGE,
 				       "--raw writes every entry as it is; it takes --range but not --perm, --entries or --all"));
 		break;
@@ -475,6 +477,7 @@ static void check_raw(const struct dump *d)
 {
 	struct tce_source src;
 	struct tce_err err = { 0 };
+	size_t tables;
 
 	if (isatty(STDOUT_FILENO))
 		exit(cli_error(TCE_EUSAGE,
@@ -483,13 +486,12 @@ static void check_raw(const struct dump *d)
 		exit(cli_error(TCE_EUSAGE, "--raw writes one table; give one PID:FD"));
 	if (tce_source_open(&src, &d->targets[0], &err))
 		exit(cli_report(&err));
-	if (src.count > 1) {
-		tce_source_close(&src);
+	tables = src.count;
+	tce_source_close(&src);
+	if (tables > 1)
 		exit(cli_error(TCE_EUSAGE,
 			       "--raw writes one table and pid %d holds %zu; give PID:FD (see tcectl list %d)",
-			       (int)d->targets[0].pid, src.count, (int)d->targets[0].pid));
-	}
-	tce_source_close(&src);
+			       (int)d->targets[0].pid, tables, (int)d->targets[0].pid));
 }
 
 int do_dump(int argc, char **argv)

@@ -90,9 +90,12 @@ static void print_json(struct json *j, const struct tce_table *t, uint64_t ioba,
 	json_object_end(j);
 }
 
-/* Reads the entries asked for and releases the table before printing. */
+/*
+ * Reads the entries asked for and releases the table before printing.
+ * An address outside the window gets its message in outside[n].
+ */
 static int read_entries(struct translate *tr, struct tce_table *t, uint64_t *tces,
-			struct tce_err *err)
+			struct tce_err *outside, struct tce_err *err)
 {
 	struct tce_source src;
 	int rc;
@@ -100,10 +103,11 @@ static int read_entries(struct translate *tr, struct tce_table *t, uint64_t *tce
 	if (tce_source_open(&src, &tr->target, err))
 		return -1;
 	if (src.count > 1) {
+		tce_fail(err, TCE_EUSAGE,
+			 "pid %d holds %zu TCE tables; name one as PID:FD (see tcectl list %d)",
+			 (int)tr->target.pid, src.count, (int)tr->target.pid);
 		tce_source_close(&src);
-		return tce_fail(err, TCE_EUSAGE,
-				"pid %d holds %zu TCE tables; name one as PID:FD (see tcectl list %d)",
-				(int)tr->target.pid, src.count, (int)tr->target.pid);
+		return -1;
 	}
 	rc = tce_source_attach(&src, 0, t, 0, err);
 	tce_source_close(&src);
@@ -112,12 +116,9 @@ static int read_entries(struct translate *tr, struct tce_table *t, uint64_t *tce
 	for (size_t n = 0; n < tr->count; n++) {
 		uint64_t first, end;
 
-		if (tce_geometry_index_range(&t->geo, t->entries, tr->iobas[n], tr->iobas[n],
-					     &first, &end, err)) {
-			tce_table_release(t);
-			return -1;
-		}
-		tces[n] = t->tce[first];
+		if (!tce_geometry_index_range(&t->geo, t->entries, tr->iobas[n], tr->iobas[n],
+					      &first, &end, &outside[n]))
+			tces[n] = t->tce[first];
 	}
 	tce_table_release(t);
 	return 0;
@@ -137,16 +138,19 @@ int do_translate(int argc, char **argv)
 	struct translate tr = { 0 };
 	struct tce_err err = { 0 };
 	struct tce_table t;
+	struct tce_err *outside;
 	uint64_t *tces;
 	struct json j;
 	int status = 0;
 
 	cli_parse(&argp, argc, argv, &tr);
 	tces = calloc(tr.count, sizeof(*tces));
-	if (!tces)
+	outside = calloc(tr.count, sizeof(*outside));
+	if (!tces || !outside)
 		return cli_error(TCE_EIO, "out of memory");
-	if (read_entries(&tr, &t, tces, &err)) {
+	if (read_entries(&tr, &t, tces, outside, &err)) {
 		free(tces);
+		free(outside);
 		return cli_report(&err);
 	}
 	if (!proc_link_is_tce(t.origin.link))
@@ -158,6 +162,15 @@ int do_translate(int argc, char **argv)
 	for (size_t n = 0; n < tr.count; n++) {
 		uint64_t index = (tr.iobas[n] - t.geo.bus_offset) >> t.geo.page_shift;
 
+		if (outside[n].status) {
+			/* One address: the error is the document; several: an element. */
+			if (output.json && tr.count > 1)
+				cli_json_target_error(&j, tr.target.text, &outside[n]);
+			else
+				cli_report(&outside[n]);
+			status = status_merge(status, outside[n].status);
+			continue;
+		}
 		if (output.json)
 			print_json(&j, &t, tr.iobas[n], index, tces[n]);
 		else
@@ -170,6 +183,7 @@ int do_translate(int argc, char **argv)
 	if (output.json)
 		json_finish(&j);
 	free(tces);
+	free(outside);
 	free(tr.iobas);
 	return cli_finish(status);
 }

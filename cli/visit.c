@@ -52,7 +52,10 @@ static int visit_source(struct tce_source *src, const struct visit *v)
 			cli_warn("fd %d of pid %d is '%s', not a kvm-spapr-tce table; decoding it anyway",
 				 t.origin.fd, (int)t.origin.pid, t.origin.link);
 		if (scan_table(v, &t, &x, &err)) {
-			status = status_merge(status, v->fail(v->ctx, name, &err));
+			struct tce_err named = { .status = err.status };
+
+			snprintf(named.msg, sizeof(named.msg), "table %s: %.440s", name, err.msg);
+			status = status_merge(status, v->fail(v->ctx, name, &named));
 			continue;
 		}
 		status = status_merge(status, v->table(v->ctx, &t, &x));

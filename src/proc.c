@@ -194,8 +194,8 @@ void proc_permission_hint(pid_t pid, char *buf, size_t len)
 					"user namespace forbids it");
 	else
 		used = (size_t)snprintf(buf, len, "run as root or with CAP_SYS_PTRACE");
-	/* /proc/PID files of a non-dumpable process belong to root, not to its uid. */
-	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	/* /proc/PID/status of a non-dumpable process belongs to root, not to its uid. */
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
 	if (geteuid() != 0 && !status_uid(pid, &uid) && used < len) {
 		if (uid != geteuid())
 			used += (size_t)snprintf(buf + used, len - used,

@@ -111,6 +111,11 @@ int tce_table_attach(struct tce_table *t, pid_t pid, int fd,
 		return -1;
 	base = map_reserve(local, prot, &reserved);
 	close(local);	/* the mapping keeps the file; one reference is enough */
+	if (base == MAP_FAILED && errno == EACCES)
+		return tce_fail(err, TCE_ENOTARGET,
+				"fd %d of pid %d (%s) cannot be mapped: it is not open for %s; it is not a TCE table",
+				fd, (int)pid, t->origin.link,
+				flags & TCE_ATTACH_WRITE ? "reading and writing" : "reading");
 	if (base == MAP_FAILED)
 		return tce_fail(err, TCE_ENOTARGET,
 				"fd %d of pid %d (%s) cannot be mapped: %s; it is not a TCE table",

@@ -6,7 +6,7 @@
 #include "parse.h"
 #include "target.h"
 
-#define TARGET_HINT "give PID, PID:FD or PID:FD,shift=N,offset=ADDR,liobn=N"
+#define TARGET_HINT "give PID, PID:FD or PID:FD,KEY=VALUE,... (keys: shift, page, offset, liobn, entries)"
 
 static int parse_int_field(const char *s, size_t len, long max, long *out)
 {
@@ -104,9 +104,13 @@ int tce_target_parse(const char *text, struct tce_target *t, struct tce_err *err
 		return 0;
 
 	rest++;
-	if (parse_int_field(rest, strspn(rest, "0123456789"), INT_MAX, &fd))
+	if (!strspn(rest, "0123456789"))
 		return tce_fail(err, TCE_EUSAGE,
 				"'%s' is not a target: no file descriptor after ':'; " TARGET_HINT, text);
+	if (parse_int_field(rest, strspn(rest, "0123456789"), INT_MAX, &fd))
+		return tce_fail(err, TCE_EUSAGE,
+				"'%s' is not a target: %.*s is not a file descriptor number", text,
+				(int)strspn(rest, "0123456789"), rest);
 	t->kind = TCE_TARGET_FD;
 	t->fd = (int)fd;
 	rest += strspn(rest, "0123456789");
@@ -116,7 +120,8 @@ int tce_target_parse(const char *text, struct tce_target *t, struct tce_err *err
 		return tce_fail(err, TCE_EUSAGE, "'%s' is not a target; " TARGET_HINT, text);
 
 	strcpy(geometry, rest + 1);
-	for (item = strtok_r(geometry, ",", &save); item; item = strtok_r(NULL, ",", &save))
+	/* strsep, not strtok: an empty item ("1:3," or "1:3,,shift=16") is an error. */
+	for (save = geometry; (item = strsep(&save, ",")); )
 		if (parse_geometry_item(item, t, err))
 			return -1;
 	return tce_geometry_check(&t->geo, 0, err);

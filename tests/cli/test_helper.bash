@@ -47,6 +47,27 @@ holder_cmd() {
 	esac
 }
 
+# [TCE_OUT=FILE] run_tcectl_tce_fds "FD..." ARGS...: tcectl in a private mount namespace in
+# which /proc/$HOLDER_PID/fd shows those fds as anon_inode:kvm-spapr-tce,
+# so the holder passes for a VMM.  Other fds keep their links.
+run_tcectl_tce_fds() {
+	local fds=$1 view="$BATS_TEST_TMPDIR/tce-fds" link fd
+	shift
+	rm -rf "$view"
+	mkdir "$view"
+	for link in /proc/"$HOLDER_PID"/fd/*; do
+		ln -s "$(readlink "$link")" "$view/${link##*/}"
+	done
+	for fd in $fds; do
+		ln -sfn anon_inode:kvm-spapr-tce "$view/$fd"
+	done
+	# TCE_OUT, when set, receives tcectl's standard output (for --raw).
+	run --separate-stderr unshare --mount --propagation private -- \
+		sh -c 'mount --bind "$1" "/proc/$2/fd" && out=$3 && shift 3 &&
+		       if [ -n "$out" ]; then exec "$@" > "$out"; else exec "$@"; fi' \
+		sh "$view" "$HOLDER_PID" "${TCE_OUT:-}" "$TCECTL" "$@"
+}
+
 stop_holder() {
 	if [ -n "${HOLDER_PID:-}" ]; then
 		kill "$HOLDER_PID" 2>/dev/null || true

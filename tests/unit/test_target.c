@@ -39,7 +39,7 @@ TEST(target_errors_name_the_problem)
 	struct tce_err err;
 
 	CHECK(parse("abc", &t, &err) < 0 && err.status == TCE_EUSAGE);
-	CHECK_STR(err.msg, "'abc' is not a target; give PID, PID:FD or PID:FD,shift=N,offset=ADDR,liobn=N");
+	CHECK_STR(err.msg, "'abc' is not a target; give PID, PID:FD or PID:FD,KEY=VALUE,... (keys: shift, page, offset, liobn, entries)");
 	CHECK(parse("0", &t, &err) < 0);
 	CHECK(parse("12:", &t, &err) < 0);
 	CHECK(parse("12:x", &t, &err) < 0);
@@ -54,6 +54,11 @@ TEST(target_errors_name_the_problem)
 	CHECK(parse("12:3,colour=red", &t, &err) < 0);
 	CHECK_STR(err.msg, "unknown key 'colour' in target '12:3,colour=red'; keys: shift, page, offset, liobn, entries");
 	CHECK(parse("12:3,offset", &t, &err) < 0);
+	CHECK(parse("12:3,", &t, &err) < 0);
+	CHECK_STR(err.msg, "'' in target '12:3,' is not KEY=VALUE; keys: shift, page, offset, liobn, entries");
+	CHECK(parse("12:3,,shift=16", &t, &err) < 0);
+	CHECK(parse("12:99999999999", &t, &err) < 0);
+	CHECK_STR(err.msg, "'12:99999999999' is not a target: 99999999999 is not a file descriptor number");
 	CHECK(parse("12:3,entries=0", &t, &err) < 0);
 	CHECK(parse("12:3,offset=0x800", &t, &err) < 0 && err.status == TCE_EUSAGE);
 	CHECK_STR(err.msg, "bus offset 0x800 is not aligned to the 4096-byte IOMMU page; give an offset that is a multiple of the page size");
