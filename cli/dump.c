@@ -33,7 +33,7 @@ struct dump {
 enum {
 	OPT_ENTRIES = 'e',
 	OPT_ALL = 'a',
-	OPT_RANGE = 'r',
+	OPT_RANGE = 'R',
 	OPT_PERM = 'P',
 	OPT_CSV = OPT_LONG_BASE,
 	OPT_RAW,
@@ -46,7 +46,7 @@ static const struct argp_option options[] = {
 	{ "range", OPT_RANGE, "IOBA[-IOBA]", 0,
 	  "Only this IO bus address range (also IOBA+LENGTH)", 0 },
 	{ "perm", OPT_PERM, "PERMS", 0,
-	  "Only entries with these permissions: a comma-separated list of rw, r, w, - (none)", 0 },
+	  "Only entries with these permissions: a comma-separated list of rw, r, w and - (or none)", 0 },
 	{ "csv", OPT_CSV, NULL, 0, "Comma-separated values with a header row", 50 },
 	{ "raw", OPT_RAW, NULL, 0, "The table's bytes as they are, for piping (one table)", 0 },
 	{ 0 }
@@ -501,7 +501,7 @@ int do_dump(int argc, char **argv)
 		options, parse_opt, "TARGET...",
 		"Decode TCE tables.\vBy default each table is shown as extents: runs of entries "
 		"that map consecutive guest pages with the same permission. TARGET is PID, "
-		"PID:FD or PID:FD,shift=N,offset=ADDR,liobn=N,entries=N; see tcectl-dump(1).",
+		"PID:FD or PID:FD,KEY=VALUE,... with keys shift, page, offset, liobn and entries; see tcectl-dump(1).",
 		children, NULL, NULL
 	};
 	struct dump d = { .perms = 0xf };

@@ -111,6 +111,12 @@ void json_bool(struct json *j, bool v)
 	ob_puts(j->ob, v ? "true" : "false");
 }
 
+void json_number(struct json *j, const char *digits)
+{
+	value_prefix(j);
+	ob_puts(j->ob, digits);
+}
+
 void json_null(struct json *j)
 {
 	value_prefix(j);

@@ -36,6 +36,8 @@ void json_string(struct json *j, const char *s);
 void json_u64(struct json *j, uint64_t v);
 void json_hex(struct json *j, uint64_t v);
 void json_bool(struct json *j, bool v);
+/* A number already in JSON form, for values wider than 64 bits. */
+void json_number(struct json *j, const char *digits);
 void json_null(struct json *j);
 
 /* Ends the document with a newline and flushes. */

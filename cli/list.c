@@ -68,14 +68,24 @@ static void text_pagesize(const void *r, char *b, size_t l)
 	format_size(b, (unsigned)l, tce_page_size(&ROW(r)->t.geo));
 }
 
-static uint64_t window_size(const struct list_row *row)
+/*
+ * A window can cover the whole 64-bit bus space: 2^64 bytes does not fit
+ * a u64.  As a JSON number it stays exact, since it is entries (< 2^37)
+ * times a power of two.
+ */
+static unsigned __int128 window_size(const struct list_row *row)
 {
-	return row->t.entries << row->t.geo.page_shift;
+	return (unsigned __int128)row->t.entries << row->t.geo.page_shift;
 }
 
 static void text_window(const void *r, char *b, size_t l)
 {
-	format_size(b, (unsigned)l, window_size(ROW(r)));
+	unsigned __int128 size = window_size(ROW(r));
+
+	if (size > UINT64_MAX)
+		snprintf(b, l, "16E");
+	else
+		format_size(b, (unsigned)l, (uint64_t)size);
 }
 
 static void json_pid(struct json *j, const void *r) { json_u64(j, (uint64_t)ROW(r)->t.origin.pid); }
@@ -91,7 +101,15 @@ static void json_extents(struct json *j, const void *r) { json_u64(j, ROW(r)->ex
 static void json_shift(struct json *j, const void *r) { json_u64(j, ROW(r)->t.geo.page_shift); }
 static void json_pagesize(struct json *j, const void *r) { json_u64(j, tce_page_size(&ROW(r)->t.geo)); }
 static void json_offset(struct json *j, const void *r) { json_hex(j, ROW(r)->t.geo.bus_offset); }
-static void json_window(struct json *j, const void *r) { json_u64(j, window_size(ROW(r))); }
+static void json_window(struct json *j, const void *r)
+{
+	unsigned __int128 size = window_size(ROW(r));
+
+	if (size > UINT64_MAX)
+		json_number(j, "18446744073709551616");
+	else
+		json_u64(j, (uint64_t)size);
+}
 static void json_type(struct json *j, const void *r) { json_string(j, ROW(r)->t.origin.link); }
 
 static void json_liobn(struct json *j, const void *r)
@@ -233,7 +251,7 @@ int do_list(int argc, char **argv)
 	static const struct argp argp = {
 		options, parse_opt, "[TARGET...]",
 		"List TCE tables, one row per table.\vWith no TARGET, every process on the host "
-		"is searched. TARGET is PID, PID:FD or PID:FD,shift=N,offset=ADDR,liobn=N,entries=N; "
+		"is searched. TARGET is PID, PID:FD or PID:FD,KEY=VALUE,... with keys shift, page, offset, liobn and entries; "
 		"see tcectl-list(1).",
 		children, NULL, NULL
 	};

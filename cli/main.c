@@ -31,7 +31,10 @@ static void usage(FILE *f)
 		   "the guests of a POWER host.\n\nVerbs:\n");
 	for (const struct verb *v = verbs; v->name; v++)
 		fprintf(f, "  %-10s %s\n", v->name, v->summary);
-	fprintf(f, "\nRun 'tcectl VERB --help' for a verb's options, or see tcectl(1).\n");
+	fprintf(f, "\nOptions:\n"
+		   "  -h, --help     give this help\n"
+		   "  -V, --version  print the version\n"
+		   "\nRun 'tcectl VERB --help' for a verb's options, or see tcectl(1).\n");
 }
 
 /* `tcectl help` lists verb names for completions; `tcectl help VERB` is VERB --help. */
@@ -41,6 +44,12 @@ int do_help(int argc, char **argv)
 
 	if (argc > 2)
 		return cli_error(TCE_EUSAGE, "too many arguments; usage: tcectl help [VERB]");
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+			  !strcmp(argv[1], "--usage"))) {
+		printf("Usage: tcectl help [VERB]\n"
+		       "List the verbs, one per line with a summary, or show VERB's --help.\n");
+		return 0;
+	}
 	if (argc == 2) {
 		for (const struct verb *v = verbs; v->name; v++)
 			if (!strcmp(v->name, argv[1]) && v->run != do_help) {
@@ -62,7 +71,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return TCE_EUSAGE;
 	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--usage")) {
 		usage(stdout);
 		return 0;
 	}

@@ -11,10 +11,15 @@
 
 #include "extents.h"
 
-/* Guest physical address an IO bus address reaches through entry tce. */
+/*
+ * Guest physical address an IO bus address reaches through entry tce: the
+ * entry's page plus the offset in it.  The kernel only accepts addresses
+ * aligned to the page; with a wrong page size given, this still agrees
+ * with the GPA dump shows.
+ */
 static inline uint64_t tce_translate(uint64_t tce, unsigned page_shift, uint64_t ioba)
 {
-	return (tce & ~((1ULL << page_shift) - 1) & ~3ULL) | (ioba & ((1ULL << page_shift) - 1));
+	return (tce & ~3ULL) + (ioba & ((1ULL << page_shift) - 1));
 }
 
 /*

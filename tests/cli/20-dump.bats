@@ -240,10 +240,10 @@ EOF
 
 @test "--range IOBA+LENGTH is the same as IOBA-(IOBA+LENGTH-1)" {
 	start_holder 8K:mixed
-	run_tcectl dump -r 0x4000+0x6000 "$HOLDER_PID:$FD0"
+	run_tcectl dump -R 0x4000+0x6000 "$HOLDER_PID:$FD0"
 	assert_success
 	local plus=$output
-	run_tcectl dump -r 0x4000-0x9fff "$HOLDER_PID:$FD0"
+	run_tcectl dump -R 0x4000-0x9fff "$HOLDER_PID:$FD0"
 	assert_success
 	assert_output "$plus"
 	assert_output "$(cat <<EOF
@@ -256,7 +256,7 @@ IOBA                  GPA                   PERM PAGES
 entries 8192, mapped 5, extents 4
 EOF
 )"
-	run_tcectl dump -n -r 0x1000+4K "$HOLDER_PID:$FD0"
+	run_tcectl dump -n -R 0x1000+4K "$HOLDER_PID:$FD0"
 	assert_success
 	assert_output "0x00001000-0x00001fff 0x10001000-0x10001fff rw       1"
 }
@@ -270,7 +270,7 @@ EOF
     7 0x00007000 0x00000000 -    0x0000000000000000
 EOF
 )"
-	run_tcectl dump -n -e -r 0x6000-0x8000 "$HOLDER_PID:$FD0"
+	run_tcectl dump -n -e -R 0x6000-0x8000 "$HOLDER_PID:$FD0"
 	assert_success
 	assert_output "$(cat <<'EOF'
     6 0x00006000 0x30000000 w    0x0000000030000002
@@ -281,19 +281,19 @@ EOF
 
 @test "--range that runs past the window is clipped to it" {
 	start_holder 8K:mixed
-	run_tcectl dump -n -r 0x1fff000-0xffffffffffffffff "$HOLDER_PID:$FD0"
+	run_tcectl dump -n -R 0x1fff000-0xffffffffffffffff "$HOLDER_PID:$FD0"
 	assert_success
 	assert_output "0x01fff000-0x01ffffff 0x60000000-0x60000fff rw       1"
 }
 
 @test "--range wholly outside the window: exit 2 naming the window" {
 	start_holder 8K:mixed
-	run_tcectl dump -r 0x2000000 "$HOLDER_PID:$FD0"
+	run_tcectl dump -R 0x2000000 "$HOLDER_PID:$FD0"
 	assert_failure 2
 	assert_output ""
 	[ "$stderr" = "$(memfd_warning "$FD0"; echo
 			 echo "tcectl: dump: table $HOLDER_PID:$FD0: IO bus address 0x2000000 is outside the window 0x0-0x1ffffff; give the table's bus offset and page size (TARGET,offset=ADDR,page=SIZE)")" ]
-	run_tcectl dump -r 0x0-0xfff "$HOLDER_PID:$FD0,offset=0x10000"
+	run_tcectl dump -R 0x0-0xfff "$HOLDER_PID:$FD0,offset=0x10000"
 	assert_failure 2
 	[ "${stderr##*$'\n'}" = "tcectl: dump: table $HOLDER_PID:$FD0: IO bus address 0xfff is outside the window 0x10000-0x200ffff; give the table's bus offset and page size (TARGET,offset=ADDR,page=SIZE)" ]
 }
@@ -503,7 +503,7 @@ EOF
 	assert_success
 	[ "$stderr" = "" ]
 	cmp "$BATS_TEST_TMPDIR/raw" "/proc/$HOLDER_PID/fd/$FD1"
-	TCE_OUT="$BATS_TEST_TMPDIR/raw" run_tcectl_tce_fds "$FD1" dump --raw -r 0x1000+0x1000 "$HOLDER_PID"
+	TCE_OUT="$BATS_TEST_TMPDIR/raw" run_tcectl_tce_fds "$FD1" dump --raw -R 0x1000+0x1000 "$HOLDER_PID"
 	assert_success
 	run od -A n -t x8 "$BATS_TEST_TMPDIR/raw"
 	assert_output " 0000000000001003"
@@ -658,7 +658,7 @@ EOF
 
 @test "a table of 64K pages read with 4K pages falls apart into single pages" {
 	start_holder 8K:mixed:16
-	run_tcectl dump -n -r 0x0-0x3fff "$HOLDER_PID:$FD0"
+	run_tcectl dump -n -R 0x0-0x3fff "$HOLDER_PID:$FD0"
 	assert_success
 	assert_output "$(cat <<'EOF'
 0x00000000-0x00000fff 0x10000000-0x10000fff rw       1
@@ -687,7 +687,7 @@ IOBA                                GPA                   PERM PAGES
 entries 8192, mapped 15, extents 8
 EOF
 )"
-	run_tcectl dump -n -e -r 0x800000000040000+128K "$HOLDER_PID:$FD0,page=64K,offset=0x800000000000000"
+	run_tcectl dump -n -e -R 0x800000000040000+128K "$HOLDER_PID:$FD0,page=64K,offset=0x800000000000000"
 	assert_success
 	assert_output "$(cat <<'EOF'
     4 0x800000000040000 0x20000000 r    0x0000000020000001
@@ -707,7 +707,7 @@ $(mixed_extents | head -n 7)
 entries 32, mapped 14, extents 7
 EOF
 )"
-	run_tcectl dump -r 0x20000 "$HOLDER_PID:$FD0,entries=32"
+	run_tcectl dump -R 0x20000 "$HOLDER_PID:$FD0,entries=32"
 	assert_failure 2
 	[ "${stderr##*$'\n'}" = "tcectl: dump: table $HOLDER_PID:$FD0: IO bus address 0x20000 is outside the window 0x0-0x1ffff; give the table's bus offset and page size (TARGET,offset=ADDR,page=SIZE)" ]
 }
@@ -730,28 +730,28 @@ EOF
 
 @test "a window that ends at the top of the bus space is fine" {
 	start_holder 8K:mixed
-	run_tcectl dump -n -r 0xfffffffffffff000 "$HOLDER_PID:$FD0,offset=0xfffffffffe000000"
+	run_tcectl dump -n -R 0xfffffffffffff000 "$HOLDER_PID:$FD0,offset=0xfffffffffe000000"
 	assert_success
 	assert_output "0xfffffffffffff000-0xffffffffffffffff 0x60000000-0x60000fff rw       1"
 }
 
 @test "a change to the table shows in the next dump" {
 	start_holder 8K:mixed
-	run_tcectl dump -n -e -r 0x6000-0x7fff "$HOLDER_PID:$FD0"
+	run_tcectl dump -n -e -R 0x6000-0x7fff "$HOLDER_PID:$FD0"
 	assert_success
 	assert_output "    6 0x00006000 0x30000000 w    0x0000000030000002"
 	holder_cmd set 0 7 0x30001003
 	holder_cmd set 0 6 0x30000003
 	run holder_cmd get 0 7
 	assert_output "0x0000000030001003"
-	run_tcectl dump -n -e -r 0x6000-0x7fff "$HOLDER_PID:$FD0"
+	run_tcectl dump -n -e -R 0x6000-0x7fff "$HOLDER_PID:$FD0"
 	assert_success
 	assert_output "$(cat <<'EOF'
     6 0x00006000 0x30000000 rw   0x0000000030000003
     7 0x00007000 0x30001000 rw   0x0000000030001003
 EOF
 )"
-	run_tcectl dump -n -r 0x4000-0x8fff "$HOLDER_PID:$FD0"
+	run_tcectl dump -n -R 0x4000-0x8fff "$HOLDER_PID:$FD0"
 	assert_output "$(cat <<'EOF'
 0x00004000-0x00005fff 0x20000000-0x20001fff r        2
 0x00006000-0x00007fff 0x30000000-0x30001fff rw       2

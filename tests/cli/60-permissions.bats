@@ -129,7 +129,7 @@ fds_refused() { # VERB PID WHY
 
 @test "a dumpable process of the same uid can be read" {
 	start_holder_as_nobody dumpable 8K:mixed
-	run_tcectl_as_nobody dump -n -r 0x0-0x6fff "$HOLDER_PID:$FD0"
+	run_tcectl_as_nobody dump -n -R 0x0-0x6fff "$HOLDER_PID:$FD0"
 	local scope
 	scope=$(cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null) || scope=0
 	if [ "$scope" != 0 ]; then

@@ -1,0 +1,169 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# fish completion for tcectl(1).
+#
+# Nothing here is a copy of tcectl's interface: when this file is loaded,
+# the verbs come from `tcectl help` and each verb's options from
+# `tcectl VERB --help`; the columns come from `tcectl list --list-columns`
+# when they are needed.  Targets are completed from /proc.
+
+# Reads argp --help output; prints one line per option:
+#   LONG <tab> SHORTS (comma-separated, or -) <tab> ARG (or -) <tab> HELP
+# Option lines are indented by at most 8 columns, their continuation
+# lines by more.
+set -g __tcectl_options_awk '
+function flush() { if (long != "") print long "\t" shorts "\t" arg "\t" desc; long = "" }
+/^ +-/ && match($0, /^ +/) && RLENGTH <= 8 {
+	flush()
+	line = $0; sub(/^ +/, "", line)
+	head = line; sub(/   *.*/, "", head)
+	desc = ""; if (match(line, /   */)) desc = substr(line, RSTART + RLENGTH)
+	n = split(head, tok, /, */); shorts = "-"; arg = "-"
+	for (i = 1; i <= n; i++) {
+		t = tok[i]
+		if (t ~ /^--/) {
+			if (match(t, /\[=/)) { arg = substr(t, RSTART + 2); sub(/\]$/, "", arg); t = substr(t, 1, RSTART - 1) }
+			else if (match(t, /=/)) { arg = substr(t, RSTART + 1); t = substr(t, 1, RSTART - 1) }
+			long = t
+		} else shorts = (shorts == "-" ? "" : shorts ",") t
+	}
+	next
+}
+long != "" && /^ +[^ -]/ && match($0, /^ +/) && RLENGTH > 8 { line = $0; sub(/^ +/, "", line); desc = desc " " line; next }
+{ flush() }
+END { flush() }
+'
+
+# The verb on the command line, if any.
+function __tcectl_verb
+    set -l words (commandline -opc)
+    set -q words[2]; and echo $words[2]
+end
+
+function __tcectl_verb_is
+    test "$(__tcectl_verb)" = "$argv[1]"
+end
+
+# Values for an option argument named $argv[1] (LIST: columns, PERMS:
+# permissions), for the comma-separated list in the current token.
+function __tcectl_values
+    set -l token (commandline -ct | string replace -r '^--[^=]*=' '')
+    set -l head (string match -r '^.*,' -- $token)
+    if test -z "$head"; and test "$argv[1]" = LIST
+        set head (string match -r '^\+' -- $token)
+    end
+    switch $argv[1]
+        case LIST
+            tcectl list --list-columns 2>/dev/null | while read -l name help
+                contains -- $name (string split , -- (string trim -l -c + -- $head)); or printf '%s%s\t%s\n' "$head" $name $help
+            end
+        case PERMS
+            # TCE permission bits: fixed by PAPR.
+            for p in rw r w -
+                contains -- $p (string split , -- $head); or printf '%s%s\n' "$head" $p
+            end
+    end
+end
+
+# Is the current token an operand where the verb's usage line puts a
+# TARGET?  ("TARGET IOBA...": only the first; "TARGET...": every one.)
+function __tcectl_wants_target
+    set -l verb (__tcectl_verb)
+    test -n "$verb"; or return 1
+    string match -qr -- '^-' (commandline -ct); and return 1
+    set -l usage (tcectl $verb --help 2>/dev/null | string match -r '^Usage:.*')
+    set -l operands (string split ' ' -- (string replace -r '^Usage:.*\[OPTION\.\.\.\] *' '' -- $usage))
+    set -l takes (tcectl $verb --help 2>/dev/null | awk $__tcectl_options_awk | awk -F '\t' '$3 != "-" { print $1; n = split($2, s, ","); for (i = 1; i <= n; i++) print s[i] }')
+    set -l words (commandline -opc)
+    set -l n 0
+    set -l skip 0
+    for w in $words[3..-1]
+        if test $skip = 1
+            set skip 0
+        else if string match -qr -- '^-' $w
+            not string match -q -- '*=*' $w; and contains -- $w $takes; and set skip 1
+        else
+            set n (math $n + 1)
+        end
+    end
+    set -l i 1
+    for op in $operands
+        if test (math $i - 1) -eq $n; or string match -q -- '*...*' $op
+            string match -q -- '*TARGET*' $op
+            return
+        end
+        set i (math $i + 1)
+    end
+    return 1
+end
+
+# PID, then PID:FD (the descriptors of that process, its TCE tables
+# first), then the geometry keys the verb's help names.
+function __tcectl_targets
+    set -l token (commandline -ct)
+    if string match -qr -- '^[0-9]+:[0-9]*,' $token
+        set -l verb (__tcectl_verb)
+        set -l syntax (begin; tcectl $verb --help; tcectl list --help; end 2>/dev/null | string match -r 'PID:FD,[a-z]+=[^ ;]*')[1]
+        set -l head (string match -r '^.*,' -- $token)
+        for key in (string split , -- $syntax)[2..-1]
+            printf '%s%s=\n' $head (string replace -r '=.*' '' -- $key)
+        end
+        return
+    end
+    if set -l m (string match -r -- '^([0-9]+):' $token)
+        set -l pid $m[2]
+        set -l tables
+        set -l others
+        for fd in /proc/$pid/fd/*
+            set -l link (readlink $fd 2>/dev/null); or continue
+            if string match -q -- '*kvm-spapr-tce*' $link
+                set -a tables $pid:(path basename $fd)\t$link
+            else
+                set -a others $pid:(path basename $fd)\t$link
+            end
+        end
+        if set -q tables[1]
+            printf '%s\n' $tables
+        else
+            printf '%s\n' $others
+        end
+        return
+    end
+    # Processes holding a table; every process when none does (or we may
+    # not look), so that PID:FD still works for other descriptors.
+    set -l dirs (string match -r -- '^/proc/[0-9]+$' /proc/*)
+    set -l pids (find $dirs/fd -maxdepth 1 -lname '*kvm-spapr-tce*' 2>/dev/null | cut -d/ -f3 | sort -un)
+    set -q pids[1]; or set pids (path basename $dirs)
+    for pid in $pids
+        read -l comm </proc/$pid/comm 2>/dev/null; and printf '%s\t%s\n' $pid $comm
+    end
+end
+
+complete -c tcectl -f
+
+# Verbs, and the verb after `tcectl help` (all but help itself); then
+# each verb's options, as its --help lists them.
+if command -q tcectl
+    set -l verbs
+    tcectl help 2>/dev/null | while read -l verb summary
+        complete -c tcectl -n __fish_use_subcommand -a $verb -d $summary
+        test $verb = help; or complete -c tcectl -n "__fish_seen_subcommand_from help; and test (count (commandline -opc)) -eq 2" -a $verb -d $summary
+        set -a verbs $verb
+    end
+
+    for verb in $verbs
+        test $verb = help; and continue
+        tcectl $verb --help 2>/dev/null | awk $__tcectl_options_awk | while read -l -d \t long shorts arg desc
+            set -l spec -c tcectl -n "__tcectl_verb_is $verb" -l (string replace -r '^--' '' -- $long) -d $desc
+            for short in (string split , -- $shorts)
+                # fish takes single-letter short options only; -? stays out.
+                string match -qr -- '^-[A-Za-z0-9]$' $short; and set -a spec -s (string sub -s 2 -- $short)
+            end
+            if test $arg != -
+                set -a spec -x -a "(__tcectl_values $arg)"
+            end
+            complete $spec
+        end
+    end
+end
+
+complete -c tcectl -n __tcectl_wants_target -a '(__tcectl_targets)'
