@@ -9,9 +9,11 @@ set -eu -o pipefail
 
 usage() {
 	cat <<EOF
-usage: $VM_PROG [-p DIR]... [-T TCECTL] [-t SECONDS] [-e VAR=VALUE]... [-v]
+usage: $VM_PROG [-Q] [-p DIR]... [-T TCECTL] [-t SECONDS] [-e VAR=VALUE]... [-v]
 
-  -p DIR       copy DIR over the payload (bin/, tests.d/, ... ; repeatable)
+  -Q           also run a real QEMU with a KVM guest inside the VM (qemu-guest.sh;
+               larger initramfs, 3 GiB of VM memory)
+  -p DIR       copy DIR over the payload (bin/, tests/, ... ; repeatable)
   -T TCECTL    a cross-built tcectl, installed as payload bin/tcectl
   -t SECONDS   VM time limit (default 600)
   -e VAR=VALUE environment for the payload, e.g. TCECTL_VM_TESTS=10-*
@@ -22,12 +24,13 @@ TCECTL_VM_TCECTL (as -T), TCECTL_VM_CACHE, TCECTL_VM_BUILD ($VM_BUILD).
 EOF
 }
 
-extra=() tcectl=${TCECTL_VM_TCECTL:-} timeout_s=600 run_args=()
+extra=() tcectl=${TCECTL_VM_TCECTL:-} timeout_s=600 run_args=() qemu=0 mk_args=()
 if [ -n "${TCECTL_VM_PAYLOAD:-}" ]; then
 	IFS=: read -r -a extra <<<"$TCECTL_VM_PAYLOAD"
 fi
-while getopts p:T:t:e:vh opt; do
+while getopts Qp:T:t:e:vh opt; do
 	case $opt in
+	Q) qemu=1 ;;
 	p) extra+=("$OPTARG") ;;
 	T) tcectl=$OPTARG ;;
 	t) timeout_s=$OPTARG ;;
@@ -48,6 +51,15 @@ t1=$(vm_now)
 mkdir -p "$VM_BUILD"
 "$VM_DIR/build.sh" -o "$VM_BUILD/bin"
 
+if [ $qemu = 1 ]; then
+	read -r qemu_root qemu_overlay < <("$VM_DIR/qemu-guest.sh") ||
+		die "cannot prepare the nested QEMU guest"
+	[ -n "$qemu_overlay" ] || die "cannot prepare the nested QEMU guest"
+	extra=("$qemu_overlay" "${extra[@]}")
+	mk_args+=(-r "$qemu_root")
+	run_args+=(-m 3G)
+fi
+
 # Stage the payload: ours, the fixtures, then the caller's additions.
 payload=$VM_BUILD/payload
 rm -rf "$payload"
@@ -65,7 +77,7 @@ if [ -n "$tcectl" ]; then
 	cp "$tcectl" "$payload/bin/tcectl"
 fi
 
-"$VM_DIR/mkinitramfs.sh" -o "$VM_BUILD/initramfs.cpio" -p "$payload"
+"$VM_DIR/mkinitramfs.sh" -o "$VM_BUILD/initramfs.cpio" -p "$payload" "${mk_args[@]}"
 t_build=$(vm_elapsed "$t1")
 
 t2=$(vm_now)

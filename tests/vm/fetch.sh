@@ -39,7 +39,7 @@ done
 HOST_PACKAGES="qemu-system-ppc gcc-$VM_TRIPLET binutils-$VM_TRIPLET
 	libc6-dev-ppc64el-cross kmod cpio"
 # Static libraries and headers for tcectl; only unpacked, never installed.
-SYSROOT_PACKAGES="libelf-dev libelf1 zlib1g-dev libzstd-dev libncurses-dev"
+SYSROOT_PACKAGES=(libelf-dev libelf1 zlib1g-dev libzstd-dev libncurses-dev)
 
 ensure_host_packages() {
 	local missing=() p
@@ -61,6 +61,7 @@ ensure_host_packages() {
 cache_complete() {
 	[ -r "$VM_ENV" ] || return 1
 	(
+		# shellcheck source=/dev/null
 		. "$VM_ENV"
 		[ -r "$TCECTL_VM_VMLINUX" ] && [ -r "$TCECTL_VM_MODULES/modules.dep" ] &&
 			[ -x "$TCECTL_VM_BUSYBOX" ] && [ -r "$TCECTL_VM_SYSROOT/usr/include/libelf.h" ]
@@ -124,11 +125,14 @@ deb_file() {
 	local name ver
 
 	ver=$(papt_cache policy "$1" | sed -n 's/^ *Candidate: //p')
-	[ -n "$ver" ] && [ "$ver" != "(none)" ] || die "package $1 is not in the ppc64el index"
+	if [ -z "$ver" ] || [ "$ver" = "(none)" ]; then
+		die "package $1 is not in the ppc64el index"
+	fi
 	name="${1}_${ver//:/%3a}_ppc64el.deb"
 	echo "$DEB_DIR/$name"
 }
 
+# Download what is not in the cache yet; status 1 if apt-get failed.
 download() {
 	local pkg deb todo=()
 
@@ -138,8 +142,7 @@ download() {
 	done
 	[ ${#todo[@]} -eq 0 ] && return 0
 	msg "downloading ${todo[*]}"
-	(cd "$DEB_DIR" && papt_get download "${todo[@]}") ||
-		die "download of ${todo[*]} failed (network or mirror problem; see above)"
+	(cd "$DEB_DIR" && papt_get download "${todo[@]}") || return 1
 	for pkg in "${todo[@]}"; do
 		[ -s "$(deb_file "$pkg")" ] || die "download of $pkg produced no file"
 	done
@@ -196,12 +199,21 @@ main() {
 	setup_private_apt
 	if [ $update = 1 ] || ! have_index; then
 		update_index
+		update=1
 	fi
 
 	kpkg=$(newest_kernel_package)
-	kver=${kpkg#linux-image-}
 	msg "kernel package: $kpkg"
-	download "$kpkg" busybox-static $SYSROOT_PACKAGES
+	if ! download "$kpkg" busybox-static "${SYSROOT_PACKAGES[@]}"; then
+		# An old index may name files the mirror no longer has.
+		[ $update = 0 ] || die "download failed (network or mirror problem; see above)"
+		msg "download failed; refreshing the index and trying once more"
+		update_index
+		kpkg=$(newest_kernel_package)
+		download "$kpkg" busybox-static "${SYSROOT_PACKAGES[@]}" ||
+			die "download failed (network or mirror problem; see above)"
+	fi
+	kver=${kpkg#linux-image-}
 
 	unpack "$VM_CACHE/kernel" "$(deb_file "$kpkg")"
 	[ -r "$VM_CACHE/kernel/boot/vmlinux-$kver" ] || die "$kpkg has no boot/vmlinux-$kver"
@@ -210,7 +222,7 @@ main() {
 		depmod -b "$VM_CACHE/kernel" "$kver" || die "depmod failed for $kver"
 	fi
 	unpack "$VM_CACHE/busybox" "$(deb_file busybox-static)"
-	for p in $SYSROOT_PACKAGES; do
+	for p in "${SYSROOT_PACKAGES[@]}"; do
 		sysdebs+=("$(deb_file "$p")")
 	done
 	unpack "$VM_CACHE/sysroot" "${sysdebs[@]}"

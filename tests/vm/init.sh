@@ -8,7 +8,7 @@
 
 /bin/busybox mkdir -p /bin /sbin /usr/bin /usr/sbin /proc /sys /dev /tmp /run /root
 /bin/busybox --install -s
-export PATH=/payload/bin:/bin:/sbin:/usr/bin:/usr/sbin HOME=/root TERM=${TERM:-linux}
+export PATH=/payload/bin:/bin:/sbin:/usr/bin:/usr/sbin HOME=/root TERM="${TERM:-linux}"
 
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -21,17 +21,16 @@ hostname tcectl-vm
 ip link set lo up 2>/dev/null
 
 # Modules listed in /etc/modules-load (one per line); kvm_hv by default.
-for m in $(cat /etc/modules-load 2>/dev/null); do
+while read -r m; do
 	modprobe "$m" || echo "init: modprobe $m failed"
-done
+done </etc/modules-load
 
 # A fresh line: the firmware's last words may lack a newline.
 echo
 echo "@@@ tcectl-vm payload begin @@@"
 status=127
 if [ -x /payload/run-tests.sh ]; then
-	cd /payload
-	/payload/run-tests.sh
+	cd /payload && /payload/run-tests.sh
 	status=$?
 	cd /
 else

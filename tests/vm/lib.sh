@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Shared by the host-side scripts of the VM test tier; sourced, not run.
+# shellcheck disable=SC2034  # the variables are for the scripts that source this
 
 VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 VM_PROG=${0##*/}

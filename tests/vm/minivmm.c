@@ -298,6 +298,14 @@ static struct tce_table *table_find(uint64_t liobn)
 	return NULL;
 }
 
+/* Where a successful hypercall on @liobn wrote, if it is one of our open tables. */
+static struct tce_table *table_find_open(uint64_t liobn)
+{
+	struct tce_table *t = table_find(liobn);
+
+	return t && t->fd >= 0 ? t : NULL;
+}
+
 static uint64_t table_bus_offset(const struct tce_table *t)
 {
 	return t->offset << t->page_shift;
@@ -424,7 +432,8 @@ static void print_expected(FILE *f, const struct tce_table *t)
 			idx[n++] = t->writes[w].index + i;
 		}
 	}
-	qsort(idx, n, sizeof(*idx), cmp_u64);
+	if (n)
+		qsort(idx, n, sizeof(*idx), cmp_u64);
 	for (size_t k = 0; k < n; k++) {
 		uint64_t tce = 0;
 
@@ -473,7 +482,7 @@ static struct hcall_result do_put(uint64_t liobn, uint64_t ioba, uint64_t tce)
 {
 	uint64_t args[] = { liobn, ioba, tce };
 	struct hcall_result r = hcall(H_PUT_TCE, args, 3);
-	struct tce_table *t = table_find(liobn);
+	struct tce_table *t = table_find_open(liobn);
 	uint64_t index;
 
 	if (r.in_kernel && r.rc == H_SUCCESS && t && ioba_index(t, ioba, 1, &index))
@@ -486,7 +495,7 @@ static struct hcall_result do_stuff(uint64_t liobn, uint64_t ioba, uint64_t tce,
 {
 	uint64_t args[] = { liobn, ioba, tce, npages };
 	struct hcall_result r = hcall(H_STUFF_TCE, args, 4);
-	struct tce_table *t = table_find(liobn);
+	struct tce_table *t = table_find_open(liobn);
 	uint64_t index;
 
 	if (r.in_kernel && r.rc == H_SUCCESS && t && ioba_index(t, ioba, npages, &index))
@@ -507,7 +516,7 @@ static struct hcall_result do_indirect(uint64_t liobn, uint64_t ioba,
 	for (uint64_t i = 0; i < npages && i < TCE_LIST_MAX; i++)
 		list[i] = htobe64(tces[i]);
 	r = hcall(H_PUT_TCE_INDIRECT, args, 4);
-	t = table_find(liobn);
+	t = table_find_open(liobn);
 	if (r.in_kernel && r.rc == H_SUCCESS && t && ioba_index(t, ioba, npages, &index))
 		for (uint64_t i = 0; i < npages; i++)
 			table_note_write(t, index + i, 1, tces[i]);
@@ -537,6 +546,15 @@ static void expect_rc(const char *what, const struct tce_table *t, uint64_t ioba
 		    r.rc, want);
 }
 
+static struct tce_table *default_table(uint64_t liobn)
+{
+	struct tce_table *t = table_find(liobn);
+
+	if (!t)
+		die("internal error: no default table 0x%" PRIx64, liobn);
+	return t;
+}
+
 static void fill_tables(void)
 {
 	uint64_t list[TCE_LIST_MAX];
@@ -544,7 +562,7 @@ static void fill_tables(void)
 	uint64_t base, ioba;
 
 	/* v-scsi like: 4 KiB pages from bus address 0. */
-	t = table_find(0x71000003);
+	t = default_table(0x71000003);
 	expect_rc("H_PUT_TCE", t, 0, do_put(t->liobn, 0x0, 0x1000003), H_SUCCESS);
 	expect_rc("H_PUT_TCE", t, 0x1000, do_put(t->liobn, 0x1000, 0x1001001), H_SUCCESS);
 	for (int i = 0; i < 34; i++)
@@ -561,7 +579,7 @@ static void fill_tables(void)
 		  do_put(t->liobn, ioba, 0x1000003), H_PARAMETER);
 
 	/* PCI window 0: a full 512-entry list, and the last entry. */
-	t = table_find(0x80000000);
+	t = default_table(0x80000000);
 	for (int i = 0; i < TCE_LIST_MAX; i++)
 		list[i] = (0x1000000 + i * 0x1000ULL) | TCE_PCI_READ | TCE_PCI_WRITE;
 	ioba = 1000ULL << 12;
@@ -571,7 +589,7 @@ static void fill_tables(void)
 	expect_rc("H_PUT_TCE", t, ioba, do_put(t->liobn, ioba, 0x3fff001), H_SUCCESS);
 
 	/* DDW with 64 KiB pages at the high bus offset; 1000 entries. */
-	t = table_find(0x80000001);
+	t = default_table(0x80000001);
 	base = table_bus_offset(t);
 	expect_rc("H_PUT_TCE", t, base, do_put(t->liobn, base, 0x10000 | 3), H_SUCCESS);
 	list[0] = 0x20000 | TCE_PCI_READ | TCE_PCI_WRITE;
@@ -587,7 +605,7 @@ static void fill_tables(void)
 		  do_put(t->liobn, ioba, 0x10000 | 3), H_PARAMETER);
 
 	/* DDW with 16 MiB pages: QEMU's direct map of all guest memory. */
-	t = table_find(0x80000101);
+	t = default_table(0x80000101);
 	base = table_bus_offset(t);
 	for (int i = 0; i < 4; i++)
 		list[i] = (i * (16ULL << 20)) | TCE_PCI_READ | TCE_PCI_WRITE;
@@ -726,7 +744,7 @@ static bool cmd_hcall_reply(const char *verb, uint64_t liobn, uint64_t ioba,
 static bool run_command(char **argv, int argc)
 {
 	const char *cmd = argv[0];
-	uint64_t v[TCE_LIST_MAX + 2];
+	uint64_t v[TCE_LIST_MAX + 2] = { 0 };
 	struct tce_table *t;
 	int err;
 

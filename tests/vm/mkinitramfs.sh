@@ -21,7 +21,7 @@ usage: $VM_PROG -o OUT [-p PAYLOAD_DIR] [-r ROOT_DIR]... [-m MODULE]... [-z]
 EOF
 }
 
-out= payload= roots=() modules=() gzip=0
+out='' payload='' roots=() modules=() gzip=0
 while getopts o:p:r:m:zh opt; do
 	case $opt in
 	o) out=$OPTARG ;;

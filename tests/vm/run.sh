@@ -23,7 +23,7 @@ usage: $VM_PROG [-t SECONDS] [-m MEM] [-c CPUS] [-l LOG] [-e VAR=VALUE]... [-a A
 EOF
 }
 
-timeout_s=300 mem=2G cpus=1 log= append= verbose=0
+timeout_s=300 mem=2G cpus=1 log='' append='' verbose=0
 while getopts t:m:c:l:e:a:vh opt; do
 	case $opt in
 	t) timeout_s=$OPTARG ;;
@@ -64,7 +64,7 @@ timeout -k 10 "$timeout_s" qemu-system-ppc64 -M "$machine" -cpu POWER9 -smp "$cp
 	-nographic -nodefaults -serial mon:stdio -no-reboot \
 	-kernel "$TCECTL_VM_VMLINUX" -initrd "$initrd" -append "$cmdline" </dev/null 2>&1 |
 	tr -d '\r' | tee "$log" |
-	if [ $verbose = 1 ]; then cat; else sed -u -n "/$BEGIN/,/@@@ tcectl-vm payload end/p"; fi
+	if [ $verbose = 1 ]; then cat; else sed -u -n "/$BEGIN/,/@@@ tcectl-vm payload end/{/@@@ tcectl-vm/!p}"; fi
 qemu_rc=${PIPESTATUS[0]}
 set -e
 elapsed=$(vm_elapsed "$start")
@@ -90,7 +90,7 @@ if grep -q 'unhandled signal' "$log"; then
 	grep 'unhandled signal' "$log" | head -n 5 >&2
 fi
 
-status=$(grep -oE "$END_RE" "$log" | tail -n 1 | sed 's/.*status=\([0-9]*\).*/\1/')
+status=$(grep -oE "$END_RE" "$log" | tail -n 1 | sed 's/.*status=\([0-9]*\).*/\1/' || true)
 if [ -z "$status" ]; then
 	if ! grep -q "$BEGIN" "$log"; then
 		msg "FAIL: the payload never started; console log: $log"

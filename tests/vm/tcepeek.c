@@ -169,7 +169,8 @@ static struct expect *read_expectations(FILE *in, size_t *count)
 		n++;
 	}
 	free(line);
-	qsort(e, n, sizeof(*e), cmp_expect);
+	if (n)
+		qsort(e, n, sizeof(*e), cmp_expect);
 	*count = n;
 	return e;
 }
@@ -211,6 +212,32 @@ static int verify(int fd, uint64_t entries)
 	return mismatches ? 1 : 0;
 }
 
+/* Mappable size, and how many entries are in use and where. */
+static void scan(int fd)
+{
+	uint64_t n = mappable_entries(fd), nonzero = 0, first = 0, last = 0;
+	uint64_t *tbl;
+
+	if (!n) {
+		printf("scan entries=0 nonzero=0\n");
+		return;
+	}
+	tbl = map_table(fd, n * sizeof(uint64_t), 0);
+	for (uint64_t i = 0; i < n; i++) {
+		if (!tbl[i])
+			continue;
+		if (!nonzero++)
+			first = i;
+		last = i;
+	}
+	printf("scan entries=%" PRIu64 " nonzero=%" PRIu64, n, nonzero);
+	if (nonzero)
+		printf(" first=%" PRIu64 " last=%" PRIu64 " first_tce=0x%" PRIx64,
+		       first, last, tbl[first]);
+	putchar('\n');
+	munmap(tbl, n * sizeof(uint64_t));
+}
+
 static void on_term(int sig)
 {
 	(void)sig;
@@ -224,6 +251,8 @@ static void usage(FILE *f)
 	      "Takes fd FD of process PID with pidfd_getfd (it must be a kvm-spapr-tce\n"
 	      "table) and:\n"
 	      "  size                  prints the mappable entries (probed, no signal)\n"
+	      "  scan                  prints the mappable entries, how many are non-zero,\n"
+	      "                        the first and last of those and the first value\n"
 	      "  read INDEX [COUNT]    prints 'entry index= tce=' lines\n"
 	      "  write INDEX VALUE     stores VALUE in entry INDEX\n"
 	      "  verify ENTRIES        reads 'index=I ... tce=V' lines on standard input and\n"
@@ -253,6 +282,10 @@ int main(int argc, char **argv)
 
 	if (!strcmp(cmd, "size") && argc == 4) {
 		printf("size entries=%" PRIu64 "\n", mappable_entries(fd));
+		return 0;
+	}
+	if (!strcmp(cmd, "scan") && argc == 4) {
+		scan(fd);
 		return 0;
 	}
 	if (!strcmp(cmd, "read") && (argc == 5 || argc == 6)) {

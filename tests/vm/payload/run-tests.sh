@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# Runs inside the test VM (busybox sh): every tests.d/*.sh in name order, each
+# Runs inside the test VM (busybox sh): every tests/*.sh in name order, each
 # in its own shell and under a time limit, then prints the closing
 # "N passed, N failed" line.  Exit status 0 only if something passed and
 # nothing failed.
@@ -31,7 +31,7 @@ selected() {
 }
 
 echo "# kernel $(uname -r), $(nproc) cpu(s), $(grep -m1 KernelPageSize /proc/self/smaps | tr -s ' ')"
-for t in "$PAYLOAD"/tests.d/*.sh; do
+for t in "$PAYLOAD"/tests/*.sh; do
 	[ -e "$t" ] || continue
 	name=${t##*/}
 	selected "$name" || continue

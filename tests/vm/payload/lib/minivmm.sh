@@ -8,6 +8,9 @@
 #                                status 0 if it answered ok, 1 fail, 2 no answer
 #   vmm_table NAME               the "table" line of the table called NAME
 #   vmm_expect LIOBN             the "entry" lines the hypercalls left in LIOBN
+#   vmm_verify LIOBN FD ENTRIES  compare table FD (ENTRIES long) with the
+#                                entries the description lists for LIOBN
+#                                ("none": must be all zero), via tcepeek
 #   vmm_stop                     "quit", then wait; status = minivmm's
 #
 # The shell keeps both fifos open read-write (fds 8 and 9), so no open ever
@@ -53,6 +56,10 @@ vmm_table() {
 
 vmm_expect() {
 	vmm expect "$1" | grep '^entry '
+}
+
+vmm_verify() {
+	grep "^entry liobn=$1 " "$VMM_DESC" | tcepeek "$VMM_PID" "$2" verify "$3"
 }
 
 vmm_stop() {
