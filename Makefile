@@ -100,8 +100,28 @@ bench: $(BUILD)/tcectl $(BUILD)/tce-holder
 
 .PHONY: bench
 
-demo: $(BUILD)/tcectl $(BUILD)/tce-holder
+# --- the real-kernel tier: an emulated POWER host (tests/vm) -----------------
+
+# tcectl for the emulated host: ppc64le, static, against the tier's sysroot.
+VM_TCECTL := build/vm/tcectl
+
+vm-tcectl:
+	@tests/vm/fetch.sh
+	@eval "$$(tests/vm/fetch.sh --print-env)" && \
+		$(MAKE) -s --no-print-directory CC="$$TCECTL_VM_CC" BUILD=build/vm \
+			LDFLAGS=-static build/vm/tcectl
+
+check-vm: vm-tcectl
+	tests/vm/check.sh -Q -T $(VM_TCECTL) -p tests/vm/payload-tcectl \
+		-p tests/vm/payload-tcectl-qemu
+
+# The main job: tcectl on a real QEMU guest, inside the emulated POWER host.
+demo: vm-tcectl
+	tests/vm/demo.sh -T $(VM_TCECTL)
+
+# The same verbs on stand-in tables, in a second, without the emulated host.
+demo-fixture: $(BUILD)/tcectl $(BUILD)/tce-holder
 	@tests/deps.sh
 	@TCECTL=$(abspath $(BUILD)/tcectl) TCE_HOLDER=$(abspath $(BUILD)/tce-holder) tests/fixtures/demo.sh
 
-.PHONY: demo
+.PHONY: vm-tcectl check-vm demo demo-fixture

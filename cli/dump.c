@@ -461,17 +461,6 @@ static int dump_table(void *ctx, const struct tce_table *t, const struct tce_ext
 	return 0;
 }
 
-static int dump_fail(void *ctx, const char *what, const struct tce_err *err)
-{
-	struct dump *d = ctx;
-
-	if (d->format == FORMAT_JSON) {
-		cli_json_target_error(&d->json, what, err);
-		return err->status;
-	}
-	return cli_report(err);
-}
-
 /* --raw is one table's bytes: refuse several tables and terminals up front. */
 static void check_raw(const struct dump *d)
 {
@@ -505,7 +494,7 @@ int do_dump(int argc, char **argv)
 		children, NULL, NULL
 	};
 	struct dump d = { .perms = 0xf };
-	struct visit v = { .table = dump_table, .fail = dump_fail, .ctx = &d };
+	struct visit v = { .table = dump_table, .ctx = &d };
 	int status;
 
 	cli_parse(&argp, argc, argv, &d);
@@ -517,6 +506,7 @@ int do_dump(int argc, char **argv)
 		json_init(&d.json, out, output.pretty);
 		cli_json_document_begun();
 		json_array_begin(&d.json);
+		v.json = &d.json;
 	}
 	status = visit_targets(d.targets, d.count, &v);
 	if (d.format == FORMAT_JSON) {

@@ -24,7 +24,6 @@ struct list {
 	struct column_set columns;
 	bool list_columns;
 	bool raw;
-	bool host_wide;		/* no target given: every process */
 	struct list_row *rows;
 	size_t n_rows;
 	struct json json;	/* failures are elements of the JSON array */
@@ -196,20 +195,6 @@ static int list_table(void *ctx, const struct tce_table *t, const struct tce_ext
 	return 0;
 }
 
-/* Host-wide, a process that ends while we look is not an error. */
-static int list_fail(void *ctx, const char *what, const struct tce_err *err)
-{
-	struct list *l = ctx;
-
-	if (l->host_wide && err->status == TCE_ENOTARGET)
-		return 0;
-	if (output.json) {
-		cli_json_target_error(&l->json, what, err);
-		return err->status;
-	}
-	return cli_report(err);
-}
-
 /* Every process that holds a table; counts those we may not look into. */
 static void host_targets(struct list *l)
 {
@@ -256,7 +241,7 @@ int do_list(int argc, char **argv)
 		children, NULL, NULL
 	};
 	struct list l = { 0 };
-	struct visit v = { .table = list_table, .fail = list_fail, .ctx = &l };
+	struct visit v = { .table = list_table, .ctx = &l };
 	int status;
 
 	columns_default(&l.columns, list_columns, sizeof(list_columns) / sizeof(list_columns[0]));
@@ -266,7 +251,7 @@ int do_list(int argc, char **argv)
 		return cli_finish(0);
 	}
 	if (!l.count) {
-		l.host_wide = true;
+		v.ignore_vanished = true;
 		host_targets(&l);
 	}
 	if (output.json) {
@@ -274,6 +259,7 @@ int do_list(int argc, char **argv)
 		json_init(&l.json, out, output.pretty);
 		cli_json_document_begun();
 		json_array_begin(&l.json);
+		v.json = &l.json;
 	}
 	status = visit_targets(l.targets, l.count, &v);
 	if (output.json) {

@@ -11,10 +11,15 @@ void table_name(const struct tce_table *t, char *buf, size_t len)
 	snprintf(buf, len, "%d:%d", (int)t->origin.pid, t->origin.fd);
 }
 
-int visit_fail_report(void *ctx, const char *what, const struct tce_err *err)
+/* The one failure path: a line on stderr, and in JSON mode an array element. */
+static int visit_fail(const struct visit *v, const char *what, const struct tce_err *err)
 {
-	(void)ctx;
-	(void)what;
+	if (v->ignore_vanished && err->status == TCE_ENOTARGET)
+		return 0;
+	if (v->json) {
+		cli_json_target_error(v->json, what, err);
+		return err->status;
+	}
 	return cli_report(err);
 }
 
@@ -45,7 +50,7 @@ static int visit_source(struct tce_source *src, const struct visit *v)
 
 		snprintf(name, sizeof(name), "%d:%d", (int)src->target->pid, src->fds[i]);
 		if (tce_source_attach(src, i, &t, 0, &err)) {
-			status = status_merge(status, v->fail(v->ctx, name, &err));
+			status = status_merge(status, visit_fail(v, name, &err));
 			continue;
 		}
 		if (!proc_link_is_tce(t.origin.link))
@@ -55,7 +60,7 @@ static int visit_source(struct tce_source *src, const struct visit *v)
 			struct tce_err named = { .status = err.status };
 
 			snprintf(named.msg, sizeof(named.msg), "table %s: %.440s", name, err.msg);
-			status = status_merge(status, v->fail(v->ctx, name, &named));
+			status = status_merge(status, visit_fail(v, name, &named));
 			continue;
 		}
 		status = status_merge(status, v->table(v->ctx, &t, &x));
@@ -73,7 +78,7 @@ int visit_targets(const struct tce_target *targets, size_t count, const struct v
 		struct tce_source src;
 
 		if (tce_source_open(&src, &targets[n], &err))
-			status = status_merge(status, v->fail(v->ctx, targets[n].text, &err));
+			status = status_merge(status, visit_fail(v, targets[n].text, &err));
 		else
 			status = status_merge(status, visit_source(&src, v));
 		tce_source_close(&src);

@@ -10,27 +10,28 @@
 #ifndef TCECTL_VISIT_H
 #define TCECTL_VISIT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "../src/extents.h"
 #include "../src/parse.h"
 #include "../src/table.h"
 #include "../src/target.h"
+#include "json.h"
 
 struct visit {
 	/* IO bus addresses to scan in each table; NULL: the whole window. */
 	const struct addr_range *range;
 	/* Called with the released table (geometry, origin) and its extents. */
 	int (*table)(void *ctx, const struct tce_table *t, const struct tce_extents *x);
-	/* Called for a failing target or table; returns its exit status. */
-	int (*fail)(void *ctx, const char *what, const struct tce_err *err);
 	void *ctx;
+	/* JSON mode: a failing target becomes an element of this array. */
+	struct json *json;
+	/* Host-wide: a process that ends while we look is no error. */
+	bool ignore_vanished;
 };
 
 int visit_targets(const struct tce_target *targets, size_t count, const struct visit *v);
-
-/* Default failure hook: the one-line error, or a JSON element via ctx. */
-int visit_fail_report(void *ctx, const char *what, const struct tce_err *err);
 
 /* "PID:FD", the name tcectl gives a table in messages and output. */
 void table_name(const struct tce_table *t, char *buf, size_t len);

@@ -121,17 +121,6 @@ static int who_maps_table(void *ctx, const struct tce_table *t, const struct tce
 	return 0;
 }
 
-static int who_maps_fail(void *ctx, const char *what, const struct tce_err *err)
-{
-	struct who_maps *w = ctx;
-
-	if (output.json) {
-		cli_json_target_error(&w->json, what, err);
-		return err->status;
-	}
-	return cli_report(err);
-}
-
 int do_who_maps(int argc, char **argv)
 {
 	static const struct argp_child children[] = { { &common_argp, 0, NULL, 0 }, { 0 } };
@@ -144,7 +133,7 @@ int do_who_maps(int argc, char **argv)
 		children, NULL, NULL
 	};
 	struct who_maps w = { 0 };
-	struct visit v = { .table = who_maps_table, .fail = who_maps_fail, .ctx = &w };
+	struct visit v = { .table = who_maps_table, .ctx = &w };
 	int status;
 
 	cli_parse(&argp, argc, argv, &w);
@@ -152,6 +141,7 @@ int do_who_maps(int argc, char **argv)
 	if (output.json) {
 		cli_json_document_begun();
 		json_array_begin(&w.json);
+		v.json = &w.json;
 	} else if (!output.noheadings) {
 		ob_printf(out, "%-12s %-10s %-21s %-21s %-4s %s\n", "TABLE", "LIOBN", "IOBA", "GPA",
 			  "PERM", "PAGES");

@@ -44,17 +44,7 @@ start_holder_as_nobody() {
 	"${env[@]}" setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups \
 		"$NOBODY_DIR/tce-holder" "$HOLDER_DIR" "$@" 3>&- &
 	HOLDER_PID=$!
-	local _
-	for _ in $(seq 1 200); do
-		[ -e "$HOLDER_DIR/info" ] && break
-		sleep 0.01
-	done
-	[ -e "$HOLDER_DIR/info" ] || { echo "tce-holder did not start" >&2; return 1; }
-	local n=0 fd rest
-	while read -r fd rest; do
-		eval "FD$n=$fd"
-		n=$((n + 1))
-	done < "$HOLDER_DIR/info"
+	wait_holder_ready
 }
 
 # What the permission messages add about Yama, when it restricts ptrace.

@@ -22,6 +22,12 @@ start_holder() {
 	HOLDER_DIR=$(mktemp -d "$BATS_TEST_TMPDIR/holder.XXXXXX")
 	"$TCE_HOLDER" "$HOLDER_DIR" "$@" 3>&- &
 	HOLDER_PID=$!
+	wait_holder_ready
+}
+
+# wait_holder_ready: after a holder was started in $HOLDER_DIR, wait for its
+# info file and set FD0, FD1, ... from it.
+wait_holder_ready() {
 	local i
 	for i in $(seq 1 200); do
 		[ -e "$HOLDER_DIR/info" ] && break
