@@ -36,7 +36,10 @@ build() {	# both compilers, warnings as errors
 	make -s CC=clang BUILD=build/clang all &&
 	echo "ok - builds with clang, no warnings" &&
 	make -s all &&
-	echo "ok - builds with gcc, no warnings"
+	echo "ok - builds with gcc, no warnings" &&
+	make -s CROSS_COMPILE=powerpc64le-linux-gnu- BUILD=build/cross build/cross/tcectl &&
+	file build/cross/tcectl | grep -q 'ELF 64-bit LSB .*PowerPC' &&
+	echo "ok - cross-builds for ppc64le (CROSS_COMPILE=powerpc64le-linux-gnu-)"
 }
 
 tier build build

@@ -5,7 +5,8 @@
 set -eu
 
 packages="make gcc clang libc6-dev pkg-config bats bats-support bats-assert jq mandoc
-	  bash-completion zsh fish time util-linux"
+	  bash-completion zsh fish time file util-linux gcc-powerpc64le-linux-gnu
+	  libc6-dev-ppc64el-cross"
 
 missing=
 for p in $packages; do
