@@ -17,7 +17,7 @@ CFLAGS ?= -O2 -g
 CPPFLAGS += -D_GNU_SOURCE
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	  -DTCECTL_VERSION='"$(VERSION)"'
-LDLIBS ?=
+LDLIBS ?= -lelf -lz
 
 BUILD ?= build
 LIB_SRC := $(wildcard src/*.c)

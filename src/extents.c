@@ -29,17 +29,45 @@ static uint64_t skip_empty(const uint64_t *tce, uint64_t i, uint64_t end)
 	return i;
 }
 
-int tce_extents_scan(struct tce_extents *x, const uint64_t *tce, uint64_t first,
-		     uint64_t end, unsigned page_shift, struct tce_err *err)
+void tce_extents_begin(struct tce_extents *x, uint64_t first, uint64_t end, unsigned page_shift)
 {
-	uint64_t step = 1ULL << page_shift;
-	uint64_t i = first;
-	size_t n;
-
 	*x = (struct tce_extents){ .page_shift = page_shift, .first = first, .end = end };
 	x->counts.entries = end - first;
-	while ((i = skip_empty(tce, i, end)) < end) {
-		uint64_t start = i, expect = tce[i];
+}
+
+static int append(struct tce_extents *x, uint64_t index, uint64_t count, uint64_t raw,
+		  struct tce_err *err)
+{
+	if (x->count == x->capacity && grow(x)) {
+		tce_extents_free(x);
+		return tce_fail(err, TCE_EIO, "out of memory after %zu extents", x->count);
+	}
+	x->ext[x->count++] = (struct tce_extent){ index, count, raw };
+	return 0;
+}
+
+/* block[0] is entry `index`; the block lies inside [x->first, x->end). */
+int tce_extents_feed(struct tce_extents *x, const uint64_t *block, uint64_t index,
+		     uint64_t n, struct tce_err *err)
+{
+	uint64_t step = 1ULL << x->page_shift;
+	uint64_t i = 0;		/* offsets in the block; entry index + i */
+
+	/* The last extent may run on into this block. */
+	if (x->count && n) {
+		struct tce_extent *e = &x->ext[x->count - 1];
+		uint64_t expect = tce_extent_entry(x, e, index);
+
+		if (e->index + e->count == index && expect) {
+			while (i < n && block[i] == expect && expect) {
+				expect += step;
+				i++;
+			}
+			e->count += i;
+		}
+	}
+	while ((i = skip_empty(block, i, n)) < n) {
+		uint64_t start = i, expect = block[i];
 
 		/*
 		 * A run continues while each entry maps the next guest page; an
@@ -48,19 +76,43 @@ int tce_extents_scan(struct tce_extents *x, const uint64_t *tce, uint64_t first,
 		do {
 			expect += step;
 			i++;
-		} while (i < end && tce[i] == expect && expect);
-
-		if (x->count == x->capacity && grow(x)) {
-			tce_extents_free(x);
-			return tce_fail(err, TCE_EIO, "out of memory after %zu extents", x->count);
-		}
-		x->ext[x->count++] = (struct tce_extent){ start, i - start, tce[start] };
+		} while (i < n && block[i] == expect && expect);
+		if (append(x, index + start, i - start, block[start], err))
+			return -1;
 	}
-	for (n = 0; n < x->count; n++) {
+	return 0;
+}
+
+void tce_extents_finish(struct tce_extents *x)
+{
+	x->counts.mapped = 0;
+	memset(x->counts.by_perm, 0, sizeof(x->counts.by_perm));
+	for (size_t n = 0; n < x->count; n++) {
 		x->counts.mapped += x->ext[n].count;
 		x->counts.by_perm[tce_perm(x->ext[n].raw)] += x->ext[n].count;
 	}
+}
+
+int tce_extents_scan(struct tce_extents *x, const uint64_t *tce, uint64_t first,
+		     uint64_t end, unsigned page_shift, struct tce_err *err)
+{
+	tce_extents_begin(x, first, end, page_shift);
+	if (tce_extents_feed(x, tce + first, first, end - first, err))
+		return -1;
+	tce_extents_finish(x);
 	return 0;
+}
+
+int tce_extents_add(struct tce_extents *x, uint64_t index, uint64_t count, uint64_t raw,
+		    struct tce_err *err)
+{
+	return append(x, index, count, raw, err);
+}
+
+bool tce_extents_equal(const struct tce_extents *a, const struct tce_extents *b)
+{
+	return a->count == b->count && a->first == b->first && a->end == b->end &&
+	       !memcmp(a->ext, b->ext, a->count * sizeof(*a->ext));
 }
 
 void tce_extents_free(struct tce_extents *x)

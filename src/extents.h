@@ -12,6 +12,7 @@
 #ifndef TCECTL_EXTENTS_H
 #define TCECTL_EXTENTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,6 +45,23 @@ struct tce_extents {
  */
 int tce_extents_scan(struct tce_extents *x, const uint64_t *tce, uint64_t first,
 		     uint64_t end, unsigned page_shift, struct tce_err *err);
+
+/*
+ * The same in steps, for a table that arrives in blocks (a decompressed
+ * checkpoint): begin, then feed blocks in index order, an extent running
+ * on across blocks; finish fills in the counts.
+ */
+void tce_extents_begin(struct tce_extents *x, uint64_t first, uint64_t end, unsigned page_shift);
+int tce_extents_feed(struct tce_extents *x, const uint64_t *block, uint64_t index,
+		     uint64_t n, struct tce_err *err);
+void tce_extents_finish(struct tce_extents *x);
+
+/* Appends an extent after the last one (index order); builds tables by hand. */
+int tce_extents_add(struct tce_extents *x, uint64_t index, uint64_t count, uint64_t raw,
+		    struct tce_err *err);
+
+/* Whether two scans saw the same entries. */
+bool tce_extents_equal(const struct tce_extents *a, const struct tce_extents *b);
 
 void tce_extents_free(struct tce_extents *x);
 

@@ -151,3 +151,29 @@ TEST(translate_keeps_the_page_offset)
 	CHECK_U64(tce_translate(0x10000003, 12, 0x5234), 0x10000234);
 	CHECK_U64(tce_translate(0x1000003, 24, 0x800000000123456ULL), 0x1123456);
 }
+
+/* Fed in blocks of any size, a table gives the extents of one scan. */
+TEST(extents_fed_in_blocks_match_one_scan)
+{
+	enum { N = 5000 };
+	uint64_t t[N] = { 0 };
+	struct tce_extents whole, parts;
+	struct tce_err err = { 0 };
+
+	for (int i = 100; i < 3000; i++)
+		t[i] = (0x40000000ULL + (uint64_t)i * 0x1000) | 3;
+	t[3000] = 0x7000001;
+	for (int i = 4000; i < N; i++)
+		t[i] = (0x80000000ULL + (uint64_t)(i % 7) * 0x1000) | 2;
+	scan(&whole, t, N, 12);
+	for (uint64_t block = 1; block < 700; block += 99) {
+		tce_extents_begin(&parts, 0, N, 12);
+		for (uint64_t i = 0; i < N; i += block)
+			CHECK(tce_extents_feed(&parts, t + i, i, i + block <= N ? block : N - i, &err) == 0);
+		tce_extents_finish(&parts);
+		CHECK(tce_extents_equal(&whole, &parts));
+		CHECK(parts.counts.mapped == whole.counts.mapped);
+		tce_extents_free(&parts);
+	}
+	tce_extents_free(&whole);
+}

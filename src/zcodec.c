@@ -1,0 +1,383 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "byteorder.h"
+#include "zcodec.h"
+
+/* Gaps of empty entries shorter than this go through zlib with the rest. */
+#define ZERO_RUN_MIN	4096
+
+/* Entries generated at a time for zlib or the raw copy. */
+#define CHUNK_ENTRIES	8192
+
+void zbytes_free(struct zbytes *b)
+{
+	free(b->data);
+	*b = (struct zbytes){ 0 };
+}
+
+static int reserve(struct zbytes *b, size_t n)
+{
+	if (b->len + n <= b->cap)
+		return 0;
+	size_t cap = b->cap ? b->cap : 65536;
+	while (cap < b->len + n)
+		cap *= 2;
+	unsigned char *p = realloc(b->data, cap);
+	if (!p)
+		return -1;
+	b->data = p;
+	b->cap = cap;
+	return 0;
+}
+
+/* --- checksums of long zero runs ------------------------------------------ */
+
+uint32_t crc32_zeros(uint32_t crc, uint64_t n)
+{
+	static uLong zero_crc[64];	/* CRC-32 of 2^k zero bytes */
+	static bool ready;
+
+	if (!ready) {
+		zero_crc[0] = crc32(0, (const Bytef *)"", 1);
+		for (int k = 1; k < 64; k++)
+			zero_crc[k] = crc32_combine64(zero_crc[k - 1], zero_crc[k - 1],
+						      (z_off64_t)1 << (k - 1));
+		ready = true;
+	}
+	for (int k = 0; k < 63 && n >> k; k++)
+		if ((n >> k) & 1)
+			crc = (uint32_t)crc32_combine64(crc, zero_crc[k], (z_off64_t)1 << k);
+	return crc;
+}
+
+/* adler32 of n zero bytes on its own: a stays 1, b counts the bytes. */
+static uLong adler32_zeros(uLong adler, uint64_t n)
+{
+	uLong zeros = ((uLong)(n % 65521) << 16) | 1;
+
+	return adler32_combine64(adler, zeros, (z_off64_t)n);
+}
+
+/* --- deflate blocks written by hand --------------------------------------- */
+
+struct bitwriter {
+	struct zbytes *out;
+	uint64_t acc;
+	unsigned n;
+	int error;
+};
+
+static void put_bits(struct bitwriter *w, uint32_t v, unsigned n)
+{
+	w->acc |= (uint64_t)v << w->n;
+	w->n += n;
+	while (w->n >= 8) {
+		if (reserve(w->out, 1)) {
+			w->error = 1;
+			return;
+		}
+		w->out->data[w->out->len++] = (unsigned char)w->acc;
+		w->acc >>= 8;
+		w->n -= 8;
+	}
+}
+
+/* Huffman codes go most significant bit first (RFC 1951 3.1.1). */
+static void put_code(struct bitwriter *w, uint32_t code, unsigned len)
+{
+	uint32_t reversed = 0;
+
+	for (unsigned i = 0; i < len; i++)
+		reversed |= ((code >> i) & 1) << (len - 1 - i);
+	put_bits(w, reversed, len);
+}
+
+/* A literal zero byte in the fixed code: 0x30, 8 bits. */
+static void put_zero_literal(struct bitwriter *w)
+{
+	put_code(w, 0x30, 8);
+}
+
+/* Copy `len` (3..258) bytes from distance 1, fixed codes (RFC 1951 3.2.5-6). */
+static void put_repeat(struct bitwriter *w, unsigned len)
+{
+	static const uint16_t base[] = { 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27,
+					 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195,
+					 227, 258 };
+	static const uint8_t extra[] = { 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2,
+					 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0 };
+	unsigned c = 28;
+
+	while (base[c] > len)
+		c--;
+	if (c + 257 <= 279)
+		put_code(w, c + 257 - 256, 7);
+	else
+		put_code(w, 0xc0 + (c + 257 - 280), 8);
+	put_bits(w, len - base[c], extra[c]);
+	put_code(w, 0, 5);	/* distance code 0: distance 1 */
+}
+
+/* An empty stored block: ends byte-aligned, as zlib's Z_SYNC_FLUSH does. */
+static void put_sync(struct bitwriter *w, bool final)
+{
+	put_bits(w, final, 1);
+	put_bits(w, 0, 2);
+	if (w->n)
+		put_bits(w, 0, 8 - w->n);
+	put_bits(w, 0x0000, 16);
+	put_bits(w, 0xffff, 16);
+}
+
+/* n zero bytes as one fixed-code block: a literal, then copies of it. */
+static void put_zero_run(struct bitwriter *w, uint64_t n)
+{
+	put_bits(w, 0, 1);	/* not final */
+	put_bits(w, 1, 2);	/* fixed Huffman codes */
+	put_zero_literal(w);
+	for (n--; n >= 258; n -= 258)
+		put_repeat(w, 258);
+	if (n >= 3)
+		put_repeat(w, (unsigned)n);
+	else
+		while (n--)
+			put_zero_literal(w);
+	put_code(w, 0, 7);	/* end of block */
+	put_sync(w, false);
+}
+
+/* --- the encoder ------------------------------------------------------------ */
+
+struct encoder {
+	z_stream z;
+	struct zbytes *out;
+	bool in_segment;	/* zlib has input since its last sync */
+	uLong adler;
+	uint32_t crc;
+	bool big_endian;
+};
+
+static int deflate_into(struct encoder *e, int flush)
+{
+	do {
+		if (reserve(e->out, 65536))
+			return -1;
+		e->z.next_out = e->out->data + e->out->len;
+		e->z.avail_out = 65536;
+		if (deflate(&e->z, flush) == Z_STREAM_ERROR)
+			return -1;
+		e->out->len += 65536 - e->z.avail_out;
+	} while (e->z.avail_out == 0 || e->z.avail_in);
+	return 0;
+}
+
+/* Bytes for zlib; a segment starts on a fresh window after a zero run. */
+static int feed(struct encoder *e, const void *data, size_t len)
+{
+	if (!e->in_segment) {
+		deflateReset(&e->z);
+		e->in_segment = true;
+	}
+	e->adler = adler32(e->adler, data, (uInt)len);
+	e->crc = (uint32_t)crc32(e->crc, data, (uInt)len);
+	e->z.next_in = (Bytef *)data;
+	e->z.avail_in = (uInt)len;
+	return deflate_into(e, Z_NO_FLUSH);
+}
+
+static int end_segment(struct encoder *e)
+{
+	if (!e->in_segment)
+		return 0;
+	e->in_segment = false;
+	return deflate_into(e, Z_SYNC_FLUSH);
+}
+
+static int zero_gap(struct encoder *e, uint64_t entries)
+{
+	static const uint64_t zeros[CHUNK_ENTRIES];
+	uint64_t bytes = entries * 8;
+
+	if (bytes < ZERO_RUN_MIN)
+		return entries ? feed(e, zeros, bytes) : 0;
+	if (end_segment(e))
+		return -1;
+	struct bitwriter w = { .out = e->out };
+	put_zero_run(&w, bytes);
+	e->adler = adler32_zeros(e->adler, bytes);
+	e->crc = crc32_zeros(e->crc, bytes);
+	return w.error ? -1 : 0;
+}
+
+static int extent_bytes(struct encoder *e, const struct tce_extents *x,
+			const struct tce_extent *ext)
+{
+	uint64_t buf[CHUNK_ENTRIES];
+
+	for (uint64_t i = ext->index; i < ext->index + ext->count; ) {
+		size_t n = 0;
+
+		for (; n < CHUNK_ENTRIES && i < ext->index + ext->count; n++, i++)
+			buf[n] = order64(tce_extent_entry(x, ext, i), e->big_endian);
+		if (feed(e, buf, n * 8))
+			return -1;
+	}
+	return 0;
+}
+
+int tce_zlib_encode(const struct tce_extents *x, bool big_endian, struct zbytes *out,
+		    uint32_t *crc, struct tce_err *err)
+{
+	struct encoder e = { .out = out, .big_endian = big_endian, .adler = adler32(0, NULL, 0) };
+	uint64_t pos = 0;
+	int rc = 0;
+
+	if (deflateInit2(&e.z, 1, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return tce_fail(err, TCE_EIO, "cannot start zlib");
+	/* zlib header: deflate, 32 KiB window, fastest; (0x78 << 8 | 0x01) % 31 == 0. */
+	if (reserve(out, 2)) {
+		rc = -1;
+		goto out;
+	}
+	out->data[out->len++] = 0x78;
+	out->data[out->len++] = 0x01;
+	for (size_t n = 0; n < x->count && !rc; n++) {
+		rc = zero_gap(&e, x->ext[n].index - pos);
+		if (!rc)
+			rc = extent_bytes(&e, x, &x->ext[n]);
+		pos = x->ext[n].index + x->ext[n].count;
+	}
+	if (!rc)
+		rc = zero_gap(&e, x->end - pos);
+	if (!rc)
+		rc = end_segment(&e);
+	if (!rc) {
+		struct bitwriter w = { .out = out };
+
+		put_sync(&w, true);
+		for (int shift = 24; shift >= 0 && !w.error; shift -= 8)
+			put_bits(&w, (e.adler >> shift) & 0xff, 8);
+		rc = w.error ? -1 : 0;
+	}
+	*crc = e.crc;
+out:
+	deflateEnd(&e.z);
+	if (rc)
+		return tce_fail(err, TCE_EIO, "out of memory compressing a table");
+	return 0;
+}
+
+int tce_raw_encode(const struct tce_extents *x, bool big_endian, struct zbytes *out,
+		   uint32_t *crc, struct tce_err *err)
+{
+	size_t cursor = 0;
+
+	if (reserve(out, x->end * 8))
+		return tce_fail(err, TCE_EIO, "out of memory copying a table");
+	*crc = 0;
+	for (uint64_t i = 0; i < x->end; i += CHUNK_ENTRIES) {
+		uint64_t n = x->end - i < CHUNK_ENTRIES ? x->end - i : CHUNK_ENTRIES;
+		uint64_t *dst = (uint64_t *)(void *)(out->data + out->len);
+
+		tce_extents_expand(x, i, n, dst, &cursor);
+		for (uint64_t k = 0; k < n; k++)
+			dst[k] = order64(dst[k], big_endian);
+		*crc = (uint32_t)crc32(*crc, (const Bytef *)dst, (uInt)(n * 8));
+		out->len += n * 8;
+	}
+	return 0;
+}
+
+/* --- the decoder ------------------------------------------------------------ */
+
+static int feed_block(struct tce_extents *x, uint64_t *block, uint64_t index, uint64_t n,
+		      bool big_endian, uint32_t *crc, struct tce_err *err)
+{
+	*crc = (uint32_t)crc32(*crc, (const Bytef *)block, (uInt)(n * 8));
+	for (uint64_t k = 0; k < n; k++)
+		block[k] = order64(block[k], big_endian);
+	return tce_extents_feed(x, block, index, n, err);
+}
+
+static int decode_raw(const unsigned char *data, size_t len, uint64_t entries, bool big_endian,
+		      struct tce_extents *x, uint32_t *crc, struct tce_err *err)
+{
+	uint64_t block[CHUNK_ENTRIES];
+
+	if (len != entries * 8)
+		return tce_fail(err, TCE_EFILE, "a table of %llu entries holds %zu bytes, not %llu",
+				(unsigned long long)entries, len, (unsigned long long)entries * 8);
+	for (uint64_t i = 0; i < entries; i += CHUNK_ENTRIES) {
+		uint64_t n = entries - i < CHUNK_ENTRIES ? entries - i : CHUNK_ENTRIES;
+
+		memcpy(block, data + i * 8, n * 8);
+		if (feed_block(x, block, i, n, big_endian, crc, err))
+			return -1;
+	}
+	return 0;
+}
+
+static int decode_zlib(const unsigned char *data, size_t len, uint64_t entries, bool big_endian,
+		       struct tce_extents *x, uint32_t *crc, struct tce_err *err)
+{
+	uint64_t block[CHUNK_ENTRIES], index = 0;
+	size_t have = 0;	/* bytes of an unfinished entry at the block's start */
+	z_stream z = { 0 };
+	int zrc = Z_OK, rc = 0;
+
+	if (inflateInit(&z) != Z_OK)
+		return tce_fail(err, TCE_EIO, "cannot start zlib");
+	z.next_in = (Bytef *)data;
+	while (zrc != Z_STREAM_END && !rc) {
+		uint64_t want = entries - index < CHUNK_ENTRIES ? entries - index : CHUNK_ENTRIES;
+		/* With every entry in, leave room to notice a stream that goes on. */
+		size_t room = want ? want * 8 - have : 8;
+		size_t left = len - (size_t)(z.next_in - data), produced, full;
+
+		/* avail_in is 32-bit: feed a large stream a piece at a time. */
+		if (z.avail_in == 0)
+			z.avail_in = left > (1u << 30) ? (1u << 30) : (uInt)left;
+		z.next_out = (Bytef *)block + have;
+		z.avail_out = (uInt)room;
+		zrc = inflate(&z, Z_NO_FLUSH);
+		produced = room - z.avail_out;
+		if (zrc == Z_BUF_ERROR || (zrc == Z_OK && !produced && !z.avail_in &&
+					   z.next_in == data + len)) {
+			rc = tce_fail(err, TCE_EFILE, "the compressed table is truncated");
+		} else if (zrc != Z_OK && zrc != Z_STREAM_END) {
+			rc = tce_fail(err, TCE_EFILE, "the compressed table is corrupt (%s)",
+				      z.msg ? z.msg : "zlib error");
+		} else if (!want && produced) {
+			rc = tce_fail(err, TCE_EFILE, "the compressed table holds more than %llu entries",
+				      (unsigned long long)entries);
+		} else {
+			full = (have + produced) / 8;
+			if (full && feed_block(x, block, index, full, big_endian, crc, err))
+				rc = -1;
+			index += full;
+			have = (have + produced) % 8;
+			memmove(block, (unsigned char *)block + full * 8, have);
+		}
+	}
+	if (!rc && (have || index != entries))
+		rc = tce_fail(err, TCE_EFILE, "the compressed table holds %llu bytes, not the %llu of %llu entries",
+			      (unsigned long long)(index * 8 + have), (unsigned long long)entries * 8,
+			      (unsigned long long)entries);
+	if (!rc && (size_t)(z.next_in - data) != len)
+		rc = tce_fail(err, TCE_EFILE, "the compressed table has %zu bytes of trailing data",
+			      len - (size_t)(z.next_in - data));
+	inflateEnd(&z);
+	return rc;
+}
+
+int tce_decode(const void *data, size_t len, bool compressed, uint64_t entries,
+	       bool big_endian, struct tce_extents *x, uint32_t *crc, struct tce_err *err)
+{
+	*crc = 0;
+	if (compressed)
+		return decode_zlib(data, len, entries, big_endian, x, crc, err);
+	return decode_raw(data, len, entries, big_endian, x, crc, err);
+}
