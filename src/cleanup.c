@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+
+static char tmpfile_path[PATH_MAX];
+static volatile sig_atomic_t stopped_pid;
+
+static const int fatal_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+
+static void on_fatal_signal(int sig)
+{
+	if (tmpfile_path[0])
+		unlink(tmpfile_path);
+	if (stopped_pid)
+		kill((pid_t)stopped_pid, SIGCONT);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void install(void)
+{
+	static bool installed;
+	struct sigaction sa = { .sa_handler = on_fatal_signal };
+
+	if (installed)
+		return;
+	sigfillset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++)
+		sigaction(fatal_signals[i], &sa, NULL);
+	installed = true;
+}
+
+/* Signals are blocked while the state changes, so the handler never sees half of it. */
+static void block(sigset_t *old)
+{
+	sigset_t all;
+
+	sigemptyset(&all);
+	for (size_t i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++)
+		sigaddset(&all, fatal_signals[i]);
+	sigprocmask(SIG_BLOCK, &all, old);
+}
+
+void cleanup_tmpfile(const char *path)
+{
+	sigset_t old;
+
+	install();
+	block(&old);
+	if (path && strlen(path) < sizeof(tmpfile_path))
+		strcpy(tmpfile_path, path);
+	else
+		tmpfile_path[0] = '\0';
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+void cleanup_stopped(pid_t pid)
+{
+	install();
+	stopped_pid = pid;
+}
