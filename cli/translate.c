@@ -47,12 +47,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static void print_text(const struct tce_table *t, uint64_t ioba, uint64_t index, uint64_t tce)
+static void print_text(const struct tce_table *t, const char *name, uint64_t ioba,
+		       uint64_t index, uint64_t tce)
 {
 	ob_puts(out, "ioba ");
 	ob_hex(out, ioba, 1);
-	ob_printf(out, ": %d:%d entry %llu, ", (int)t->origin.pid, t->origin.fd,
-		  (unsigned long long)index);
+	ob_printf(out, ": %s entry %llu, ", name, (unsigned long long)index);
 	if (!tce) {
 		ob_puts(out, "not mapped\n");
 		return;
@@ -91,37 +91,48 @@ static void print_json(struct json *j, const struct tce_table *t, uint64_t ioba,
 }
 
 /*
- * Reads the entries asked for and releases the table before printing.
- * An address outside the window gets its message in outside[n].
+ * The entries asked for, from one snapshot of the table (released before
+ * anything is printed).  An address outside the window gets its message
+ * in outside[n].
  */
 static int read_entries(struct translate *tr, struct tce_table *t, uint64_t *tces,
 			struct tce_err *outside, struct tce_err *err)
 {
 	struct tce_source src;
-	int rc;
+	struct tce_extents x;
+	int rc = -1;
 
 	if (tce_source_open(&src, &tr->target, err))
-		return -1;
+		goto out;
+	if (src.count > 1 && tr->target.kind == TCE_TARGET_FILE) {
+		tce_fail(err, TCE_EUSAGE,
+			 "checkpoint '%s' holds %zu TCE tables; name one as FILE:N (see tcectl inspect %s)",
+			 tr->target.path, src.count, tr->target.path);
+		goto out;
+	}
 	if (src.count > 1) {
 		tce_fail(err, TCE_EUSAGE,
 			 "pid %d holds %zu TCE tables; name one as PID:FD (see tcectl list %d)",
 			 (int)tr->target.pid, src.count, (int)tr->target.pid);
-		tce_source_close(&src);
-		return -1;
+		goto out;
 	}
-	rc = tce_source_attach(&src, 0, t, 0, err);
-	tce_source_close(&src);
-	if (rc)
-		return -1;
+	if (tce_source_snapshot(&src, 0, NULL, t, &x, err))
+		goto out;
 	for (size_t n = 0; n < tr->count; n++) {
 		uint64_t first, end;
+		const struct tce_extent *e;
 
-		if (!tce_geometry_index_range(&t->geo, t->entries, tr->iobas[n], tr->iobas[n],
-					      &first, &end, &outside[n]))
-			tces[n] = t->tce[first];
+		if (tce_geometry_index_range(&t->geo, t->entries, tr->iobas[n], tr->iobas[n],
+					     &first, &end, &outside[n]))
+			continue;
+		e = tce_extents_find(&x, first);
+		tces[n] = e ? tce_extent_entry(&x, e, first) : 0;
 	}
-	tce_table_release(t);
-	return 0;
+	tce_extents_free(&x);
+	rc = 0;
+out:
+	tce_source_close(&src);
+	return rc;
 }
 
 int do_translate(int argc, char **argv)
@@ -139,6 +150,7 @@ int do_translate(int argc, char **argv)
 	struct tce_err err = { 0 };
 	struct tce_table t;
 	struct tce_err *outside;
+	char name[4200];
 	uint64_t *tces;
 	struct json j;
 	int status = 0;
@@ -153,9 +165,13 @@ int do_translate(int argc, char **argv)
 		free(outside);
 		return cli_report(&err);
 	}
-	if (!proc_link_is_tce(t.origin.link))
+	if (tr.target.kind != TCE_TARGET_FILE && !proc_link_is_tce(t.origin.link))
 		cli_warn("fd %d of pid %d is '%s', not a kvm-spapr-tce table; decoding it anyway",
 			 t.origin.fd, (int)t.origin.pid, t.origin.link);
+	if (tr.target.kind == TCE_TARGET_FILE)
+		snprintf(name, sizeof(name), "%s", tr.target.text);
+	else
+		snprintf(name, sizeof(name), "%d:%d", (int)t.origin.pid, t.origin.fd);
 	json_init(&j, out, output.pretty);
 	if (output.json && tr.count > 1)
 		json_array_begin(&j);
@@ -174,7 +190,7 @@ int do_translate(int argc, char **argv)
 		if (output.json)
 			print_json(&j, &t, tr.iobas[n], index, tces[n]);
 		else
-			print_text(&t, tr.iobas[n], index, tces[n]);
+			print_text(&t, name, tr.iobas[n], index, tces[n]);
 		if (!tces[n])
 			status = status_merge(status, TCE_NEGATIVE);
 	}

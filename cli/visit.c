@@ -23,21 +23,6 @@ static int visit_fail(const struct visit *v, const char *what, const struct tce_
 	return cli_report(err);
 }
 
-static int scan_table(const struct visit *v, struct tce_table *t, struct tce_extents *x,
-		      struct tce_err *err)
-{
-	uint64_t first = 0, end = t->entries;
-	int rc = 0;
-
-	if (v->range)
-		rc = tce_geometry_index_range(&t->geo, t->entries, v->range->first,
-					      v->range->last, &first, &end, err);
-	if (!rc)
-		rc = tce_extents_scan(x, t->tce, first, end, t->geo.page_shift, err);
-	tce_table_release(t);
-	return rc;
-}
-
 static int visit_source(struct tce_source *src, const struct visit *v)
 {
 	int status = 0;
@@ -46,23 +31,17 @@ static int visit_source(struct tce_source *src, const struct visit *v)
 		struct tce_err err = { 0 };
 		struct tce_table t;
 		struct tce_extents x;
-		char name[48];
+		char name[4200];
 
-		snprintf(name, sizeof(name), "%d:%d", (int)src->target->pid, src->fds[i]);
-		if (tce_source_attach(src, i, &t, 0, &err)) {
+		tce_source_table_name(src, i, name, sizeof(name));
+		if (tce_source_snapshot(src, i, v->range, &t, &x, &err)) {
 			status = status_merge(status, visit_fail(v, name, &err));
+			tce_extents_free(&x);
 			continue;
 		}
-		if (!proc_link_is_tce(t.origin.link))
+		if (src->target->kind != TCE_TARGET_FILE && !proc_link_is_tce(t.origin.link))
 			cli_warn("fd %d of pid %d is '%s', not a kvm-spapr-tce table; decoding it anyway",
 				 t.origin.fd, (int)t.origin.pid, t.origin.link);
-		if (scan_table(v, &t, &x, &err)) {
-			struct tce_err named = { .status = err.status };
-
-			snprintf(named.msg, sizeof(named.msg), "table %s: %.440s", name, err.msg);
-			status = status_merge(status, visit_fail(v, name, &named));
-			continue;
-		}
 		status = status_merge(status, v->table(v->ctx, &t, &x));
 		tce_extents_free(&x);
 	}

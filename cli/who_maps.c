@@ -90,7 +90,10 @@ static int who_maps_table(void *ctx, const struct tce_table *t, const struct tce
 		    !tce_extent_reaches(e, t->geo.page_shift, w->gpa.first, w->gpa.last, &index, &count))
 			continue;
 		gpa = tce_gpa(tce_extent_entry(x, e, index));
-		w->found++;
+		/* The heading comes with the first row: no match prints nothing. */
+		if (!w->found++ && !output.json && !output.noheadings)
+			ob_printf(out, "%-12s %-10s %-21s %-21s %-4s %s\n", "TABLE", "LIOBN", "IOBA",
+				  "GPA", "PERM", "PAGES");
 		if (!output.json) {
 			print_text(t, index, count, gpa);
 			ob_printf(out, "%-4s %llu\n", perm, (unsigned long long)count);
@@ -142,9 +145,6 @@ int do_who_maps(int argc, char **argv)
 		cli_json_document_begun();
 		json_array_begin(&w.json);
 		v.json = &w.json;
-	} else if (!output.noheadings) {
-		ob_printf(out, "%-12s %-10s %-21s %-21s %-4s %s\n", "TABLE", "LIOBN", "IOBA", "GPA",
-			  "PERM", "PAGES");
 	}
 	status = visit_targets(w.targets, w.count, &v);
 	if (output.json) {

@@ -1,16 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * source.h - the tables a target names, opened one at a time.
+ * source.h - the tables a target names, one snapshot at a time.
  *
- * A source lists its tables when opened and attaches each only on
- * request, so a command holds at most one live table at any moment.
+ * A source lists its tables when opened and reads each only on request,
+ * so a command holds at most one live table at any moment.  A snapshot
+ * is a table's metadata and its extents; for a live table it is taken
+ * by attaching, scanning and releasing at once, for a checkpoint file by
+ * decoding the table's section.
  */
 #ifndef TCECTL_SOURCE_H
 #define TCECTL_SOURCE_H
 
 #include <stddef.h>
 
+#include "checkpoint.h"
 #include "err.h"
+#include "extents.h"
+#include "parse.h"
 #include "proc.h"
 #include "table.h"
 #include "target.h"
@@ -18,15 +24,26 @@
 struct tce_source {
 	const struct tce_target *target;
 	struct proc_info proc;
-	int *fds;
+	int *fds;		/* live: the tables' fds */
+	struct tce_ckpt ckpt;	/* file: the open checkpoint */
 	size_t count;
 };
 
-/* Finds the target's process and tables; fails when it holds none. */
+/* Finds the target's tables; fails when it has none. */
 int tce_source_open(struct tce_source *s, const struct tce_target *target,
 		    struct tce_err *err);
 
-/* Attaches table i of the source (0 <= i < s->count). */
+/*
+ * Snapshot of table i (0 <= i < s->count): its metadata and, in x, its
+ * entries within the IO bus range (NULL: all).  x is the caller's to free.
+ */
+int tce_source_snapshot(struct tce_source *s, size_t i, const struct addr_range *range,
+			struct tce_table *meta, struct tce_extents *x, struct tce_err *err);
+
+/* "PID:FD", "FILE:N": how messages name table i. */
+void tce_source_table_name(const struct tce_source *s, size_t i, char *buf, size_t len);
+
+/* Attaches live table i for writing (restore); sources from files cannot. */
 int tce_source_attach(struct tce_source *s, size_t i, struct tce_table *t,
 		      unsigned flags, struct tce_err *err);
 

@@ -2,11 +2,12 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "parse.h"
 #include "target.h"
 
-#define TARGET_HINT "give PID, PID:FD or PID:FD,KEY=VALUE,... (keys: shift, page, offset, liobn, entries)"
+#define TARGET_HINT "give PID, PID:FD, PID:FD,KEY=VALUE,... (keys: shift, page, offset, liobn, entries) or a checkpoint FILE"
 
 static int parse_int_field(const char *s, size_t len, long max, long *out)
 {
@@ -82,6 +83,25 @@ static int parse_geometry_item(char *item, struct tce_target *t, struct tce_err 
 			item, t->text);
 }
 
+/* FILE or FILE:N, where FILE exists; the path is checked when it is opened. */
+static int parse_file(const char *text, struct tce_target *t, struct tce_err *err)
+{
+	const char *colon = strrchr(text, ':');
+	long table;
+
+	t->kind = TCE_TARGET_FILE;
+	if (strlen(text) >= sizeof(t->path))
+		return tce_fail(err, TCE_EUSAGE, "the path '%.64s...' is too long", text);
+	snprintf(t->path, sizeof(t->path), "%s", text);
+	if (colon && colon[1] && strspn(colon + 1, "0123456789") == strlen(colon + 1) &&
+	    access(text, F_OK) != 0 &&
+	    !parse_int_field(colon + 1, strlen(colon + 1), INT_MAX, &table)) {
+		t->path[colon - text] = '\0';
+		t->table = table;
+	}
+	return 0;
+}
+
 int tce_target_parse(const char *text, struct tce_target *t, struct tce_err *err)
 {
 	size_t pid_len = strspn(text, "0123456789");
@@ -89,11 +109,14 @@ int tce_target_parse(const char *text, struct tce_target *t, struct tce_err *err
 	long pid, fd;
 	char geometry[256], *item, *save;
 
-	*t = (struct tce_target){ .text = text, .kind = TCE_TARGET_PID, .fd = -1 };
+	*t = (struct tce_target){ .text = text, .kind = TCE_TARGET_PID, .fd = -1, .table = -1 };
 	tce_geometry_default(&t->geo);
+	if (!*text)
+		return tce_fail(err, TCE_EUSAGE, "an empty target; " TARGET_HINT);
+	if (!pid_len || (*rest && *rest != ':' && *rest != ','))
+		return parse_file(text, t, err);
 
-	if (parse_int_field(text, pid_len, INT_MAX, &pid) || pid == 0 ||
-	    (*rest && *rest != ':' && *rest != ','))
+	if (parse_int_field(text, pid_len, INT_MAX, &pid) || pid == 0)
 		return tce_fail(err, TCE_EUSAGE, "'%s' is not a target; " TARGET_HINT, text);
 	if (*rest == ',')
 		return tce_fail(err, TCE_EUSAGE,

@@ -9,6 +9,10 @@
  *                       offset=ADDR (bus address of entry 0), liobn=N (a
  *                       label), entries=N (window length, when it is
  *                       shorter than what the kernel lets us map)
+ *   FILE                every table of a checkpoint file
+ *   FILE:N              its table N (as tcectl inspect numbers them)
+ *
+ * Anything that is not PID syntax is a file; ./1234 names a file called 1234.
  */
 #ifndef TCECTL_TARGET_H
 #define TCECTL_TARGET_H
@@ -22,6 +26,7 @@
 enum tce_target_kind {
 	TCE_TARGET_PID,
 	TCE_TARGET_FD,
+	TCE_TARGET_FILE,
 };
 
 struct tce_target {
@@ -30,6 +35,8 @@ struct tce_target {
 	pid_t pid;
 	int fd;
 	struct tce_geometry geo;
+	char path[4096];	/* TCE_TARGET_FILE */
+	long table;		/* FILE:N, or -1 for every table */
 };
 
 int tce_target_parse(const char *text, struct tce_target *target, struct tce_err *err);

@@ -254,7 +254,7 @@ tcectl: translate: IO bus address 0x10000 is outside the window 0x0-0xffff; give
 	run_tcectl translate
 	assert_failure 2
 	[ "$stderr" = "tcectl: translate: no target; usage: tcectl translate [OPTION...] TARGET IOBA..." ]
-	run_tcectl translate 0x1000 1:3
-	assert_failure 2
-	[ "$stderr" = "tcectl: translate: '0x1000' is not a target; give PID, PID:FD or PID:FD,KEY=VALUE,... (keys: shift, page, offset, liobn, entries)" ]
+	run_tcectl translate 0x1000 0x2000
+	assert_failure 3
+	[ "$stderr" = "tcectl: translate: '0x1000' is neither a process (PID, PID:FD) nor a checkpoint file; give PID, PID:FD or FILE" ]
 }

@@ -3,16 +3,23 @@
 #
 # The target syntax every verb shares:
 #   PID | PID:FD | PID:FD,KEY=VALUE...  (shift, page, offset, liobn, entries)
-# A malformed target is a usage error (exit 2) before anything is opened.
+#   FILE | FILE:N                     (a checkpoint)
+# A malformed target is a usage error (exit 2) before anything is opened;
+# text that is not PID syntax names a file, and a missing one is exit 3.
 
 load test_helper
 
-HINT="give PID, PID:FD or PID:FD,KEY=VALUE,... (keys: shift, page, offset, liobn, entries)"
+HINT="give PID, PID:FD, PID:FD,KEY=VALUE,... (keys: shift, page, offset, liobn, entries) or a checkpoint FILE"
 KEYS="keys: shift, page, offset, liobn, entries"
 
 # refused TARGET MESSAGE: every verb refuses TARGET with exit 2, nothing on
 # stdout, and "tcectl: VERB: MESSAGE" on stderr.
 refused() {
+	STATUS=2 refused_with "$@"
+}
+
+# STATUS=N refused_with TARGET MESSAGE: the same with exit status N.
+refused_with() {
 	local target=$1 message=$2 verb
 	local -a extra
 	for verb in list dump translate who-maps; do
@@ -21,7 +28,7 @@ refused() {
 		*) extra=() ;;
 		esac
 		run_tcectl "$verb" "$target" "${extra[@]}"
-		assert_failure 2
+		assert_failure "$STATUS"
 		assert_output ""
 		[ "$stderr" = "tcectl: $verb: $message" ] ||
 			{ echo "$verb '$target': $stderr" >&2; return 1; }
@@ -30,8 +37,16 @@ refused() {
 
 @test "a PID that is not a positive decimal number" {
 	local t
-	for t in abc 0 12a '' ' 12' '12 ' +12 0x10 99999999999 2147483648 0:3 12:3x 12:0x3 '12:3 '; do
+	for t in 0 99999999999 2147483648 0:3 12:3x 12:0x3 '12:3 '; do
 		refused "$t" "'$t' is not a target; $HINT"
+	done
+	refused '' "an empty target; $HINT"
+}
+
+@test "what is not PID syntax names a checkpoint file, and none exists" {
+	local t
+	for t in abc 12a ' 12' '12 ' +12 0x10 ./12; do
+		STATUS=3 refused_with "$t" "'$t' is neither a process (PID, PID:FD) nor a checkpoint file; give PID, PID:FD or FILE"
 	done
 }
 
@@ -118,9 +133,9 @@ refused() {
 }
 
 @test "the first bad target is the one reported" {
-	run_tcectl dump 1:3 abc 12:3,bogus=1
+	run_tcectl dump 1:3 0 12:3,bogus=1
 	assert_failure 2
-	[ "$stderr" = "tcectl: dump: 'abc' is not a target; $HINT" ]
+	[ "$stderr" = "tcectl: dump: '0' is not a target; $HINT" ]
 }
 
 @test "--json: a malformed target is one object with error and status" {

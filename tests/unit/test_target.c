@@ -20,6 +20,22 @@ TEST(target_pid_and_pid_fd)
 	CHECK(t.kind == TCE_TARGET_FD && t.pid == 4242 && t.fd == 17);
 }
 
+TEST(target_files)
+{
+	struct tce_target t;
+	struct tce_err err;
+
+	CHECK(parse("vm1.tce", &t, &err) == 0 && t.kind == TCE_TARGET_FILE && t.table == -1);
+	CHECK_STR(t.path, "vm1.tce");
+	CHECK(parse("/var/lib/vm1.tce:2", &t, &err) == 0 && t.kind == TCE_TARGET_FILE && t.table == 2);
+	CHECK_STR(t.path, "/var/lib/vm1.tce");
+	CHECK(parse("./1234", &t, &err) == 0 && t.kind == TCE_TARGET_FILE);
+	CHECK(parse("1234", &t, &err) == 0 && t.kind == TCE_TARGET_PID);
+	CHECK(parse("a:b", &t, &err) == 0 && t.table == -1);
+	CHECK_STR(t.path, "a:b");
+	CHECK(parse("", &t, &err) < 0);
+}
+
 TEST(target_geometry_keys)
 {
 	struct tce_target t;
@@ -38,9 +54,8 @@ TEST(target_errors_name_the_problem)
 	struct tce_target t;
 	struct tce_err err;
 
-	CHECK(parse("abc", &t, &err) < 0 && err.status == TCE_EUSAGE);
-	CHECK_STR(err.msg, "'abc' is not a target; give PID, PID:FD or PID:FD,KEY=VALUE,... (keys: shift, page, offset, liobn, entries)");
-	CHECK(parse("0", &t, &err) < 0);
+	CHECK(parse("0", &t, &err) < 0 && err.status == TCE_EUSAGE);
+	CHECK_STR(err.msg, "'0' is not a target; give PID, PID:FD, PID:FD,KEY=VALUE,... (keys: shift, page, offset, liobn, entries) or a checkpoint FILE");
 	CHECK(parse("12:", &t, &err) < 0);
 	CHECK(parse("12:x", &t, &err) < 0);
 	CHECK(parse("99999999999", &t, &err) < 0);
