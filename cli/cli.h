@@ -73,6 +73,11 @@ int do_list(int argc, char **argv);
 int do_dump(int argc, char **argv);
 int do_translate(int argc, char **argv);
 int do_who_maps(int argc, char **argv);
+int do_checkpoint(int argc, char **argv);
+int do_inspect(int argc, char **argv);
+int do_verify(int argc, char **argv);
+int do_diff(int argc, char **argv);
+int do_restore(int argc, char **argv);
 int do_help(int argc, char **argv);
 
 #endif

@@ -12,6 +12,7 @@
 #include "../src/tce.h"
 #include "cli.h"
 #include "digits.h"
+#include "lines.h"
 #include "visit.h"
 
 enum format { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON, FORMAT_RAW };
@@ -112,44 +113,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-/* Width in hex digits of the last bus and guest addresses a table prints. */
-struct widths {
-	unsigned ioba, gpa, index, pages;
-};
-
-static unsigned decimal_digits(uint64_t v)
-{
-	unsigned n = 1;
-
-	while (v >= 10) {
-		v /= 10;
-		n++;
-	}
-	return n;
-}
-
-static struct widths table_widths(const struct tce_table *t, const struct tce_extents *x)
-{
-	struct widths w = { 8, 8, 5, 5 };
-	uint64_t last_ioba = tce_ioba(&t->geo, t->entries - 1) + (tce_page_size(&t->geo) - 1);
-
-	if (hex_digits(last_ioba) > w.ioba)
-		w.ioba = hex_digits(last_ioba);
-	for (size_t n = 0; n < x->count; n++) {
-		const struct tce_extent *e = &x->ext[n];
-		uint64_t last_gpa = tce_gpa(tce_extent_entry(x, e, e->index + e->count - 1)) +
-				    (tce_page_size(&t->geo) - 1);
-
-		if (hex_digits(last_gpa) > w.gpa)
-			w.gpa = hex_digits(last_gpa);
-		if (decimal_digits(e->count) > w.pages)
-			w.pages = decimal_digits(e->count);
-	}
-	if (decimal_digits(t->entries - 1) > w.index)
-		w.index = decimal_digits(t->entries - 1);
-	return w;
-}
-
 static bool shown(const struct dump *d, uint64_t raw)
 {
 	return d->perms & (1u << tce_perm(raw));
@@ -179,27 +142,6 @@ static void text_title(const struct tce_table *t)
 	ob_printf(out, ", %s pages, bus offset ", page);
 	ob_hex(out, t->geo.bus_offset, 1);
 	ob_printf(out, ", %llu entries\n", (unsigned long long)t->entries);
-}
-
-static void text_extent(const struct tce_table *t, const struct tce_extent *e,
-			const struct widths *w)
-{
-	uint64_t span = (e->count << t->geo.page_shift) - 1;
-	uint64_t ioba = tce_ioba(&t->geo, e->index), gpa = tce_gpa(e->raw);
-	const char *perm = tce_perm_name(tce_perm(e->raw));
-
-	ob_hex(out, ioba, w->ioba);
-	ob_putc(out, '-');
-	ob_hex(out, ioba + span, w->ioba);
-	ob_putc(out, ' ');
-	ob_hex(out, gpa, w->gpa);
-	ob_putc(out, '-');
-	ob_hex(out, gpa + span, w->gpa);
-	ob_putc(out, ' ');
-	ob_puts(out, perm);
-	ob_spaces(out, 5 - strlen(perm));
-	ob_u64_right(out, e->count, w->pages);
-	ob_putc(out, '\n');
 }
 
 /*
@@ -356,7 +298,7 @@ static size_t emit_extents(struct dump *d, const struct tce_table *t, const stru
 			continue;
 		shown_extents++;
 		if (d->format == FORMAT_TEXT)
-			text_extent(t, e, w);
+			print_extent_line(&t->geo, e->index, e->count, e->raw, w);
 		else if (d->format == FORMAT_CSV)
 			csv_extent(t, e);
 		else

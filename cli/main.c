@@ -20,6 +20,11 @@ const struct verb verbs[] = {
 	{ "dump", do_dump, "decode a table: its extents, or every entry" },
 	{ "translate", do_translate, "show the guest address an IO bus address maps to" },
 	{ "who-maps", do_who_maps, "show which IO bus addresses map a guest address range" },
+	{ "checkpoint", do_checkpoint, "save whole tables into one checkpoint file" },
+	{ "inspect", do_inspect, "describe a checkpoint file and its tables" },
+	{ "verify", do_verify, "check a checkpoint file's structure and checksums" },
+	{ "diff", do_diff, "compare tables: live, or from checkpoint files" },
+	{ "restore", do_restore, "write a checkpoint's tables back into a live VMM" },
 	{ "help", do_help, "list the verbs, or show one verb's help" },
 	{ NULL, NULL, NULL }
 };

@@ -486,6 +486,8 @@ static int read_table(struct tce_ckpt *c, size_t shstrndx, const char *desc, siz
 	t->crc = (uint32_t)crc;
 	if (!number(desc, dlen, "pid", &v) && v <= INT_MAX)
 		t->meta.origin.pid = (pid_t)v;
+	if (!number(desc, dlen, "mapped", &v))
+		t->mapped = v;
 	t->meta.origin.fd = -1;
 	if (!number(desc, dlen, "fd", &v) && v <= INT_MAX)
 		t->meta.origin.fd = (int)v;

@@ -51,6 +51,7 @@ struct tce_ckpt_table {
 	uint32_t crc;		/* CRC-32 of the entries in the file's byte order */
 	bool compressed;
 	uint64_t stored_bytes;	/* size of its section in the file */
+	uint64_t mapped;	/* as the record says, before loading */
 	size_t section;		/* ELF section index, when read */
 };
 

@@ -55,6 +55,17 @@ static size_t file_table(const struct tce_source *s, size_t i)
 	return s->target->table >= 0 ? (size_t)s->target->table : i;
 }
 
+void tce_source_meta(const struct tce_source *s, size_t i, struct tce_table *meta)
+{
+	if (s->target->kind == TCE_TARGET_FILE) {
+		*meta = s->ckpt.tables[file_table(s, i)].meta;
+		return;
+	}
+	*meta = (struct tce_table){ .geo = s->target->geo };
+	meta->origin.pid = s->target->pid;
+	meta->origin.fd = s->fds[i];
+}
+
 void tce_source_table_name(const struct tce_source *s, size_t i, char *buf, size_t len)
 {
 	if (s->target->kind == TCE_TARGET_FILE)

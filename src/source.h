@@ -40,6 +40,13 @@ int tce_source_open(struct tce_source *s, const struct tce_target *target,
 int tce_source_snapshot(struct tce_source *s, size_t i, const struct addr_range *range,
 			struct tce_table *meta, struct tce_extents *x, struct tce_err *err);
 
+/*
+ * What is known of table i without reading it: for a live table the
+ * geometry the target gives and its pid and fd (entries stay 0), for a
+ * file its record.
+ */
+void tce_source_meta(const struct tce_source *s, size_t i, struct tce_table *meta);
+
 /* "PID:FD", "FILE:N": how messages name table i. */
 void tce_source_table_name(const struct tce_source *s, size_t i, char *buf, size_t len);
 

@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * checkpoint.c - tcectl checkpoint: save whole tables into one file.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../src/byteorder.h"
+#include "../src/checkpoint.h"
+#include "../src/freeze.h"
+#include "../src/source.h"
+#include "cli.h"
+
+/* Passes over a live table before giving up on two that agree. */
+#define MAX_PASSES 5
+
+struct checkpoint {
+	struct tce_target *targets;
+	size_t count;
+	const char *output;
+	bool freeze;
+	bool compress;
+	bool big_endian;
+	bool progress;		/* a progress line on a terminal */
+	struct tce_ckpt_table *tables;
+	size_t n_tables;
+	struct tce_snapshot_info info;
+};
+
+enum {
+	OPT_OUTPUT = 'o',
+	OPT_FREEZE = OPT_LONG_BASE,
+	OPT_NO_COMPRESS,
+	OPT_BYTE_ORDER,
+};
+
+static const struct argp_option options[] = {
+	{ NULL, 0, NULL, 0, "Checkpoint:", 1 },
+	{ "output", OPT_OUTPUT, "FILE", 0, "The checkpoint file to write (required)", 0 },
+	{ "freeze", OPT_FREEZE, NULL, 0,
+	  "Stop the VMM with SIGSTOP while its tables are read; it is always resumed", 0 },
+	{ "no-compress", OPT_NO_COMPRESS, NULL, 0,
+	  "Store the entries as they are (objcopy --dump-section then gives each raw table)", 0 },
+	{ "byte-order", OPT_BYTE_ORDER, "ORDER", 0,
+	  "Byte order of the entries in the file: host (default), little or big", 0 },
+	{ 0 }
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct checkpoint *c = state->input;
+
+	switch (key) {
+	case OPT_OUTPUT:
+		c->output = arg;
+		break;
+	case OPT_FREEZE:
+		c->freeze = true;
+		break;
+	case OPT_NO_COMPRESS:
+		c->compress = false;
+		break;
+	case OPT_BYTE_ORDER:
+		if (!strcmp(arg, "little") || !strcmp(arg, "big") || !strcmp(arg, "host"))
+			c->big_endian = !strcmp(arg, "host") ? host_is_big_endian() : !strcmp(arg, "big");
+		else
+			exit(cli_error(TCE_EUSAGE, "'%s' is not a byte order; give host, little or big", arg));
+		break;
+	case ARGP_KEY_ARG:
+		c->targets = realloc(c->targets, (c->count + 1) * sizeof(*c->targets));
+		if (!c->targets)
+			exit(cli_error(TCE_EIO, "out of memory"));
+		cli_parse_target(arg, &c->targets[c->count++]);
+		break;
+	case ARGP_KEY_END:
+		if (!c->count)
+			exit(cli_error(TCE_EUSAGE, "no target; usage: tcectl checkpoint [OPTION...] -o FILE TARGET..."));
+		if (!c->output)
+			exit(cli_error(TCE_EUSAGE, "no output file; give -o FILE"));
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static void progress(const struct checkpoint *c, const char *name, size_t n, size_t of)
+{
+	if (c->progress)
+		fprintf(stderr, "\rtcectl: checkpoint: reading %s (%zu of %zu)\033[K", name, n, of);
+}
+
+/*
+ * Reads table i until two passes agree, or MAX_PASSES.  A live table is
+ * released between passes, never held across them.
+ */
+static int read_table(struct checkpoint *c, struct tce_source *src, size_t i,
+		      struct tce_ckpt_table *table, struct tce_err *err)
+{
+	struct tce_extents previous;
+	unsigned passes = 1;
+
+	*table = (struct tce_ckpt_table){ 0 };
+	if (tce_source_snapshot(src, i, NULL, &table->meta, &table->x, err))
+		return -1;
+	bool stable = c->freeze || src->target->kind == TCE_TARGET_FILE;
+	while (!stable && passes < MAX_PASSES) {
+		previous = table->x;
+		if (tce_source_snapshot(src, i, NULL, &table->meta, &table->x, err)) {
+			tce_extents_free(&previous);
+			return -1;
+		}
+		passes++;
+		stable = tce_extents_equal(&previous, &table->x);
+		tce_extents_free(&previous);
+	}
+	c->info.consistent &= stable;
+	if (passes > c->info.passes)
+		c->info.passes = passes;
+	return 0;
+}
+
+static int read_target(struct checkpoint *c, const struct tce_target *target)
+{
+	struct tce_err err = { 0 };
+	struct tce_freeze frozen = { 0 };
+	struct tce_source src;
+	int status = 0;
+
+	if (tce_source_open(&src, target, &err)) {
+		tce_source_close(&src);
+		return cli_report(&err);
+	}
+	if (c->freeze && target->kind != TCE_TARGET_FILE && tce_freeze(&frozen, target->pid, &err)) {
+		tce_source_close(&src);
+		return cli_report(&err);
+	}
+	for (size_t i = 0; i < src.count && !status; i++) {
+		struct tce_ckpt_table *grown = realloc(c->tables, (c->n_tables + 1) * sizeof(*grown));
+		char name[4200];
+
+		if (!grown) {
+			status = cli_error(TCE_EIO, "out of memory");
+			break;
+		}
+		c->tables = grown;
+		tce_source_table_name(&src, i, name, sizeof(name));
+		progress(c, name, i + 1, src.count);
+		if (read_table(c, &src, i, &c->tables[c->n_tables], &err))
+			status = cli_report(&err);
+		else
+			c->n_tables++;
+	}
+	tce_thaw(&frozen);
+	if (!c->info.pid && target->kind != TCE_TARGET_FILE) {
+		c->info.pid = target->pid;
+		snprintf(c->info.comm, sizeof(c->info.comm), "%s", src.proc.comm);
+		tce_guest_name(target->pid, c->info.guest, sizeof(c->info.guest));
+	}
+	tce_source_close(&src);
+	return status;
+}
+
+static void describe_host(struct tce_snapshot_info *info)
+{
+	struct utsname u;
+
+	info->time = (int64_t)time(NULL);
+	if (gethostname(info->hostname, sizeof(info->hostname) - 1))
+		info->hostname[0] = '\0';
+	if (!uname(&u))
+		snprintf(info->kernel, sizeof(info->kernel), "%s", u.release);
+}
+
+static void report(const struct checkpoint *c)
+{
+	uint64_t mapped = 0, stored = 0;
+	struct json j;
+
+	for (size_t i = 0; i < c->n_tables; i++) {
+		mapped += c->tables[i].x.counts.mapped;
+		stored += c->tables[i].stored_bytes;
+	}
+	if (!output.json) {
+		ob_printf(out, "wrote %s: %zu tables, %llu mapped entries, %llu bytes of entries, %s\n",
+			  c->output, c->n_tables, (unsigned long long)mapped,
+			  (unsigned long long)stored,
+			  c->info.consistent ? "consistent" : "NOT consistent: the tables changed while read");
+		return;
+	}
+	json_init(&j, out, output.pretty);
+	json_object_begin(&j);
+	json_key(&j, "file");
+	json_string(&j, c->output);
+	json_key(&j, "tables");
+	json_u64(&j, c->n_tables);
+	json_key(&j, "mapped");
+	json_u64(&j, mapped);
+	json_key(&j, "stored_bytes");
+	json_u64(&j, stored);
+	json_key(&j, "consistent");
+	json_bool(&j, c->info.consistent);
+	json_key(&j, "passes");
+	json_u64(&j, c->info.passes);
+	json_object_end(&j);
+	json_finish(&j);
+}
+
+int do_checkpoint(int argc, char **argv)
+{
+	static const struct argp_child children[] = { { &common_argp, 0, NULL, 0 }, { 0 } };
+	static const struct argp argp = {
+		options, parse_opt, "-o FILE TARGET...",
+		"Save whole TCE tables into one checkpoint file.\vTARGET is PID (every table it "
+		"holds), PID:FD, PID:FD,KEY=VALUE,... with keys shift, page, offset, liobn and "
+		"entries, or a checkpoint FILE. Without --freeze each table is read until two "
+		"passes agree, and the file says whether they did. The file is written whole or "
+		"not at all; see tcectl-checkpoint(1) and tcectl-checkpoint(5).",
+		children, NULL, NULL
+	};
+	struct checkpoint c = { .compress = true, .big_endian = host_is_big_endian() };
+	struct tce_err err = { 0 };
+	int status = 0;
+
+	cli_parse(&argp, argc, argv, &c);
+	c.progress = isatty(STDERR_FILENO);
+	c.info.consistent = true;
+	describe_host(&c.info);
+	for (size_t n = 0; n < c.count && !status; n++)
+		status = read_target(&c, &c.targets[n]);
+	if (c.progress)
+		fprintf(stderr, "\r\033[K");
+	/* Nothing is written unless every table was read. */
+	if (!status && tce_checkpoint_write(c.output, &c.info, c.tables, c.n_tables, c.big_endian,
+					    c.compress, &err))
+		status = cli_report(&err);
+	if (!status)
+		report(&c);
+	for (size_t i = 0; i < c.n_tables; i++)
+		tce_extents_free(&c.tables[i].x);
+	free(c.tables);
+	free(c.targets);
+	return cli_finish(status);
+}

@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * diff.c - tcectl diff: what differs between two sets of tables, each
+ * live or from a checkpoint file.  Exit status as diff(1): 0 the same,
+ * 1 different, 2 trouble.
+ */
+#include <stdlib.h>
+
+#include "../src/diff.h"
+#include "../src/match.h"
+#include "../src/source.h"
+#include "../src/tce.h"
+#include "cli.h"
+#include "lines.h"
+
+struct side {
+	struct tce_target target;
+	struct tce_source src;
+	struct tce_table *meta;
+};
+
+struct differ {
+	struct side a, b;
+	size_t given;
+	bool entries;		/* one line per entry, not per run */
+	struct json json;
+	int status;
+};
+
+enum { OPT_ENTRIES = 'e' };
+
+static const struct argp_option options[] = {
+	{ NULL, 0, NULL, 0, "What to show:", 1 },
+	{ "entries", OPT_ENTRIES, NULL, 0, "One line per entry instead of one per run", 0 },
+	{ 0 }
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct differ *d = state->input;
+
+	switch (key) {
+	case OPT_ENTRIES:
+		d->entries = true;
+		break;
+	case ARGP_KEY_ARG:
+		if (d->given == 2)
+			exit(cli_error(TCE_EUSAGE, "too many arguments; usage: tcectl diff [OPTION...] A B"));
+		cli_parse_target(arg, d->given ? &d->b.target : &d->a.target);
+		d->given++;
+		break;
+	case ARGP_KEY_END:
+		if (d->given < 2)
+			exit(cli_error(TCE_EUSAGE, "diff compares two sides; usage: tcectl diff [OPTION...] A B"));
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static void json_value(struct json *j, const char *key, uint64_t raw)
+{
+	json_key(j, key);
+	if (!raw) {
+		json_null(j);
+		return;
+	}
+	json_object_begin(j);
+	json_key(j, "gpa");
+	json_hex(j, tce_gpa(raw));
+	json_key(j, "perm");
+	json_string(j, tce_perm_name(tce_perm(raw)));
+	json_key(j, "raw");
+	json_hex(j, raw);
+	json_object_end(j);
+}
+
+static void json_change(struct differ *d, const struct tce_table *t, const struct tce_diff *df,
+			const struct tce_change *c)
+{
+	uint64_t step = d->entries ? 1 : c->count;
+
+	for (uint64_t i = c->index; i < c->index + c->count; i += step) {
+		json_object_begin(&d->json);
+		json_key(&d->json, "kind");
+		json_string(&d->json, !c->old_raw ? "added" : !c->new_raw ? "removed" : "changed");
+		json_key(&d->json, "index");
+		json_u64(&d->json, i);
+		json_key(&d->json, "ioba");
+		json_hex(&d->json, tce_ioba(&t->geo, i));
+		json_key(&d->json, "pages");
+		json_u64(&d->json, step);
+		json_value(&d->json, "old", tce_change_old(df, c, i));
+		json_value(&d->json, "new", tce_change_new(df, c, i));
+		json_object_end(&d->json);
+	}
+}
+
+static const char *const matched_by[] = { "liobn", "fd", "order" };
+
+static void pair_begin(struct differ *d, const char *a, const char *b, const struct tce_table *t,
+		       enum tce_match_by by)
+{
+	if (!output.json) {
+		ob_printf(out, "--- %s\n+++ %s\n", a ? a : "(none)", b ? b : "(none)");
+		return;
+	}
+	json_object_begin(&d->json);
+	json_key(&d->json, "a");
+	a ? json_string(&d->json, a) : json_null(&d->json);
+	json_key(&d->json, "b");
+	b ? json_string(&d->json, b) : json_null(&d->json);
+	json_key(&d->json, "liobn");
+	t && t->geo.has_liobn ? json_hex(&d->json, t->geo.liobn) : json_null(&d->json);
+	json_key(&d->json, "matched_by");
+	a && b ? json_string(&d->json, matched_by[by]) : json_null(&d->json);
+}
+
+static int compare_pair(struct differ *d, const struct tce_pair *p)
+{
+	char a_name[4200] = "", b_name[4200] = "";
+	struct tce_table ta, tb;
+	struct tce_extents xa = { 0 }, xb = { 0 };
+	struct tce_diff df = { 0 };
+	struct tce_err err = { 0 };
+	int status = 0;
+
+	if (p->a >= 0)
+		tce_source_table_name(&d->a.src, (size_t)p->a, a_name, sizeof(a_name));
+	if (p->b >= 0)
+		tce_source_table_name(&d->b.src, (size_t)p->b, b_name, sizeof(b_name));
+	if (p->a < 0 || p->b < 0) {
+		pair_begin(d, p->a >= 0 ? a_name : NULL, p->b >= 0 ? b_name : NULL, NULL, p->by);
+		if (output.json) {
+			json_key(&d->json, "only_in");
+			json_string(&d->json, p->a >= 0 ? "a" : "b");
+			json_object_end(&d->json);
+		} else {
+			ob_printf(out, "only in %s: %s\n", p->a >= 0 ? "A" : "B", p->a >= 0 ? a_name : b_name);
+		}
+		return TCE_NEGATIVE;
+	}
+	if (p->by == TCE_MATCH_ORDER)
+		cli_warn("%s and %s are paired by their order: no liobn or fd in common; label them with liobn=",
+			 a_name, b_name);
+	if (tce_source_snapshot(&d->a.src, (size_t)p->a, NULL, &ta, &xa, &err) ||
+	    tce_source_snapshot(&d->b.src, (size_t)p->b, NULL, &tb, &xb, &err) ||
+	    tce_same_geometry(&ta, a_name, &tb, b_name, &err) || tce_diff(&xa, &xb, &df, &err)) {
+		status = cli_report(&err);
+		goto out;
+	}
+	struct widths w = table_widths(&ta, &xa);
+
+	widths_include(&w, &tb, &xb);
+	status = df.count ? TCE_NEGATIVE : 0;
+	/* Like diff(1), tables that are the same print nothing. */
+	if (!df.count && !output.json)
+		goto out;
+	pair_begin(d, a_name, b_name, ta.geo.has_liobn ? &ta : &tb, p->by);
+	if (output.json) {
+		json_key(&d->json, "changes");
+		json_array_begin(&d->json);
+	}
+	for (size_t k = 0; k < df.count; k++)
+		if (output.json)
+			json_change(d, &ta, &df, &df.ch[k]);
+		else
+			print_change(&ta.geo, &df, &df.ch[k], d->entries, &w);
+	if (output.json) {
+		json_array_end(&d->json);
+		json_key(&d->json, "added");
+		json_u64(&d->json, df.added);
+		json_key(&d->json, "removed");
+		json_u64(&d->json, df.removed);
+		json_key(&d->json, "changed");
+		json_u64(&d->json, df.changed);
+		json_object_end(&d->json);
+	} else if (!output.noheadings) {
+		ob_printf(out, "added %llu, removed %llu, changed %llu entries\n",
+			  (unsigned long long)df.added, (unsigned long long)df.removed,
+			  (unsigned long long)df.changed);
+	}
+out:
+	tce_diff_free(&df);
+	tce_extents_free(&xa);
+	tce_extents_free(&xb);
+	return status;
+}
+
+static int open_side(struct side *s, struct tce_err *err)
+{
+	if (tce_source_open(&s->src, &s->target, err))
+		return -1;
+	s->meta = calloc(s->src.count, sizeof(*s->meta));
+	if (!s->meta)
+		return tce_fail(err, TCE_EIO, "out of memory");
+	for (size_t i = 0; i < s->src.count; i++)
+		tce_source_meta(&s->src, i, &s->meta[i]);
+	return 0;
+}
+
+int do_diff(int argc, char **argv)
+{
+	static const struct argp_child children[] = { { &common_argp, 0, NULL, 0 }, { 0 } };
+	static const struct argp argp = {
+		options, parse_opt, "A B",
+		"Compare the tables of A and B, each a live target or a checkpoint file: the "
+		"entries added, removed and changed from A to B.\vTables are paired by liobn when "
+		"both sides know it, else by fd, else in order (with a warning). Exits 0 when "
+		"they are the same, 1 when they differ, 2 on trouble; see tcectl-diff(1).",
+		children, NULL, NULL
+	};
+	struct differ d = { 0 };
+	struct tce_err err = { 0 };
+	struct tce_pair *pairs = NULL;
+	size_t n_pairs = 0;
+	int status = 0;
+
+	cli_parse(&argp, argc, argv, &d);
+	if (open_side(&d.a, &err) || open_side(&d.b, &err) ||
+	    tce_match(d.a.meta, d.a.src.count, d.b.meta, d.b.src.count, &pairs, &n_pairs, &err)) {
+		cli_report(&err);
+		status = TCE_EUSAGE;
+		goto out;
+	}
+	json_init(&d.json, out, output.pretty);
+	if (output.json) {
+		cli_json_document_begun();
+		json_array_begin(&d.json);
+	}
+	for (size_t k = 0; k < n_pairs; k++) {
+		int rc = compare_pair(&d, &pairs[k]);
+
+		/* diff(1): any trouble is 2, whatever it was. */
+		status = status_merge(status, rc >= TCE_EUSAGE ? TCE_EUSAGE : rc);
+	}
+	if (output.json) {
+		json_array_end(&d.json);
+		json_finish(&d.json);
+	}
+out:
+	free(pairs);
+	free(d.a.meta);
+	free(d.b.meta);
+	tce_source_close(&d.a.src);
+	tce_source_close(&d.b.src);
+	return cli_finish(status);
+}

@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * inspect.c - tcectl inspect and tcectl verify: a checkpoint file's
+ * metadata and tables, and whether it is whole.
+ */
+#include <stdlib.h>
+#include <time.h>
+
+#include "../src/checkpoint.h"
+#include "../src/parse.h"
+#include "cli.h"
+
+struct files {
+	char **paths;
+	size_t count;
+	const char *verb;
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct files *f = state->input;
+
+	switch (key) {
+	case ARGP_KEY_ARG:
+		f->paths = realloc(f->paths, (f->count + 1) * sizeof(*f->paths));
+		if (!f->paths)
+			exit(cli_error(TCE_EIO, "out of memory"));
+		f->paths[f->count++] = arg;
+		break;
+	case ARGP_KEY_END:
+		if (!f->count)
+			exit(cli_error(TCE_EUSAGE, "no checkpoint file; usage: tcectl %s [OPTION...] FILE...",
+				       f->verb));
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static void when(int64_t t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm))
+		strftime(buf, len, "%Y-%m-%d %H:%M:%S UTC", &tm);
+	else
+		snprintf(buf, len, "%lld", (long long)t);
+}
+
+static void inspect_text(const struct tce_ckpt *c)
+{
+	const struct tce_snapshot_info *i = &c->info;
+	char date[64];
+
+	when(i->time, date, sizeof(date));
+	ob_printf(out, "checkpoint %s: format %u, %s-endian entries\n", c->path, c->version,
+		  c->big_endian ? "big" : "little");
+	ob_printf(out, "taken %s on %s, kernel %s\n", date, i->hostname, i->kernel);
+	ob_printf(out, "process %d (%s), guest %s, %s (%u %s)\n", i->pid, i->comm,
+		  i->guest[0] ? i->guest : "unnamed",
+		  i->consistent ? "consistent" : "NOT consistent", i->passes,
+		  i->passes == 1 ? "pass" : "passes");
+	ob_printf(out, "%3s %-10s %8s %-18s %9s %9s %10s %-10s %s\n", "N", "LIOBN", "PAGESIZE",
+		  "OFFSET", "ENTRIES", "MAPPED", "STORED", "CRC32", "FROM");
+	for (size_t n = 0; n < c->count; n++) {
+		const struct tce_ckpt_table *t = &c->tables[n];
+		char liobn[16] = "-", page[16], offset[24];
+
+		if (t->meta.geo.has_liobn)
+			snprintf(liobn, sizeof(liobn), "0x%llx", (unsigned long long)t->meta.geo.liobn);
+		format_size(page, sizeof(page), tce_page_size(&t->meta.geo));
+		snprintf(offset, sizeof(offset), "0x%llx", (unsigned long long)t->meta.geo.bus_offset);
+		ob_printf(out, "%3zu %-10s %8s %-18s %9llu %9llu %10llu 0x%08x %d:%d\n", n, liobn, page,
+			  offset, (unsigned long long)t->meta.entries, (unsigned long long)t->mapped,
+			  (unsigned long long)t->stored_bytes, t->crc, (int)t->meta.origin.pid,
+			  t->meta.origin.fd);
+	}
+}
+
+static void inspect_json(struct json *j, const struct tce_ckpt *c)
+{
+	const struct tce_snapshot_info *i = &c->info;
+
+	json_object_begin(j);
+	json_key(j, "file");
+	json_string(j, c->path);
+	json_key(j, "version");
+	json_u64(j, c->version);
+	json_key(j, "byte_order");
+	json_string(j, c->big_endian ? "big" : "little");
+	json_key(j, "time");
+	json_u64(j, (uint64_t)i->time);
+	json_key(j, "hostname");
+	json_string(j, i->hostname);
+	json_key(j, "kernel");
+	json_string(j, i->kernel);
+	json_key(j, "pid");
+	json_u64(j, (uint64_t)i->pid);
+	json_key(j, "comm");
+	json_string(j, i->comm);
+	json_key(j, "guest");
+	json_string(j, i->guest);
+	json_key(j, "consistent");
+	json_bool(j, i->consistent);
+	json_key(j, "passes");
+	json_u64(j, i->passes);
+	json_key(j, "tables");
+	json_array_begin(j);
+	for (size_t n = 0; n < c->count; n++) {
+		const struct tce_ckpt_table *t = &c->tables[n];
+
+		json_object_begin(j);
+		json_key(j, "index");
+		json_u64(j, n);
+		json_key(j, "liobn");
+		if (t->meta.geo.has_liobn)
+			json_hex(j, t->meta.geo.liobn);
+		else
+			json_null(j);
+		json_key(j, "page_shift");
+		json_u64(j, t->meta.geo.page_shift);
+		json_key(j, "bus_offset");
+		json_hex(j, t->meta.geo.bus_offset);
+		json_key(j, "entries");
+		json_u64(j, t->meta.entries);
+		json_key(j, "mapped");
+		json_u64(j, t->mapped);
+		json_key(j, "compressed");
+		json_bool(j, t->compressed);
+		json_key(j, "stored_bytes");
+		json_u64(j, t->stored_bytes);
+		json_key(j, "crc32");
+		json_hex(j, t->crc);
+		json_key(j, "pid");
+		json_u64(j, (uint64_t)t->meta.origin.pid);
+		json_key(j, "fd");
+		json_u64(j, (uint64_t)t->meta.origin.fd);
+		json_object_end(j);
+	}
+	json_array_end(j);
+	json_object_end(j);
+}
+
+/* verify: every table decoded and its checksum compared. */
+static int verify_file(struct tce_ckpt *c, struct tce_err *err)
+{
+	for (size_t n = 0; n < c->count; n++) {
+		if (tce_checkpoint_load(c, n, err))
+			return -1;
+		tce_extents_free(&c->tables[n].x);
+	}
+	return 0;
+}
+
+static int run(int argc, char **argv, bool verify)
+{
+	static const struct argp_child children[] = { { &common_argp, 0, NULL, 0 }, { 0 } };
+	static const struct argp inspect_argp = {
+		NULL, parse_opt, "FILE...",
+		"Describe checkpoint files: when and where they were taken, and each table's "
+		"geometry, size and checksum.\vSee tcectl-inspect(1) and tcectl-checkpoint(5).",
+		children, NULL, NULL
+	};
+	static const struct argp verify_argp = {
+		NULL, parse_opt, "FILE...",
+		"Check checkpoint files: their structure, every record, and every table's "
+		"checksum.\vExits 0 when every file is whole, 6 when one is not; see tcectl-verify(1).",
+		children, NULL, NULL
+	};
+	struct files f = { .verb = verify ? "verify" : "inspect" };
+	struct json j;
+	int status = 0;
+
+	cli_parse(verify ? &verify_argp : &inspect_argp, argc, argv, &f);
+	json_init(&j, out, output.pretty);
+	if (output.json) {
+		cli_json_document_begun();
+		json_array_begin(&j);
+	}
+	for (size_t n = 0; n < f.count; n++) {
+		struct tce_err err = { 0 };
+		struct tce_ckpt c;
+
+		if (tce_checkpoint_open(&c, f.paths[n], &err) || (verify && verify_file(&c, &err))) {
+			if (output.json)
+				cli_json_target_error(&j, f.paths[n], &err);
+			else
+				cli_report(&err);
+			status = status_merge(status, err.status);
+		} else if (verify) {
+			if (output.json) {
+				json_object_begin(&j);
+				json_key(&j, "file");
+				json_string(&j, f.paths[n]);
+				json_key(&j, "tables");
+				json_u64(&j, c.count);
+				json_key(&j, "ok");
+				json_bool(&j, true);
+				json_object_end(&j);
+			} else {
+				ob_printf(out, "%s: ok, %zu tables, every checksum matches\n", f.paths[n],
+					  c.count);
+			}
+		} else if (output.json) {
+			inspect_json(&j, &c);
+		} else {
+			if (n)
+				ob_putc(out, '\n');
+			inspect_text(&c);
+		}
+		tce_checkpoint_close(&c);
+	}
+	if (output.json) {
+		json_array_end(&j);
+		json_finish(&j);
+	}
+	free(f.paths);
+	return cli_finish(status);
+}
+
+int do_inspect(int argc, char **argv)
+{
+	return run(argc, argv, false);
+}
+
+int do_verify(int argc, char **argv)
+{
+	return run(argc, argv, true);
+}

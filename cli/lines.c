@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <string.h>
+
+#include "../src/diff.h"
+#include "../src/tce.h"
+#include "lines.h"
+#include "obuf.h"
+
+static unsigned decimal_digits(uint64_t v)
+{
+	unsigned n = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
+void widths_include(struct widths *w, const struct tce_table *t, const struct tce_extents *x)
+{
+	uint64_t last_ioba = tce_ioba(&t->geo, t->entries - 1) + (tce_page_size(&t->geo) - 1);
+
+	if (hex_digits(last_ioba) > w->ioba)
+		w->ioba = hex_digits(last_ioba);
+	for (size_t n = 0; n < x->count; n++) {
+		const struct tce_extent *e = &x->ext[n];
+		uint64_t last_gpa = tce_gpa(tce_extent_entry(x, e, e->index + e->count - 1)) +
+				    (tce_page_size(&t->geo) - 1);
+
+		if (hex_digits(last_gpa) > w->gpa)
+			w->gpa = hex_digits(last_gpa);
+		if (decimal_digits(e->count) > w->pages)
+			w->pages = decimal_digits(e->count);
+	}
+	if (decimal_digits(t->entries - 1) > w->index)
+		w->index = decimal_digits(t->entries - 1);
+}
+
+struct widths table_widths(const struct tce_table *t, const struct tce_extents *x)
+{
+	struct widths w = { 8, 8, 5, 5 };
+
+	widths_include(&w, t, x);
+	return w;
+}
+
+void print_extent_line(const struct tce_geometry *geo, uint64_t index, uint64_t count,
+		       uint64_t raw, const struct widths *w)
+{
+	uint64_t span = (count << geo->page_shift) - 1;
+	uint64_t ioba = tce_ioba(geo, index), gpa = tce_gpa(raw);
+	const char *perm = tce_perm_name(tce_perm(raw));
+
+	ob_hex(out, ioba, w->ioba);
+	ob_putc(out, '-');
+	ob_hex(out, ioba + span, w->ioba);
+	ob_putc(out, ' ');
+	ob_hex(out, gpa, w->gpa);
+	ob_putc(out, '-');
+	ob_hex(out, gpa + span, w->gpa);
+	ob_putc(out, ' ');
+	ob_puts(out, perm);
+	ob_spaces(out, 5 - strlen(perm));
+	ob_u64_right(out, count, w->pages);
+	ob_putc(out, '\n');
+}
+
+void print_change(const struct tce_geometry *geo, const struct tce_diff *d,
+		  const struct tce_change *c, bool per_entry, const struct widths *w)
+{
+	uint64_t step = per_entry ? 1 : c->count;
+
+	for (uint64_t i = c->index; i < c->index + c->count; i += step) {
+		if (c->old_raw) {
+			ob_puts(out, "- ");
+			print_extent_line(geo, i, step, tce_change_old(d, c, i), w);
+		}
+		if (c->new_raw) {
+			ob_puts(out, "+ ");
+			print_extent_line(geo, i, step, tce_change_new(d, c, i), w);
+		}
+	}
+}
