@@ -35,7 +35,8 @@ struct restore {
 	struct tce_pair *pairs;	/* live table a, file table b */
 	size_t n_pairs;
 	struct tce_ckpt_table *want;	/* per pair: what the live table must hold */
-	struct tce_diff *plan;		/* per pair: from what it holds now to that */
+	struct tce_ckpt_table *now;	/* per pair: what it holds; the undo checkpoint */
+	struct tce_diff *plan;		/* per pair: from now to want */
 };
 
 enum {
@@ -142,14 +143,15 @@ static int plan(struct restore *r, struct tce_err *err)
 		r->n_pairs = r->live.count;
 	}
 	r->want = calloc(r->n_pairs + 1, sizeof(*r->want));
+	r->now = calloc(r->n_pairs + 1, sizeof(*r->now));
 	r->plan = calloc(r->n_pairs + 1, sizeof(*r->plan));
-	if (!r->want || !r->plan)
+	if (!r->want || !r->now || !r->plan)
 		return tce_fail(err, TCE_EIO, "out of memory");
 	for (size_t k = 0; k < r->n_pairs; k++) {
 		const struct tce_pair *p = &r->pairs[k];
 		char live_name[4200], file_name[4200];
 		struct tce_table now;
-		struct tce_extents x;
+		struct tce_extents *x = &r->now[k].x;
 
 		if (p->a < 0) {
 			tce_source_table_name(&r->file, (size_t)p->b, file_name, sizeof(file_name));
@@ -158,14 +160,14 @@ static int plan(struct restore *r, struct tce_err *err)
 					file_name, r->live_target.text);
 		}
 		tce_source_table_name(&r->live, (size_t)p->a, live_name, sizeof(live_name));
-		if (tce_source_snapshot(&r->live, (size_t)p->a, NULL, &now, &x, err))
+		if (tce_source_snapshot(&r->live, (size_t)p->a, NULL, &now, x, err))
 			return -1;
 		r->live_meta[p->a] = now;
+		r->now[k].meta = now;
 		if (r->reset) {
 			r->want[k].meta = now;
 			tce_extents_begin(&r->want[k].x, 0, now.entries, now.geo.page_shift);
 		} else if (p->b < 0) {
-			tce_extents_free(&x);
 			return tce_fail(err, TCE_EFILE,
 					"live table %s has no table in %s; restore it alone as PID:FD",
 					live_name, r->file_target.path);
@@ -176,16 +178,11 @@ static int plan(struct restore *r, struct tce_err *err)
 					 live_name, file_name);
 			if (tce_source_snapshot(&r->file, (size_t)p->b, NULL, &r->want[k].meta,
 						&r->want[k].x, err) ||
-			    tce_same_geometry(&r->want[k].meta, file_name, &now, live_name, err)) {
-				tce_extents_free(&x);
+			    tce_same_geometry(&r->want[k].meta, file_name, &now, live_name, err))
 				return -1;
-			}
 		}
-		if (tce_diff(&x, &r->want[k].x, &r->plan[k], err)) {
-			tce_extents_free(&x);
+		if (tce_diff(x, &r->want[k].x, &r->plan[k], err))
 			return -1;
-		}
-		tce_extents_free(&x);
 	}
 	return 0;
 }
@@ -234,34 +231,23 @@ static bool confirmed(const struct restore *r)
 	return fgets(answer, sizeof(answer), stdin) && (answer[0] == 'y' || answer[0] == 'Y');
 }
 
-/* The tables as they are now: the undo checkpoint. */
+/* The tables as the plan found them, the VMM paused since: the undo checkpoint. */
 static int save_undo(struct restore *r, const char *path, struct tce_err *err)
 {
 	struct tce_snapshot_info info = { .time = (int64_t)time(NULL), .pid = r->live_target.pid,
 					  .consistent = true, .passes = 1 };
-	struct tce_ckpt_table *now = calloc(r->n_pairs + 1, sizeof(*now));
-	int rc = 0;
 
-	if (!now)
-		return tce_fail(err, TCE_EIO, "out of memory");
 	snprintf(info.comm, sizeof(info.comm), "%s", r->live.proc.comm);
-	gethostname(info.hostname, sizeof(info.hostname) - 1);
+	if (gethostname(info.hostname, sizeof(info.hostname) - 1))
+		info.hostname[0] = '\0';
 	tce_guest_name(r->live_target.pid, info.guest, sizeof(info.guest));
-	for (size_t k = 0; k < r->n_pairs && !rc; k++)
-		rc = tce_source_snapshot(&r->live, (size_t)r->pairs[k].a, NULL, &now[k].meta,
-					 &now[k].x, err);
 	/* The matching labels travel with the undo file. */
-	for (size_t k = 0; k < r->n_pairs && !rc; k++)
-		if (!now[k].meta.geo.has_liobn && r->want[k].meta.geo.has_liobn) {
-			now[k].meta.geo.liobn = r->want[k].meta.geo.liobn;
-			now[k].meta.geo.has_liobn = true;
-		}
-	if (!rc)
-		rc = tce_checkpoint_write(path, &info, now, r->n_pairs, host_is_big_endian(), true, err);
 	for (size_t k = 0; k < r->n_pairs; k++)
-		tce_extents_free(&now[k].x);
-	free(now);
-	return rc;
+		if (!r->now[k].meta.geo.has_liobn && r->want[k].meta.geo.has_liobn) {
+			r->now[k].meta.geo.liobn = r->want[k].meta.geo.liobn;
+			r->now[k].meta.geo.has_liobn = true;
+		}
+	return tce_checkpoint_write(path, &info, r->now, r->n_pairs, host_is_big_endian(), true, err);
 }
 
 static int write_tables(struct restore *r, uint64_t *written, struct tce_err *err)
@@ -269,20 +255,41 @@ static int write_tables(struct restore *r, uint64_t *written, struct tce_err *er
 	*written = 0;
 	for (size_t k = 0; k < r->n_pairs; k++) {
 		struct tce_table t;
-		uint64_t n;
 		int rc;
 
 		if (!writes(&r->plan[k]))
 			continue;
 		if (tce_source_attach(&r->live, (size_t)r->pairs[k].a, &t, TCE_ATTACH_WRITE, err))
 			return -1;
-		rc = tce_restore_table(&t, &r->want[k].x, &n, err);
+		rc = tce_restore_apply(&t, &r->plan[k], &r->want[k].x, err);
 		tce_table_release(&t);
 		if (rc)
 			return -1;
-		*written += n;
+		*written += writes(&r->plan[k]);
 	}
 	return 0;
+}
+
+static void free_plan(struct restore *r)
+{
+	for (size_t k = 0; r->want && k < r->n_pairs; k++) {
+		tce_extents_free(&r->want[k].x);
+		tce_extents_free(&r->now[k].x);
+		tce_diff_free(&r->plan[k]);
+	}
+	free(r->want);
+	free(r->now);
+	free(r->plan);
+	free(r->pairs);
+	free(r->live_meta);
+	free(r->file_meta);
+	r->want = r->now = NULL;
+	r->plan = NULL;
+	r->pairs = NULL;
+	r->live_meta = r->file_meta = NULL;
+	tce_source_close(&r->live);
+	if (!r->reset)
+		tce_source_close(&r->file);
 }
 
 static void default_undo_path(const struct restore *r, char *buf, size_t len)
@@ -315,7 +322,7 @@ int do_restore(int argc, char **argv)
 	struct restore r = { 0 };
 	struct tce_err err = { 0 };
 	struct tce_freeze frozen = { 0 };
-	char undo[4200];
+	char undo[4200] = "";
 	uint64_t written = 0;
 	int status = 0;
 
@@ -326,50 +333,50 @@ int do_restore(int argc, char **argv)
 				   (int)r.live_target.pid);
 		goto out;
 	}
-	if (plan(&r, &err)) {
-		status = cli_report(&err);
-		goto out;
+	/* A person's answer is awaited with the guest running, on a preview. */
+	if (r.dry_run || !r.yes) {
+		if (plan(&r, &err)) {
+			status = cli_report(&err);
+			goto out;
+		}
+		if (r.dry_run || !total_writes(&r)) {
+			print_plan(&r);
+			if (!total_writes(&r))
+				ob_printf(out, "nothing to write: the tables already hold it\n");
+			goto out;
+		}
+		if (!confirmed(&r)) {
+			status = cli_error(TCE_EUSAGE,
+					   "restore rewrites a running guest's DMA mappings; confirm with --yes (or answer y on a terminal)");
+			goto out;
+		}
+		free_plan(&r);
 	}
-	if (r.dry_run || !total_writes(&r)) {
-		print_plan(&r);
-		if (!total_writes(&r))
-			ob_printf(out, "nothing to write: the tables already hold it\n");
-		goto out;
-	}
-	if (!confirmed(&r)) {
-		status = cli_error(TCE_EUSAGE,
-				   "restore rewrites a running guest's DMA mappings; confirm with --yes (or answer y on a terminal)");
-		goto out;
-	}
-	if (r.undo_path)
-		snprintf(undo, sizeof(undo), "%s", r.undo_path);
-	else
-		default_undo_path(&r, undo, sizeof(undo));
+	/* Then, paused: the plan, the undo file and the writes all see one state. */
 	if (!r.already_paused && tce_freeze(&frozen, r.live_target.pid, &err)) {
 		status = cli_report(&err);
 		goto out;
 	}
-	if (save_undo(&r, undo, &err) || write_tables(&r, &written, &err))
+	if (plan(&r, &err)) {
 		status = cli_report(&err);
+	} else if (total_writes(&r)) {
+		if (r.undo_path)
+			snprintf(undo, sizeof(undo), "%s", r.undo_path);
+		else
+			default_undo_path(&r, undo, sizeof(undo));
+		if (save_undo(&r, undo, &err) || write_tables(&r, &written, &err))
+			status = cli_report(&err);
+	}
 	tce_thaw(&frozen);
-	if (!status)
+	if (!status && !written)
+		ob_printf(out, "nothing to write: the tables already hold it\n");
+	else if (!status)
 		ob_printf(out, "restored %llu entries in %zu tables of pid %d; undo with: tcectl restore %s %s\n",
 			  (unsigned long long)written, r.n_pairs, (int)r.live_target.pid, undo,
 			  r.live_target.text);
-	else if (access(undo, F_OK) == 0)
+	else if (undo[0] && access(undo, F_OK) == 0)
 		fprintf(stderr, "tcectl: restore: the tables as they were are saved in %s\n", undo);
 out:
-	for (size_t k = 0; r.want && k < r.n_pairs; k++) {
-		tce_extents_free(&r.want[k].x);
-		tce_diff_free(&r.plan[k]);
-	}
-	free(r.want);
-	free(r.plan);
-	free(r.pairs);
-	free(r.live_meta);
-	free(r.file_meta);
-	tce_source_close(&r.live);
-	if (!r.reset)
-		tce_source_close(&r.file);
+	free_plan(&r);
 	return cli_finish(status);
 }

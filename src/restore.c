@@ -2,7 +2,6 @@
 #include <inttypes.h>
 #include <stdbool.h>
 
-#include "diff.h"
 #include "restore.h"
 
 static void apply(struct tce_table *t, const struct tce_diff *d, bool forward)
@@ -15,38 +14,24 @@ static void apply(struct tce_table *t, const struct tce_diff *d, bool forward)
 	}
 }
 
-int tce_restore_table(struct tce_table *t, const struct tce_extents *want, uint64_t *written,
-		      struct tce_err *err)
+int tce_restore_apply(struct tce_table *t, const struct tce_diff *plan,
+		      const struct tce_extents *want, struct tce_err *err)
 {
-	struct tce_extents now, after;
-	struct tce_diff d;
-	int rc = -1;
+	struct tce_extents after;
+	bool same;
 
-	*written = 0;
-	if (tce_extents_scan(&now, t->tce, want->first, want->end, t->geo.page_shift, err))
+	apply(t, plan, true);
+	if (tce_extents_scan(&after, t->tce, want->first, want->end, t->geo.page_shift, err)) {
+		apply(t, plan, false);
 		return -1;
-	if (tce_diff(&now, want, &d, err))
-		goto free_now;
-	apply(t, &d, true);
-	if (tce_extents_scan(&after, t->tce, want->first, want->end, t->geo.page_shift, err))
-		goto rollback;
-	if (!tce_extents_equal(&after, want)) {
-		tce_extents_free(&after);
-		tce_fail(err, TCE_EIO,
-			 "table %d:%d did not read back what was written; the %" PRIu64
-			 " entries written were put back as they were",
-			 (int)t->origin.pid, t->origin.fd, d.added + d.removed + d.changed);
-		goto rollback;
 	}
+	same = tce_extents_equal(&after, want);
 	tce_extents_free(&after);
-	*written = d.added + d.removed + d.changed;
-	rc = 0;
-	goto free_diff;
-rollback:
-	apply(t, &d, false);
-free_diff:
-	tce_diff_free(&d);
-free_now:
-	tce_extents_free(&now);
-	return rc;
+	if (same)
+		return 0;
+	apply(t, plan, false);
+	return tce_fail(err, TCE_EIO,
+			"table %d:%d did not read back what was written (did the guest run?); the %" PRIu64
+			" entries written were put back as they were",
+			(int)t->origin.pid, t->origin.fd, plan->added + plan->removed + plan->changed);
 }
