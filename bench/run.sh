@@ -3,8 +3,9 @@
 # make bench: tcectl's speed on the largest tables, as ratios against
 # baselines measured in the same run on the same bytes.
 #
-# The table: 16,777,216 entries (128 MiB), 1% mapped in 300 extents, held
-# by tests/fixtures/tce-holder in a separate process.
+# The tables: 16,777,216 entries (128 MiB), 1% mapped in 300 extents, and
+# the same with 0.1% of its entries changed, held by tests/fixtures/tce-holder
+# in a separate process.
 set -euo pipefail
 
 TCECTL=${TCECTL:?} TCE_HOLDER=${TCE_HOLDER:?}
@@ -14,10 +15,10 @@ holder=
 cleanup() { [ -n "$holder" ] && kill "$holder" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-"$TCE_HOLDER" "$work" 16M:sparse &
+"$TCE_HOLDER" "$work" 16M:sparse 16M:sparse-changed &
 holder=$!
 for _ in $(seq 200); do [ -e "$work/info" ] && break; sleep 0.05; done
-read -r fd entries _ < "$work/info"
+{ read -r fd entries _; read -r fd2 _; } < "$work/info"
 target="$holder:$fd"
 table="/proc/$holder/fd/$fd"
 table_kb=$((entries * 8 / 1024))
@@ -28,7 +29,8 @@ best_ns() {
 	local best= start end
 	for _ in $(seq "$RUNS"); do
 		start=$(date +%s%N)
-		"$@" > /dev/null 2>&1
+		# 1 is an answer (cmp and diff: the inputs differ), not a failure.
+		"$@" > /dev/null 2>&1 || [ $? -eq 1 ] || { echo "bench: failed: $*" >&2; exit 2; }
 		end=$(date +%s%N)
 		(( best == 0 || end - start < best )) && best=$((end - start))
 	done
@@ -63,5 +65,43 @@ peak_kb=$(/usr/bin/time -f %M "$TCECTL" dump "$target" 2>&1 >/dev/null | tail -1
 extra_kb=$((peak_kb - table_kb))
 report "dump peak memory beyond table, MiB" "$(ratio "$extra_kb" 1024)" "<=" 16 \
 	"peak RSS ${peak_kb} kB, table ${table_kb} kB"
+
+# --- checkpoint, diff, restore (same filesystem for every file) ---------------
+other="$holder:$fd2"
+cat "$table" > "$work/a.raw"
+cat "/proc/$holder/fd/$fd2" > "$work/b.raw"
+cp_ns=$(best_ns cp "$work/a.raw" "$work/copy.raw")
+ckpt_ns=$(best_ns "$TCECTL" checkpoint -o "$work/a.tce" "$target")
+report "checkpoint / cp of the raw table" "$(ratio "$ckpt_ns" "$cp_ns")" "<=" 3 \
+	"checkpoint $(ms "$ckpt_ns"), cp $(ms "$cp_ns")"
+size=$(stat -c %s "$work/a.tce")
+report "checkpoint size, % of the raw table" "$(awk -v a="$size" -v b=$((entries * 8)) 'BEGIN { printf "%.2f", 100 * a / b }')" "<=" 2 \
+	"$size bytes"
+
+# GNU cmp acts as cmp -s, stopping at the first difference, when its output
+# is /dev/null: list every difference into a file instead.
+cmp_list() { cmp -l "$work/a.raw" "$work/b.raw" > "$work/cmp.out"; }
+cmp_ns=$(best_ns cmp_list)
+diff_ns=$(best_ns "$TCECTL" diff "$target" "$other")
+file_diff_ns=$(best_ns "$TCECTL" diff "$work/a.tce" "$other")
+changed=$( ("$TCECTL" diff --json "$target" "$other" 2>/dev/null || true) | jq '.[0] | .added + .removed + .changed')
+report "diff (live, live) / cmp -l" "$(ratio "$diff_ns" "$cmp_ns")" "<=" 2 \
+	"diff $(ms "$diff_ns"), cmp -l $(ms "$cmp_ns"); $changed entries differ"
+report "diff (checkpoint, live) / cmp -l" "$(ratio "$file_diff_ns" "$cmp_ns")" "<=" 2 \
+	"diff $(ms "$file_diff_ns")"
+
+# Each run puts the changed table back: restore a, then restore b's checkpoint.
+"$TCECTL" checkpoint -o "$work/b.tce" "$other" > /dev/null 2>&1
+restore_once() {
+	"$TCECTL" restore --yes --undo "$work/undo.tce" "$work/a.tce" "$other" > "$work/restore.out" 2>&1 &&
+	"$TCECTL" restore --yes --undo "$work/undo2.tce" "$work/b.tce" "$other" > /dev/null 2>&1
+}
+restore_ns=$(best_ns restore_once)
+restore_ns=$((restore_ns / 2))
+written=$(awk '/^restored/ { print $2 }' "$work/restore.out")
+# restore reads a checkpoint into a live table: its diff is (checkpoint, live).
+report "restore / diff (checkpoint, live)" "$(ratio "$restore_ns" "$file_diff_ns")" "<=" 2 \
+	"restore $(ms "$restore_ns") writing $written entries (diff: $changed)"
+[ "$written" = "$changed" ] || { echo "restore wrote $written entries, not the $changed that differ"; misses=$((misses + 1)); }
 
 exit $((misses > 0))

@@ -235,7 +235,7 @@ int do_checkpoint(int argc, char **argv)
 		fprintf(stderr, "\r\033[K");
 	/* Nothing is written unless every table was read. */
 	if (!status && tce_checkpoint_write(c.output, &c.info, c.tables, c.n_tables, c.big_endian,
-					    c.compress, &err))
+					    TCE_CKPT_DURABLE | (c.compress ? TCE_CKPT_COMPRESS : 0), &err))
 		status = cli_report(&err);
 	if (!status)
 		report(&c);

@@ -113,8 +113,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-/* Every table of the target, paired with its checkpoint table, same geometry. */
-static int plan(struct restore *r, struct tce_err *err)
+/*
+ * Every table of the target paired with its checkpoint table, whose
+ * entries are decoded now, before the guest is paused.
+ */
+static int prepare(struct restore *r, struct tce_err *err)
 {
 	if (tce_source_open(&r->live, &r->live_target, err))
 		return -1;
@@ -150,8 +153,6 @@ static int plan(struct restore *r, struct tce_err *err)
 	for (size_t k = 0; k < r->n_pairs; k++) {
 		const struct tce_pair *p = &r->pairs[k];
 		char live_name[4200], file_name[4200];
-		struct tce_table now;
-		struct tce_extents *x = &r->now[k].x;
 
 		if (p->a < 0) {
 			tce_source_table_name(&r->file, (size_t)p->b, file_name, sizeof(file_name));
@@ -160,28 +161,47 @@ static int plan(struct restore *r, struct tce_err *err)
 					file_name, r->live_target.text);
 		}
 		tce_source_table_name(&r->live, (size_t)p->a, live_name, sizeof(live_name));
-		if (tce_source_snapshot(&r->live, (size_t)p->a, NULL, &now, x, err))
-			return -1;
-		r->live_meta[p->a] = now;
-		r->now[k].meta = now;
-		if (r->reset) {
-			r->want[k].meta = now;
-			tce_extents_begin(&r->want[k].x, 0, now.entries, now.geo.page_shift);
-		} else if (p->b < 0) {
+		if (r->reset)
+			continue;
+		if (p->b < 0)
 			return tce_fail(err, TCE_EFILE,
 					"live table %s has no table in %s; restore it alone as PID:FD",
 					live_name, r->file_target.path);
+		tce_source_table_name(&r->file, (size_t)p->b, file_name, sizeof(file_name));
+		if (p->by == TCE_MATCH_ORDER)
+			cli_warn("%s and %s are paired by their order: no liobn or fd in common",
+				 live_name, file_name);
+		if (tce_source_snapshot(&r->file, (size_t)p->b, NULL, &r->want[k].meta,
+					&r->want[k].x, err))
+			return -1;
+	}
+	return 0;
+}
+
+/* What each live table holds now, its geometry checked, and the diff to write. */
+static int plan(struct restore *r, struct tce_err *err)
+{
+	for (size_t k = 0; k < r->n_pairs; k++) {
+		const struct tce_pair *p = &r->pairs[k];
+		char live_name[4200], file_name[4200];
+		struct tce_table now;
+
+		tce_extents_free(&r->now[k].x);
+		tce_diff_free(&r->plan[k]);
+		tce_source_table_name(&r->live, (size_t)p->a, live_name, sizeof(live_name));
+		if (tce_source_snapshot(&r->live, (size_t)p->a, NULL, &now, &r->now[k].x, err))
+			return -1;
+		r->now[k].meta = now;
+		if (r->reset) {
+			tce_extents_free(&r->want[k].x);
+			r->want[k].meta = now;
+			tce_extents_begin(&r->want[k].x, 0, now.entries, now.geo.page_shift);
 		} else {
 			tce_source_table_name(&r->file, (size_t)p->b, file_name, sizeof(file_name));
-			if (p->by == TCE_MATCH_ORDER)
-				cli_warn("%s and %s are paired by their order: no liobn or fd in common",
-					 live_name, file_name);
-			if (tce_source_snapshot(&r->file, (size_t)p->b, NULL, &r->want[k].meta,
-						&r->want[k].x, err) ||
-			    tce_same_geometry(&r->want[k].meta, file_name, &now, live_name, err))
+			if (tce_same_geometry(&r->want[k].meta, file_name, &now, live_name, err))
 				return -1;
 		}
-		if (tce_diff(x, &r->want[k].x, &r->plan[k], err))
+		if (tce_diff(&r->now[k].x, &r->want[k].x, &r->plan[k], err))
 			return -1;
 	}
 	return 0;
@@ -247,7 +267,13 @@ static int save_undo(struct restore *r, const char *path, struct tce_err *err)
 			r->now[k].meta.geo.liobn = r->want[k].meta.geo.liobn;
 			r->now[k].meta.geo.has_liobn = true;
 		}
-	return tce_checkpoint_write(path, &info, r->now, r->n_pairs, host_is_big_endian(), true, err);
+	/*
+	 * Atomic but not fsynced: it describes tables that live in this
+	 * host's kernel and die with it, while the write waits on the
+	 * guest's pause.
+	 */
+	return tce_checkpoint_write(path, &info, r->now, r->n_pairs, host_is_big_endian(),
+				    TCE_CKPT_COMPRESS, err);
 }
 
 static int write_tables(struct restore *r, uint64_t *written, struct tce_err *err)
@@ -261,7 +287,7 @@ static int write_tables(struct restore *r, uint64_t *written, struct tce_err *er
 			continue;
 		if (tce_source_attach(&r->live, (size_t)r->pairs[k].a, &t, TCE_ATTACH_WRITE, err))
 			return -1;
-		rc = tce_restore_apply(&t, &r->plan[k], &r->want[k].x, err);
+		rc = tce_restore_apply(&t, &r->plan[k], err);
 		tce_table_release(&t);
 		if (rc)
 			return -1;
@@ -333,6 +359,10 @@ int do_restore(int argc, char **argv)
 				   (int)r.live_target.pid);
 		goto out;
 	}
+	if (prepare(&r, &err)) {
+		status = cli_report(&err);
+		goto out;
+	}
 	/* A person's answer is awaited with the guest running, on a preview. */
 	if (r.dry_run || !r.yes) {
 		if (plan(&r, &err)) {
@@ -350,7 +380,6 @@ int do_restore(int argc, char **argv)
 					   "restore rewrites a running guest's DMA mappings; confirm with --yes (or answer y on a terminal)");
 			goto out;
 		}
-		free_plan(&r);
 	}
 	/* Then, paused: the plan, the undo file and the writes all see one state. */
 	if (!r.already_paused && tce_freeze(&frozen, r.live_target.pid, &err)) {

@@ -286,7 +286,7 @@ out:
 
 int tce_checkpoint_write(const char *path, const struct tce_snapshot_info *info,
 			 struct tce_ckpt_table *tables, size_t count, bool big_endian,
-			 bool compress, struct tce_err *err)
+			 unsigned flags, struct tce_err *err)
 {
 	char dir_buf[PATH_MAX], tmp[PATH_MAX], *dir;
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
@@ -311,8 +311,8 @@ int tce_checkpoint_write(const char *path, const struct tce_snapshot_info *info,
 	cleanup_tmpfile(tmp);	/* mkstemp filled in the name */
 	fchmod(fd, 0666 & ~mask);
 	elf_version(EV_CURRENT);
-	rc = write_elf(fd, info, tables, count, big_endian, compress, err);
-	if (!rc && fsync(fd))
+	rc = write_elf(fd, info, tables, count, big_endian, flags & TCE_CKPT_COMPRESS, err);
+	if (!rc && (flags & TCE_CKPT_DURABLE) && fsync(fd))
 		rc = tce_fail(err, TCE_EIO, "cannot write '%s': %s", tmp, strerror(errno));
 	if (close(fd) && !rc)
 		rc = tce_fail(err, TCE_EIO, "cannot write '%s': %s", tmp, strerror(errno));
@@ -321,7 +321,7 @@ int tce_checkpoint_write(const char *path, const struct tce_snapshot_info *info,
 			      strerror(errno));
 	if (rc) {
 		unlink(tmp);
-	} else {
+	} else if (flags & TCE_CKPT_DURABLE) {
 		/* The rename is durable once the directory is synced too. */
 		dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (dirfd >= 0) {

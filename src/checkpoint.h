@@ -55,15 +55,20 @@ struct tce_ckpt_table {
 	size_t section;		/* ELF section index, when read */
 };
 
+enum {
+	TCE_CKPT_COMPRESS = 1 << 0,	/* zlib where that is smaller */
+	TCE_CKPT_DURABLE = 1 << 1,	/* fsync the file and its directory */
+};
+
 /*
  * Writes tables to path atomically: a temporary file in the same
- * directory, fsync, rename.  On failure, or on SIGINT/SIGTERM meanwhile,
- * the temporary file is removed and an existing file at path is untouched.
- * Fills each table's crc, compressed and stored_bytes.
+ * directory, fsync (TCE_CKPT_DURABLE), rename.  On failure, or on a fatal
+ * signal meanwhile, the temporary file is removed and an existing file at
+ * path is untouched.  Fills each table's crc, compressed and stored_bytes.
  */
 int tce_checkpoint_write(const char *path, const struct tce_snapshot_info *info,
 			 struct tce_ckpt_table *tables, size_t count, bool big_endian,
-			 bool compress, struct tce_err *err);
+			 unsigned flags, struct tce_err *err);
 
 struct tce_ckpt {
 	const char *path;

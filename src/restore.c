@@ -14,20 +14,28 @@ static void apply(struct tce_table *t, const struct tce_diff *d, bool forward)
 	}
 }
 
-int tce_restore_apply(struct tce_table *t, const struct tce_diff *plan,
-		      const struct tce_extents *want, struct tce_err *err)
+/* Every entry written reads back as written. */
+static bool reads_back(const struct tce_table *t, const struct tce_diff *d)
 {
-	struct tce_extents after;
-	bool same;
+	for (size_t k = 0; k < d->count; k++) {
+		const struct tce_change *c = &d->ch[k];
 
-	apply(t, plan, true);
-	if (tce_extents_scan(&after, t->tce, want->first, want->end, t->geo.page_shift, err)) {
-		apply(t, plan, false);
-		return -1;
+		for (uint64_t i = c->index; i < c->index + c->count; i++)
+			if (((volatile const uint64_t *)t->tce)[i] != tce_change_new(d, c, i))
+				return false;
 	}
-	same = tce_extents_equal(&after, want);
-	tce_extents_free(&after);
-	if (same)
+	return true;
+}
+
+int tce_restore_apply(struct tce_table *t, const struct tce_diff *plan, struct tce_err *err)
+{
+	apply(t, plan, true);
+	/*
+	 * The plan was made from a scan with the VMM paused since, so the
+	 * entries not written already hold what they should: reading back
+	 * the ones written is the whole check, and costs O(changes).
+	 */
+	if (reads_back(t, plan))
 		return 0;
 	apply(t, plan, false);
 	return tce_fail(err, TCE_EIO,

@@ -4,8 +4,8 @@
  *
  * Only the entries that differ are written, through the table's mapping
  * (QEMU's own restore after migration is a plain copy into it too:
- * spapr_tce_table_post_load).  The table is then read back; if it does not
- * hold what was asked, what was written is put back as it was.
+ * spapr_tce_table_post_load).  What was written is read back; if it does
+ * not hold, what was written is put back as it was.
  */
 #ifndef TCECTL_RESTORE_H
 #define TCECTL_RESTORE_H
@@ -19,9 +19,9 @@
 
 /*
  * t is attached writable; plan is the diff from what t holds (the VMM
- * paused since it was taken) to want.
+ * paused since that was read) to want.  Writes the plan and reads every
+ * written entry back; on a mismatch puts the old entries back and fails.
  */
-int tce_restore_apply(struct tce_table *t, const struct tce_diff *plan,
-		      const struct tce_extents *want, struct tce_err *err);
+int tce_restore_apply(struct tce_table *t, const struct tce_diff *plan, struct tce_err *err);
 
 #endif

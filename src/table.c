@@ -8,6 +8,10 @@
 #include <unistd.h>
 
 #include "probe.h"
+
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22	/* Linux 5.14 */
+#endif
 #include "proc.h"
 #include "table.h"
 
@@ -143,6 +147,16 @@ int tce_table_attach(struct tce_table *t, pid_t pid, int fd,
 		munmap((char *)base + len, reserved - len);
 	t->tce = base;
 	t->map_len = len;
+	/*
+	 * Faulting every page in one call is cheaper than one fault each: a
+	 * scan reads them all, and a restore's scattered writes land on a
+	 * good part of them (measured: 16K writes over a 128 MiB table go
+	 * faster after this).  A read fault maps a shared page writable too,
+	 * neither shmem nor KVM's table asking for write notification, so no
+	 * page is dirtied that is not written.  Advisory: a kernel without
+	 * it just faults.
+	 */
+	madvise(base, len, MADV_POPULATE_READ);
 	if (tce_geometry_check(&t->geo, t->entries, err)) {
 		tce_table_release(t);
 		return -1;

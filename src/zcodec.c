@@ -61,6 +61,56 @@ static uLong adler32_zeros(uLong adler, uint64_t n)
 	return adler32_combine64(adler, zeros, (z_off64_t)n);
 }
 
+/*
+ * Both checksums of a table's bytes, with runs of zeros (most of a table)
+ * folded in by the O(log n) functions above instead of byte by byte.
+ */
+struct checksums {
+	uint32_t crc;
+	uLong adler;
+	uint64_t zeros;		/* zero bytes not folded in yet */
+};
+
+#define ZERO_PROBE 4096
+
+static void checksums_flush(struct checksums *c)
+{
+	if (c->zeros) {
+		c->crc = crc32_zeros(c->crc, c->zeros);
+		c->adler = adler32_zeros(c->adler, c->zeros);
+		c->zeros = 0;
+	}
+}
+
+static bool all_zero(const unsigned char *p, size_t n)
+{
+	const uint64_t *w = (const void *)p;
+	uint64_t acc = 0;
+
+	for (size_t i = 0; i < n / 8; i++)
+		acc |= w[i];
+	for (size_t i = n / 8 * 8; i < n; i++)
+		acc |= p[i];
+	return !acc;
+}
+
+static void checksums_feed(struct checksums *c, const unsigned char *p, size_t n)
+{
+	while (n) {
+		size_t len = n < ZERO_PROBE ? n : ZERO_PROBE;
+
+		if (all_zero(p, len)) {
+			c->zeros += len;
+		} else {
+			checksums_flush(c);
+			c->crc = (uint32_t)crc32(c->crc, p, (uInt)len);
+			c->adler = adler32(c->adler, p, (uInt)len);
+		}
+		p += len;
+		n -= len;
+	}
+}
+
 /* --- deflate blocks written by hand --------------------------------------- */
 
 struct bitwriter {
@@ -294,9 +344,9 @@ int tce_raw_encode(const struct tce_extents *x, bool big_endian, struct zbytes *
 /* --- the decoder ------------------------------------------------------------ */
 
 static int feed_block(struct tce_extents *x, uint64_t *block, uint64_t index, uint64_t n,
-		      bool big_endian, uint32_t *crc, struct tce_err *err)
+		      bool big_endian, struct checksums *sums, struct tce_err *err)
 {
-	*crc = (uint32_t)crc32(*crc, (const Bytef *)block, (uInt)(n * 8));
+	checksums_feed(sums, (const unsigned char *)block, n * 8);
 	for (uint64_t k = 0; k < n; k++)
 		block[k] = order64(block[k], big_endian);
 	return tce_extents_feed(x, block, index, n, err);
@@ -305,6 +355,7 @@ static int feed_block(struct tce_extents *x, uint64_t *block, uint64_t index, ui
 static int decode_raw(const unsigned char *data, size_t len, uint64_t entries, bool big_endian,
 		      struct tce_extents *x, uint32_t *crc, struct tce_err *err)
 {
+	struct checksums sums = { 0, 1, 0 };
 	uint64_t block[CHUNK_ENTRIES];
 
 	if (len != entries * 8)
@@ -314,9 +365,11 @@ static int decode_raw(const unsigned char *data, size_t len, uint64_t entries, b
 		uint64_t n = entries - i < CHUNK_ENTRIES ? entries - i : CHUNK_ENTRIES;
 
 		memcpy(block, data + i * 8, n * 8);
-		if (feed_block(x, block, i, n, big_endian, crc, err))
+		if (feed_block(x, block, i, n, big_endian, &sums, err))
 			return -1;
 	}
+	checksums_flush(&sums);
+	*crc = sums.crc;
 	return 0;
 }
 
@@ -325,11 +378,21 @@ static int decode_zlib(const unsigned char *data, size_t len, uint64_t entries, 
 {
 	uint64_t block[CHUNK_ENTRIES], index = 0;
 	size_t have = 0;	/* bytes of an unfinished entry at the block's start */
+	struct checksums sums = { 0, 1, 0 };
 	z_stream z = { 0 };
 	int zrc = Z_OK, rc = 0;
 
-	if (inflateInit(&z) != Z_OK)
+	/*
+	 * The zlib header and Adler-32 trailer are ours to check: zlib's own
+	 * check would sum 128 MiB of zeros byte by byte (RFC 1950).
+	 */
+	if (len < 6 || (data[0] & 0x0f) != Z_DEFLATED || (data[0] >> 4) > 7 ||
+	    ((data[0] << 8) | data[1]) % 31 || (data[1] & 0x20))
+		return tce_fail(err, TCE_EFILE, "the compressed table has no valid zlib header");
+	if (inflateInit2(&z, -15) != Z_OK)
 		return tce_fail(err, TCE_EIO, "cannot start zlib");
+	data += 2;
+	len -= 6;	/* header gone; the 4-byte trailer is checked at the end */
 	z.next_in = (Bytef *)data;
 	while (zrc != Z_STREAM_END && !rc) {
 		uint64_t want = entries - index < CHUNK_ENTRIES ? entries - index : CHUNK_ENTRIES;
@@ -355,7 +418,7 @@ static int decode_zlib(const unsigned char *data, size_t len, uint64_t entries, 
 				      (unsigned long long)entries);
 		} else {
 			full = (have + produced) / 8;
-			if (full && feed_block(x, block, index, full, big_endian, crc, err))
+			if (full && feed_block(x, block, index, full, big_endian, &sums, err))
 				rc = -1;
 			index += full;
 			have = (have + produced) % 8;
@@ -369,6 +432,15 @@ static int decode_zlib(const unsigned char *data, size_t len, uint64_t entries, 
 	if (!rc && (size_t)(z.next_in - data) != len)
 		rc = tce_fail(err, TCE_EFILE, "the compressed table has %zu bytes of trailing data",
 			      len - (size_t)(z.next_in - data));
+	checksums_flush(&sums);
+	if (!rc) {
+		const unsigned char *t = data + len;
+		uLong stored = ((uLong)t[0] << 24) | ((uLong)t[1] << 16) | ((uLong)t[2] << 8) | t[3];
+
+		if (stored != sums.adler)
+			rc = tce_fail(err, TCE_EFILE, "the compressed table is corrupt (incorrect data check)");
+	}
+	*crc = sums.crc;
 	inflateEnd(&z);
 	return rc;
 }
@@ -376,7 +448,6 @@ static int decode_zlib(const unsigned char *data, size_t len, uint64_t entries, 
 int tce_decode(const void *data, size_t len, bool compressed, uint64_t entries,
 	       bool big_endian, struct tce_extents *x, uint32_t *crc, struct tce_err *err)
 {
-	*crc = 0;
 	if (compressed)
 		return decode_zlib(data, len, entries, big_endian, x, crc, err);
 	return decode_raw(data, len, entries, big_endian, x, crc, err);

@@ -65,7 +65,7 @@ static void write_three(const char *path, bool big_endian)
 	sample(&t[0], 65536, 12, 0);
 	sample(&t[1], 8192, 16, 1);
 	sample(&t[2], 1 << 20, 24, 2);
-	CHECK(tce_checkpoint_write(path, &info, t, 3, big_endian, true, &err) == 0);
+	CHECK(tce_checkpoint_write(path, &info, t, 3, big_endian, TCE_CKPT_COMPRESS | TCE_CKPT_DURABLE, &err) == 0);
 	CHECK(t[0].compressed && t[0].stored_bytes < 65536 * 8 / 10);
 	for (int i = 0; i < 3; i++)
 		tce_extents_free(&t[i].x);
@@ -132,7 +132,7 @@ TEST(checkpoint_decode_encode_is_byte_identical)
 		CHECK(tce_checkpoint_open(&c, first, &err) == 0);
 		for (size_t i = 0; i < c.count; i++)
 			CHECK(tce_checkpoint_load(&c, i, &err) == 0);
-		CHECK(tce_checkpoint_write(second, &c.info, c.tables, c.count, c.big_endian, true, &err) == 0);
+		CHECK(tce_checkpoint_write(second, &c.info, c.tables, c.count, c.big_endian, TCE_CKPT_COMPRESS | TCE_CKPT_DURABLE, &err) == 0);
 		tce_checkpoint_close(&c);
 		la = file_bytes(first, &a);
 		lb = file_bytes(second, &b);
@@ -245,7 +245,7 @@ TEST(checkpoint_uncompressed_is_the_raw_table)
 	struct tce_ckpt c;
 
 	sample(&t, 4096, 12, 0);
-	CHECK(tce_checkpoint_write(path_in_dir("plain.tce"), &info, &t, 1, false, false, &err) == 0);
+	CHECK(tce_checkpoint_write(path_in_dir("plain.tce"), &info, &t, 1, false, TCE_CKPT_DURABLE, &err) == 0);
 	CHECK(!t.compressed && t.stored_bytes == 4096 * 8);
 	CHECK(tce_checkpoint_open(&c, path_in_dir("plain.tce"), &err) == 0);
 	CHECK(tce_checkpoint_load(&c, 0, &err) == 0);
@@ -261,11 +261,11 @@ TEST(checkpoint_leaves_no_temporary_file)
 	char cmd[512];
 
 	sample(&t, 4096, 12, 0);
-	CHECK(tce_checkpoint_write(path_in_dir("clean.tce"), &info, &t, 1, false, true, &err) == 0);
+	CHECK(tce_checkpoint_write(path_in_dir("clean.tce"), &info, &t, 1, false, TCE_CKPT_COMPRESS | TCE_CKPT_DURABLE, &err) == 0);
 	snprintf(cmd, sizeof(cmd), "test -z \"$(find %s -name '.*' -type f)\"", dir);
 	CHECK(system(cmd) == 0);
 	err = (struct tce_err){ 0 };
-	CHECK(tce_checkpoint_write("/nonexistent-dir/x.tce", &info, &t, 1, false, true, &err) < 0);
+	CHECK(tce_checkpoint_write("/nonexistent-dir/x.tce", &info, &t, 1, false, TCE_CKPT_COMPRESS | TCE_CKPT_DURABLE, &err) < 0);
 	CHECK(strstr(err.msg, "cannot create a file in '/nonexistent-dir'") != NULL);
 	tce_extents_free(&t.x);
 }
