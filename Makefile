@@ -14,7 +14,8 @@ FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
 CROSS_COMPILE ?=
 CC := $(CROSS_COMPILE)$(if $(filter default,$(origin CC)),gcc,$(CC))
 CFLAGS ?= -O2 -g
-CPPFLAGS += -D_GNU_SOURCE
+# override: CPPFLAGS given on the command line (a sysroot's -I) must not drop it.
+override CPPFLAGS += -D_GNU_SOURCE
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	  -DTCECTL_VERSION='"$(VERSION)"'
 LDLIBS ?= -lelf -lz
@@ -108,8 +109,9 @@ VM_TCECTL := build/vm/tcectl
 vm-tcectl:
 	@tests/vm/fetch.sh
 	@eval "$$(tests/vm/fetch.sh --print-env)" && \
-		$(MAKE) -s --no-print-directory CC="$$TCECTL_VM_CC" BUILD=build/vm \
-			LDFLAGS=-static build/vm/tcectl
+		$(MAKE) -s --no-print-directory CC="$$TCECTL_VM_CC" CPPFLAGS="$$TCECTL_VM_CPPFLAGS" \
+			LDFLAGS="$$TCECTL_VM_LDFLAGS" LDLIBS="$$TCECTL_VM_LIBS" BUILD=build/vm \
+			build/vm/tcectl
 
 check-vm: vm-tcectl
 	tests/vm/check.sh -Q -T $(VM_TCECTL) -p tests/vm/payload-tcectl \
@@ -125,3 +127,52 @@ demo-fixture: $(BUILD)/tcectl $(BUILD)/tce-holder
 	@TCECTL=$(abspath $(BUILD)/tcectl) TCE_HOLDER=$(abspath $(BUILD)/tce-holder) tests/fixtures/demo.sh
 
 .PHONY: vm-tcectl check-vm demo demo-fixture
+
+# --- robustness: sanitizers and fuzzing (tests/fuzz/README.md) ---------------
+
+# SANITIZE=1 adds AddressSanitizer and UndefinedBehaviorSanitizer, stopping
+# at the first report; SANITIZE=fuzzer adds libFuzzer's coverage too (clang).
+# Give such a build a BUILD of its own: objects of different flags must not mix.
+SANITIZE ?=
+SAN_CFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ifneq ($(filter 1 fuzzer,$(SANITIZE)),)
+CFLAGS += $(SAN_CFLAGS)
+endif
+ifeq ($(SANITIZE),fuzzer)
+CFLAGS += -fsanitize=fuzzer-no-link
+endif
+
+ASAN_BUILD := build/asan
+FUZZ_BUILD := build/fuzz
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+
+# The unit tests and the command-line tests against tcectl, tce-holder and
+# the library built with SANITIZE=1; any sanitizer report fails the run.
+check-asan:
+	@$(MAKE) -s --no-print-directory SANITIZE=1 BUILD=$(ASAN_BUILD) \
+		$(ASAN_BUILD)/tcectl $(ASAN_BUILD)/tce-holder $(ASAN_BUILD)/unit-tests
+	tests/sanitize.sh $(ASAN_BUILD)
+
+$(BUILD)/fuzz_checkpoint: tests/fuzz/fuzz_checkpoint.c $(BUILD)/libtcectl.a
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+fuzz-build:
+	@$(MAKE) -s --no-print-directory CC=$(FUZZ_CC) SANITIZE=fuzzer BUILD=$(FUZZ_BUILD) \
+		$(FUZZ_BUILD)/fuzz_checkpoint
+
+# FUZZ_SECONDS of fuzzing over a copy of the corpus in $(FUZZ_BUILD)/corpus
+# (it grows there, never in the tree); a crash is left in $(FUZZ_BUILD).
+fuzz: fuzz-build
+	tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+# Rewrites tests/fuzz/corpus from tests/fuzz/mkcorpus.c (same sources, same bytes).
+$(BUILD)/mkcorpus: tests/fuzz/mkcorpus.c $(BUILD)/libtcectl.a
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+fuzz-corpus: $(BUILD)/mkcorpus
+	rm -f tests/fuzz/corpus/*.tce tests/fuzz/corpus/*.bin
+	@mkdir -p tests/fuzz/corpus
+	$(BUILD)/mkcorpus tests/fuzz/corpus
+
+.PHONY: check-asan fuzz-build fuzz fuzz-corpus

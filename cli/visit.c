@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 
 #include "../src/proc.h"
@@ -12,9 +14,10 @@ void table_name(const struct tce_table *t, char *buf, size_t len)
 }
 
 /* The one failure path: a line on stderr, and in JSON mode an array element. */
-static int visit_fail(const struct visit *v, const char *what, const struct tce_err *err)
+static int visit_fail(const struct visit *v, pid_t pid, const char *what, const struct tce_err *err)
 {
-	if (v->ignore_vanished && err->status == TCE_ENOTARGET)
+	/* Host-wide, a process that ended meanwhile is no error; any other failure is. */
+	if (v->ignore_vanished && pid > 0 && kill(pid, 0) && errno == ESRCH)
 		return 0;
 	if (v->json) {
 		cli_json_target_error(v->json, what, err);
@@ -35,7 +38,7 @@ static int visit_source(struct tce_source *src, const struct visit *v)
 
 		tce_source_table_name(src, i, name, sizeof(name));
 		if (tce_source_snapshot(src, i, v->range, &t, &x, &err)) {
-			status = status_merge(status, visit_fail(v, name, &err));
+			status = status_merge(status, visit_fail(v, src->target->pid, name, &err));
 			tce_extents_free(&x);
 			continue;
 		}
@@ -57,7 +60,7 @@ int visit_targets(const struct tce_target *targets, size_t count, const struct v
 		struct tce_source src;
 
 		if (tce_source_open(&src, &targets[n], &err))
-			status = status_merge(status, visit_fail(v, targets[n].text, &err));
+			status = status_merge(status, visit_fail(v, targets[n].pid, targets[n].text, &err));
 		else
 			status = status_merge(status, visit_source(&src, v));
 		tce_source_close(&src);

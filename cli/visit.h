@@ -27,7 +27,7 @@ struct visit {
 	void *ctx;
 	/* JSON mode: a failing target becomes an element of this array. */
 	struct json *json;
-	/* Host-wide: a process that ends while we look is no error. */
+	/* Host-wide: a process that has ended since it was listed is no error. */
 	bool ignore_vanished;
 };
 
