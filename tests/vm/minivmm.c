@@ -28,6 +28,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -914,13 +915,15 @@ static FILE *open_fifo(const char *path, const char *mode)
 
 static void usage(FILE *f)
 {
-	fputs("usage: minivmm [-b] [-v] [-o DESCFILE] [-p PIDFILE] [-c CMDFIFO] [-r RESPFIFO]\n"
+	fputs("usage: minivmm [-b] [-D] [-v] [-o DESCFILE] [-p PIDFILE] [-c CMDFIFO] [-r RESPFIFO]\n"
 	      "\n"
 	      "Creates a KVM guest with TCE tables, lets the guest fill them through\n"
 	      "hypercalls the kernel handles, prints the tables and the entries the\n"
 	      "kernel should hold, writes PIDFILE, then serves commands.\n"
 	      "\n"
 	      "  -b  also create a 16,777,216-entry table (128 MiB)\n"
+	      "  -D  make the process non-dumpable (PR_SET_DUMPABLE 0) before it is ready,\n"
+	      "      as QEMU is after -runas: only CAP_SYS_PTRACE may then attach\n"
 	      "  -o  also write the description to DESCFILE (before PIDFILE)\n"
 	      "  -c  read commands from CMDFIFO instead of standard input\n"
 	      "  -r  write responses to RESPFIFO instead of standard output\n"
@@ -947,13 +950,14 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	const char *desc_path = NULL, *pid_path = NULL, *cmd_path = NULL, *resp_path = NULL;
-	bool big = false;
+	bool big = false, nondumpable = false;
 	FILE *in = stdin;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "bho:p:c:r:v")) != -1) {
+	while ((opt = getopt(argc, argv, "bDho:p:c:r:v")) != -1) {
 		switch (opt) {
 		case 'b': big = true; break;
+		case 'D': nondumpable = true; break;
 		case 'o': desc_path = optarg; break;
 		case 'p': pid_path = optarg; break;
 		case 'c': cmd_path = optarg; break;
@@ -973,6 +977,10 @@ int main(int argc, char **argv)
 	vm_setup();
 	create_default_tables(big);
 	fill_tables();
+
+	/* Before "ready": a test sees the final state as soon as it may look. */
+	if (nondumpable && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		die("prctl(PR_SET_DUMPABLE, 0): %s", strerror(errno));
 
 	resp = resp_path ? open_fifo(resp_path, "w") : stdout;
 	in = cmd_path ? open_fifo(cmd_path, "r") : stdin;

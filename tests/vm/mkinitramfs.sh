@@ -40,6 +40,9 @@ vm_load_env
 
 stage=$(mktemp -d "${TMPDIR:-/tmp}/tcectl-initramfs.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
+# mktemp makes it 0700, which would become the mode of / in the VM and shut
+# out every uid but root.
+chmod 0755 "$stage"
 
 for r in "${roots[@]}"; do
 	[ -d "$r" ] || die "root tree '$r' is not a directory"

@@ -1,0 +1,107 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# tcectl against a real QEMU running a Linux guest under KVM (check.sh -Q):
+# list finds QEMU's three tables (v-scsi 65536 entries, PCI window 0 262144,
+# the 64-bit DDW window 16 entries, mappable as 8192); with the guest frozen,
+# dump of the v-scsi table shows exactly the DMA mappings the guest's own
+# driver made, as an independent reader (tcepeek) sees them, and list counts
+# the same; the DDW table, read with 16M pages at 0x800000000000000, is one
+# extent of 16 pages mapping guest 0x0-0xfffffff rw.  QEMU's fds, mappings
+# and state are the same after tcectl read them, and QEMU keeps running.
+. "$PAYLOAD/lib/tap.sh"
+. "$PAYLOAD/lib/tcectl.sh"
+
+# Only meaningful with the QEMU payload; without it, say so and fail.
+if [ ! -r "$PAYLOAD/lib/qemu-guest.sh" ] || [ ! -r "$PAYLOAD/guest/vmlinux" ] ||
+   ! command -v qemu-system-ppc64 >/dev/null; then
+	not_ok "tcectl against a real QEMU: the QEMU payload is missing; run tests/vm/check.sh -Q -p tests/vm/payload-tcectl-qemu"
+	exit 0
+fi
+. "$PAYLOAD/lib/qemu-guest.sh"
+
+if ! qemu_guest_start; then
+	not_ok "QEMU boots a KVM guest with v-scsi and virtio-pci disks"
+	exit 0
+fi
+ok "QEMU boots a KVM guest with v-scsi and virtio-pci disks"
+qpid=$QG_PID
+fds=$(qemu_guest_tce_fds | sort -n)
+
+# Which table is which, by its size (tcepeek, not tcectl, tells).
+vscsi="" pci0="" ddw=""
+for fd in $fds; do
+	case $(tcepeek "$qpid" "$fd" size) in
+	"size entries=65536") vscsi=$fd ;;
+	"size entries=262144") pci0=$fd ;;
+	"size entries=8192") ddw=$fd ;;
+	esac
+done
+is "$(echo "$fds" | wc -w) ${vscsi:+vscsi} ${pci0:+pci0} ${ddw:+ddw}" "3 vscsi pci0 ddw" \
+	"QEMU holds three tables: 65536, 262144 and 8192 mappable entries"
+
+# Freeze the guest, so that the table stays still while two readers look.
+kill -STOP "$qpid"
+for fd in $fds; do
+	tcepeek "$qpid" "$fd" scan >"$TC_DIR/scan.$fd"
+done
+
+before=$(proc_snapshot "$qpid")
+tc list --raw -n -o PID,COMM,FD,ENTRIES,MAPPED,TYPE "$qpid"
+after=$(proc_snapshot "$qpid")
+tc_rc 0 "list QEMU_PID exits 0"
+is "$(cat "$TC_OUT")" "$(for fd in $fds; do
+	s=$(cat "$TC_DIR/scan.$fd")
+	echo "$qpid qemu-system-ppc $fd $(field entries "$s") $(field nonzero "$s") anon_inode:kvm-spapr-tce"
+done)" "list QEMU_PID: the three tables, their sizes and the entries in use, as tcepeek counts them"
+is "$after" "$before" "list leaves QEMU's fds, mappings and state as they were"
+
+# The v-scsi table: what the guest's ibmvscsi driver mapped.
+tc dump --entries --csv -n "$qpid:$vscsi,liobn=0x71000003"
+tc_rc 0 "dump of the v-scsi table exits 0"
+cp "$TC_OUT" "$TC_DIR/vscsi.csv"
+tcepeek "$qpid" "$vscsi" read 0 65536 | grep -v 'tce=0x0$' |
+	sed 's/entry index=\([0-9]*\) tce=\(.*\)/\1 \2/' >"$TC_DIR/vscsi.peek"
+n=$(wc -l <"$TC_DIR/vscsi.peek")
+check "the guest's driver has v-scsi mappings in use ($n)" [ "$n" -gt 0 ]
+is "$(awk -F, '{ print $4, $8 }' "$TC_DIR/vscsi.csv")" "$(cat "$TC_DIR/vscsi.peek")" \
+	"dump --entries of the v-scsi table: exactly the (index, raw) pairs tcepeek reads"
+is "$(awk -F, '{ print $1, $2, $3 }' "$TC_DIR/vscsi.csv" | sort -u)" "$qpid $vscsi 0x71000003" \
+	"dump --entries of the v-scsi table: pid, fd, liobn columns"
+is "$(awk -F, '$7 != "rw" && $7 != "r" && $7 != "w" { bad++ } END { print bad + 0 }' "$TC_DIR/vscsi.csv")" 0 \
+	"every v-scsi mapping gives the device a permission"
+is "$(awk -F, "$HEX_AWK"'hexval($6) >= 268435456 { bad++ } END { print bad + 0 }' "$TC_DIR/vscsi.csv")" 0 \
+	"every v-scsi mapping reaches the guest's 256 MiB"
+
+tc dump --csv -n "$qpid:$vscsi,liobn=0x71000003"
+tc_rc 0 "dump (extents) of the v-scsi table exits 0"
+is "$(expand_extents 12 csv <"$TC_OUT" | sort)" \
+	"$(awk "$HEX_AWK"'{ print hexstr($1 * 4096), $2 }' "$TC_DIR/vscsi.peek" | sort)" \
+	"the v-scsi extents cover exactly the entries tcepeek reads"
+
+# The DDW window: the guest's direct map of its memory in 16 MiB pages.
+tc dump --csv -n "$qpid:$ddw,page=16M,offset=0x800000000000000"
+tc_rc 0 "dump of the DDW table exits 0"
+is "$(cat "$TC_OUT")" "$qpid,$ddw,,0x800000000000000,0x80000000fffffff,0x0,0xfffffff,rw,16" \
+	"the DDW table is one extent: 16 pages of 16M mapping guest 0x0-0xfffffff rw"
+tc translate "$qpid:$ddw,page=16M,offset=0x800000000000000" 0x800000001234567 0x80000000fffffff
+tc_rc 0 "translate in the DDW window exits 0"
+is "$(cat "$TC_OUT")" "ioba 0x800000001234567: $qpid:$ddw entry 1, gpa 0x1234567, perm rw, raw 0x0000000001000003
+ioba 0x80000000fffffff: $qpid:$ddw entry 15, gpa 0xfffffff, perm rw, raw 0x000000000f000003" \
+	"translate in the DDW window: the direct map"
+
+# PCI window 0: as tcepeek sees it (the guest uses the DDW window instead).
+tc list --raw -n -o FD,ENTRIES,MAPPED "$qpid:$pci0"
+is "$(cat "$TC_OUT")" "$pci0 $(field entries "$(cat "$TC_DIR/scan.$pci0")") $(field nonzero "$(cat "$TC_DIR/scan.$pci0")")" \
+	"list of PCI window 0: 262144 entries, in use as tcepeek counts"
+
+kill -CONT "$qpid"
+check "QEMU runs on after tcectl read its tables" kill -0 "$qpid"
+# And while the guest runs: QEMU still holds the same three tables.
+sleep 2
+tc list --raw -n -o FD,ENTRIES "$qpid"
+tc_rc 0 "list QEMU_PID while the guest runs exits 0"
+is "$(awk '{ print $1 }' "$TC_OUT" | tr '\n' ' ')" "$(echo "$fds" | tr '\n' ' ')" \
+	"list QEMU_PID while the guest runs: the same three table fds"
+
+if qemu_guest_stop; then ok "QEMU stops on SIGTERM"; else not_ok "QEMU stops on SIGTERM"; fi
+exit 0
