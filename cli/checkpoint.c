@@ -4,7 +4,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -164,17 +163,6 @@ static int read_target(struct checkpoint *c, const struct tce_target *target)
 	return status;
 }
 
-static void describe_host(struct tce_snapshot_info *info)
-{
-	struct utsname u;
-
-	info->time = (int64_t)time(NULL);
-	if (gethostname(info->hostname, sizeof(info->hostname) - 1))
-		info->hostname[0] = '\0';
-	if (!uname(&u))
-		snprintf(info->kernel, sizeof(info->kernel), "%s", u.release);
-}
-
 static void report(const struct checkpoint *c)
 {
 	uint64_t mapped = 0, stored = 0;
@@ -228,7 +216,7 @@ int do_checkpoint(int argc, char **argv)
 	cli_parse(&argp, argc, argv, &c);
 	c.progress = isatty(STDERR_FILENO);
 	c.info.consistent = true;
-	describe_host(&c.info);
+	tce_snapshot_info_host(&c.info);
 	for (size_t n = 0; n < c.count && !status; n++)
 		status = read_target(&c, &c.targets[n]);
 	if (c.progress)

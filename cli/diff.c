@@ -147,7 +147,12 @@ static int compare_pair(struct differ *d, const struct tce_pair *p)
 	if (tce_source_snapshot(&d->a.src, (size_t)p->a, NULL, &ta, &xa, &err) ||
 	    tce_source_snapshot(&d->b.src, (size_t)p->b, NULL, &tb, &xb, &err) ||
 	    tce_same_geometry(&ta, a_name, &tb, b_name, &err) || tce_diff(&xa, &xb, &df, &err)) {
-		status = cli_report(&err);
+		/* As everywhere (tcectl(1) JSON OUTPUT): the failure is an element. */
+		if (output.json)
+			cli_json_target_error(&d->json, p->a >= 0 ? a_name : b_name, &err);
+		else
+			cli_report(&err);
+		status = err.status;
 		goto out;
 	}
 	struct widths w = table_widths(&ta, &xa);

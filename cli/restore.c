@@ -113,6 +113,28 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
+/* A live table left without a partner: say which labels kept them apart. */
+static int unmatched_live(const struct restore *r, const struct tce_pair *p,
+			  const char *live_name, struct tce_err *err)
+{
+	const struct tce_table *live = &r->live_meta[p->a];
+	char liobns[256] = "";
+	size_t used = 0;
+
+	for (size_t i = 0; i < r->file.count && used < sizeof(liobns) - 24; i++)
+		if (r->file_meta[i].geo.has_liobn)
+			used += (size_t)snprintf(liobns + used, sizeof(liobns) - used, "%s0x%llx",
+						 used ? ", " : "",
+						 (unsigned long long)r->file_meta[i].geo.liobn);
+	if (live->geo.has_liobn && used)
+		return tce_fail(err, TCE_EFILE,
+				"live table %s is labelled liobn 0x%llx, and %s holds liobn %s; label it with the checkpoint's liobn",
+				live_name, (unsigned long long)live->geo.liobn, r->file_target.path, liobns);
+	return tce_fail(err, TCE_EFILE,
+			"live table %s has no partner in %s; label the tables with liobn=, or give FILE:N and PID:FD",
+			live_name, r->file_target.path);
+}
+
 /*
  * Every table of the target paired with its checkpoint table, whose
  * entries are decoded now, before the guest is paused.
@@ -164,9 +186,7 @@ static int prepare(struct restore *r, struct tce_err *err)
 		if (r->reset)
 			continue;
 		if (p->b < 0)
-			return tce_fail(err, TCE_EFILE,
-					"live table %s has no table in %s; restore it alone as PID:FD",
-					live_name, r->file_target.path);
+			return unmatched_live(r, p, live_name, err);
 		tce_source_table_name(&r->file, (size_t)p->b, file_name, sizeof(file_name));
 		if (p->by == TCE_MATCH_ORDER)
 			cli_warn("%s and %s are paired by their order: no liobn or fd in common",
@@ -254,12 +274,10 @@ static bool confirmed(const struct restore *r)
 /* The tables as the plan found them, the VMM paused since: the undo checkpoint. */
 static int save_undo(struct restore *r, const char *path, struct tce_err *err)
 {
-	struct tce_snapshot_info info = { .time = (int64_t)time(NULL), .pid = r->live_target.pid,
-					  .consistent = true, .passes = 1 };
+	struct tce_snapshot_info info = { .pid = r->live_target.pid, .consistent = true, .passes = 1 };
 
+	tce_snapshot_info_host(&info);
 	snprintf(info.comm, sizeof(info.comm), "%s", r->live.proc.comm);
-	if (gethostname(info.hostname, sizeof(info.hostname) - 1))
-		info.hostname[0] = '\0';
 	tce_guest_name(r->live_target.pid, info.guest, sizeof(info.guest));
 	/* The matching labels travel with the undo file. */
 	for (size_t k = 0; k < r->n_pairs; k++)

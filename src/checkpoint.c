@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "byteorder.h"
@@ -299,16 +300,11 @@ int tce_checkpoint_write(const char *path, const struct tce_snapshot_info *info,
 	snprintf(dir_buf, sizeof(dir_buf), "%s", path);
 	dir = dirname(dir_buf);
 	snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, base);
-	/* The name is registered before the file exists: a signal in between removes nothing. */
-	cleanup_tmpfile(tmp);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		cleanup_tmpfile(NULL);
+	fd = cleanup_mkstemp(tmp);
+	if (fd < 0)
 		return tce_fail(err, errno == EACCES || errno == EPERM ? TCE_EPERM : TCE_EIO,
 				"cannot create a file in '%s': %s; choose a writable directory",
 				dir, strerror(errno));
-	}
-	cleanup_tmpfile(tmp);	/* mkstemp filled in the name */
 	fchmod(fd, 0666 & ~mask);
 	elf_version(EV_CURRENT);
 	rc = write_elf(fd, info, tables, count, big_endian, flags & TCE_CKPT_COMPRESS, err);
@@ -438,7 +434,7 @@ static int check_section(struct tce_ckpt *c, struct tce_ckpt_table *t, Elf_Scn *
 				       (unsigned)ch.ch_type);
 		if (ch.ch_size != t->meta.entries * 8)
 			return corrupt(err, c->path,
-				       "table %zu: compressed size says %" PRIu64 " bytes, the record %" PRIu64 " entries",
+				       "table %zu: the compression header says %" PRIu64 " bytes, the record %" PRIu64 " entries",
 				       n, (uint64_t)ch.ch_size, t->meta.entries);
 	} else if (sh.sh_size != t->meta.entries * 8) {
 		return corrupt(err, c->path,
@@ -473,8 +469,15 @@ static int read_table(struct tce_ckpt *c, size_t shstrndx, const char *desc, siz
 	if (number(desc, dlen, "entries", &v) || v == 0 || v > MAX_ENTRIES)
 		return corrupt(err, c->path, "table %zu: no valid entry count" NOT_OURS, n);
 	t->meta.entries = t->meta.geo.entries = v;
-	if (tce_geometry_check(&t->meta.geo, v, &geo_err))
-		return corrupt(err, c->path, "table %zu: %s", n, geo_err.msg);
+	if (tce_geometry_check(&t->meta.geo, v, &geo_err)) {
+		if (t->meta.geo.bus_offset & (tce_page_size(&t->meta.geo) - 1))
+			return corrupt(err, c->path,
+				       "table %zu: bus offset 0x%" PRIx64 " is not aligned to the %" PRIu64
+				       "-byte IOMMU page; the file is damaged",
+				       n, t->meta.geo.bus_offset, tce_page_size(&t->meta.geo));
+		return corrupt(err, c->path,
+			       "table %zu: its window runs past the 64-bit bus space; the file is damaged", n);
+	}
 	if (record_get(desc, dlen, "liobn")) {
 		if (number(desc, dlen, "liobn", &v) || v > UINT32_MAX)
 			return corrupt(err, c->path, "table %zu: the liobn is not a 32-bit number", n);
@@ -553,25 +556,60 @@ static int read_notes(struct tce_ckpt *c, size_t shstrndx, struct tce_err *err)
 	return 0;
 }
 
+/* Every section header and every section's bytes lie inside the file. */
+static int check_whole(struct tce_ckpt *c, const GElf_Ehdr *eh, uint64_t size, struct tce_err *err)
+{
+	uint64_t end = eh->e_shoff + (uint64_t)eh->e_shnum * eh->e_shentsize;
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+
+	if (eh->e_shoff > size || end > size)
+		return corrupt(err, c->path,
+			       "truncated: its section headers end at byte %" PRIu64 ", the file at %" PRIu64,
+			       end, size);
+	while ((scn = elf_nextscn(c->elf, scn)))
+		if (gelf_getshdr(scn, &sh) && sh.sh_type != SHT_NOBITS &&
+		    (sh.sh_offset > size || sh.sh_size > size - sh.sh_offset))
+			return corrupt(err, c->path,
+				       "truncated: section %zu ends at byte %" PRIu64 ", the file at %" PRIu64,
+				       elf_ndxscn(scn), (uint64_t)(sh.sh_offset + sh.sh_size), size);
+	return 0;
+}
+
 int tce_checkpoint_open(struct tce_ckpt *c, const char *path, struct tce_err *err)
 {
+	unsigned char ident[SELFMAG];
+	struct stat st;
 	GElf_Ehdr eh;
 	size_t shstrndx;
 	Elf *elf;
 
 	*c = (struct tce_ckpt){ .path = path, .fd = -1 };
 	elf_version(EV_CURRENT);
-	c->fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO given by mistake must not hang us. */
+	c->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (c->fd < 0)
 		return tce_fail(err, errno == ENOENT ? TCE_ENOTARGET :
 				     errno == EACCES ? TCE_EPERM : TCE_EFILE,
 				"cannot open checkpoint '%s': %s", path, strerror(errno));
+	if (fstat(c->fd, &st))
+		return tce_fail(err, TCE_EIO, "cannot read checkpoint '%s': %s", path, strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return corrupt(err, path, "it is a directory, not a checkpoint file");
+	if (!S_ISREG(st.st_mode))
+		return corrupt(err, path, "it is not a regular file, so not a checkpoint file");
+	if (pread(c->fd, ident, SELFMAG, 0) == SELFMAG && !memcmp(ident, ELFMAG, SELFMAG) &&
+	    (uint64_t)st.st_size < sizeof(Elf64_Ehdr))
+		return corrupt(err, path, "truncated: %lld bytes, shorter than an ELF header",
+			       (long long)st.st_size);
 	elf = elf_begin(c->fd, ELF_C_READ_MMAP, NULL);
 	c->elf = elf;
 	if (!elf || elf_kind(elf) != ELF_K_ELF)
 		return corrupt(err, path, "not an ELF file" NOT_OURS);
 	if (gelf_getclass(elf) != ELFCLASS64 || !gelf_getehdr(elf, &eh))
 		return corrupt(err, path, "not a 64-bit ELF file" NOT_OURS);
+	if (check_whole(c, &eh, (uint64_t)st.st_size, err))
+		return -1;
 	if (eh.e_ident[EI_DATA] != ELFDATA2LSB && eh.e_ident[EI_DATA] != ELFDATA2MSB)
 		return corrupt(err, path, "unknown byte order" NOT_OURS);
 	c->big_endian = eh.e_ident[EI_DATA] == ELFDATA2MSB;
@@ -630,6 +668,17 @@ void tce_checkpoint_close(struct tce_ckpt *c)
 	if (c->fd >= 0)
 		close(c->fd);
 	*c = (struct tce_ckpt){ .fd = -1 };
+}
+
+void tce_snapshot_info_host(struct tce_snapshot_info *info)
+{
+	struct utsname u;
+
+	info->time = (int64_t)time(NULL);
+	if (gethostname(info->hostname, sizeof(info->hostname) - 1))
+		info->hostname[0] = '\0';
+	if (!uname(&u))
+		snprintf(info->kernel, sizeof(info->kernel), "%s", u.release);
 }
 
 void tce_guest_name(pid_t pid, char *buf, size_t len)

@@ -89,6 +89,9 @@ int tce_checkpoint_load(struct tce_ckpt *c, size_t i, struct tce_err *err);
 
 void tce_checkpoint_close(struct tce_ckpt *c);
 
+/* Fills in the time, hostname and kernel release of this host. */
+void tce_snapshot_info_host(struct tce_snapshot_info *info);
+
 /* The VMM's guest name: QEMU's "-name NAME" or "-name guest=NAME,...". */
 void tce_guest_name(pid_t pid, char *buf, size_t len);
 

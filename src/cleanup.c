@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <limits.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
@@ -57,6 +58,20 @@ void cleanup_tmpfile(const char *path)
 	else
 		tmpfile_path[0] = '\0';
 	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+int cleanup_mkstemp(char *template)
+{
+	sigset_t old;
+	int fd;
+
+	install();
+	block(&old);
+	fd = mkstemp(template);
+	if (fd >= 0 && strlen(template) < sizeof(tmpfile_path))
+		strcpy(tmpfile_path, template);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return fd;
 }
 
 void cleanup_stopped(pid_t pid)

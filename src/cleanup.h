@@ -14,6 +14,12 @@
 /* The temporary file to remove, or NULL when there is none any more. */
 void cleanup_tmpfile(const char *path);
 
+/*
+ * mkstemp(template) with the fatal signals blocked until the file it
+ * made is registered: no signal can leave it behind.
+ */
+int cleanup_mkstemp(char *template);
+
 /* The process we stopped with SIGSTOP, or 0 once it is resumed. */
 void cleanup_stopped(pid_t pid);
 

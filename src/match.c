@@ -66,11 +66,11 @@ int tce_same_geometry(const struct tce_table *a, const char *a_name,
 {
 	if (a->geo.page_shift != b->geo.page_shift)
 		return tce_fail(err, TCE_EFILE,
-				"%s has %" PRIu64 "-byte IOMMU pages and %s %" PRIu64 "; give the live table's geometry (PID:FD,page=SIZE)",
+				"%s has %" PRIu64 "-byte IOMMU pages and %s %" PRIu64 "; if one is live, give its geometry (PID:FD,page=SIZE)",
 				a_name, tce_page_size(&a->geo), b_name, tce_page_size(&b->geo));
 	if (a->geo.bus_offset != b->geo.bus_offset)
 		return tce_fail(err, TCE_EFILE,
-				"%s starts at bus address 0x%" PRIx64 " and %s at 0x%" PRIx64 "; give the live table's geometry (PID:FD,offset=ADDR)",
+				"%s starts at bus address 0x%" PRIx64 " and %s at 0x%" PRIx64 "; if one is live, give its geometry (PID:FD,offset=ADDR)",
 				a_name, a->geo.bus_offset, b_name, b->geo.bus_offset);
 	if (a->entries != b->entries)
 		return tce_fail(err, TCE_EFILE,

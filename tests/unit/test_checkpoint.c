@@ -226,7 +226,7 @@ TEST(checkpoint_rejects_damaged_files)
 	damage(good, bad, find(good, "section=.tce.1") + 13, '9', -1);
 	expect_bad(bad, "table 1: its section '.tce.9' is missing");
 	damage(good, bad, find(good, "entries=8192") + 8, '9', -1);
-	expect_bad(bad, "table 1: compressed size says 65536 bytes, the record 9192 entries");
+	expect_bad(bad, "table 1: the compression header says 65536 bytes, the record 9192 entries");
 	damage(good, bad, find(good, "tables=3") + 7, '4', -1);
 	expect_bad(bad, "4 tables announced, 3 found");
 	damage(good, bad, find(good, "page_shift=12") + 11, '9', -1);

@@ -56,7 +56,7 @@ TEST(same_geometry_names_the_difference)
 	CHECK(tce_same_geometry(&a, "A", &b, "B", &err) == 0);
 	b.geo.page_shift = 16;
 	CHECK(tce_same_geometry(&a, "A", &b, "B", &err) < 0 && err.status == TCE_EFILE);
-	CHECK_STR(err.msg, "A has 4096-byte IOMMU pages and B 65536; give the live table's geometry (PID:FD,page=SIZE)");
+	CHECK_STR(err.msg, "A has 4096-byte IOMMU pages and B 65536; if one is live, give its geometry (PID:FD,page=SIZE)");
 	err = (struct tce_err){ 0 };
 	b = table(2, -1);
 	b.entries = 16384;
