@@ -24,6 +24,7 @@ struct checkpoint {
 	bool compress;
 	bool big_endian;
 	bool progress;		/* a progress line on a terminal */
+	struct tce_freeze frozen;	/* the VMM stopped for consecutive targets of it */
 	struct tce_ckpt_table *tables;
 	size_t n_tables;
 	struct tce_snapshot_info info;
@@ -125,7 +126,6 @@ static int read_table(struct checkpoint *c, struct tce_source *src, size_t i,
 static int read_target(struct checkpoint *c, const struct tce_target *target)
 {
 	struct tce_err err = { 0 };
-	struct tce_freeze frozen = { 0 };
 	struct tce_source src;
 	int status = 0;
 
@@ -133,9 +133,13 @@ static int read_target(struct checkpoint *c, const struct tce_target *target)
 		tce_source_close(&src);
 		return cli_report(&err);
 	}
-	if (c->freeze && target->kind != TCE_TARGET_FILE && tce_freeze(&frozen, target->pid, &err)) {
-		tce_source_close(&src);
-		return cli_report(&err);
+	/* Targets of one VMM in a row share one pause, so the file is consistent. */
+	if (c->freeze && target->kind != TCE_TARGET_FILE && c->frozen.pid != target->pid) {
+		tce_thaw(&c->frozen);
+		if (tce_freeze(&c->frozen, target->pid, &err)) {
+			tce_source_close(&src);
+			return cli_report(&err);
+		}
 	}
 	for (size_t i = 0; i < src.count && !status; i++) {
 		struct tce_ckpt_table *grown = realloc(c->tables, (c->n_tables + 1) * sizeof(*grown));
@@ -153,7 +157,6 @@ static int read_target(struct checkpoint *c, const struct tce_target *target)
 		else
 			c->n_tables++;
 	}
-	tce_thaw(&frozen);
 	if (!c->info.pid && target->kind != TCE_TARGET_FILE) {
 		c->info.pid = target->pid;
 		snprintf(c->info.comm, sizeof(c->info.comm), "%s", src.proc.comm);
@@ -173,8 +176,9 @@ static void report(const struct checkpoint *c)
 		stored += c->tables[i].stored_bytes;
 	}
 	if (!output.json) {
-		ob_printf(out, "wrote %s: %zu tables, %llu mapped entries, %llu bytes of entries, %s\n",
-			  c->output, c->n_tables, (unsigned long long)mapped,
+		ob_printf(out, "wrote %s: %zu %s, %llu mapped %s, %llu bytes of entries, %s\n",
+			  c->output, c->n_tables, c->n_tables == 1 ? "table" : "tables",
+			  (unsigned long long)mapped, mapped == 1 ? "entry" : "entries",
 			  (unsigned long long)stored,
 			  c->info.consistent ? "consistent" : "NOT consistent: the tables changed while read");
 		return;
@@ -219,6 +223,7 @@ int do_checkpoint(int argc, char **argv)
 	tce_snapshot_info_host(&c.info);
 	for (size_t n = 0; n < c.count && !status; n++)
 		status = read_target(&c, &c.targets[n]);
+	tce_thaw(&c.frozen);
 	if (c.progress)
 		fprintf(stderr, "\r\033[K");
 	/* Nothing is written unless every table was read. */

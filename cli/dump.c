@@ -419,6 +419,10 @@ static void check_raw(const struct dump *d)
 		exit(cli_report(&err));
 	tables = src.count;
 	tce_source_close(&src);
+	if (tables > 1 && d->targets[0].kind == TCE_TARGET_FILE)
+		exit(cli_error(TCE_EUSAGE,
+			       "--raw writes one table and checkpoint '%s' holds %zu; give FILE:N (see tcectl inspect %s)",
+			       d->targets[0].path, tables, d->targets[0].path));
 	if (tables > 1)
 		exit(cli_error(TCE_EUSAGE,
 			       "--raw writes one table and pid %d holds %zu; give PID:FD (see tcectl list %d)",

@@ -58,12 +58,16 @@ static void inspect_text(const struct tce_ckpt *c)
 	ob_printf(out, "checkpoint %s: format %u, %s-endian entries\n", c->path, c->version,
 		  c->big_endian ? "big" : "little");
 	ob_printf(out, "taken %s on %s, kernel %s\n", date, i->hostname, i->kernel);
-	ob_printf(out, "process %d (%s), guest %s, %s (%u %s)\n", i->pid, i->comm,
-		  i->guest[0] ? i->guest : "unnamed",
-		  i->consistent ? "consistent" : "NOT consistent", i->passes,
+	if (i->pid)
+		ob_printf(out, "process %d (%s), guest %s, ", i->pid, i->comm,
+			  i->guest[0] ? i->guest : "unnamed");
+	else
+		ob_printf(out, "from checkpoint files, ");
+	ob_printf(out, "%s (%u %s)\n", i->consistent ? "consistent" : "NOT consistent", i->passes,
 		  i->passes == 1 ? "pass" : "passes");
-	ob_printf(out, "%3s %-10s %8s %-18s %9s %9s %10s %-10s %s\n", "N", "LIOBN", "PAGESIZE",
-		  "OFFSET", "ENTRIES", "MAPPED", "STORED", "CRC32", "FROM");
+	if (!output.noheadings)
+		ob_printf(out, "%3s %-10s %8s %-18s %9s %9s %10s %-10s %s\n", "N", "LIOBN", "PAGESIZE",
+			  "OFFSET", "ENTRIES", "MAPPED", "STORED", "CRC32", "FROM");
 	for (size_t n = 0; n < c->count; n++) {
 		const struct tce_ckpt_table *t = &c->tables[n];
 		char liobn[16] = "-", page[16], offset[24];

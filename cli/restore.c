@@ -250,8 +250,8 @@ static void print_plan(const struct restore *r)
 		char name[4200];
 
 		tce_source_table_name(&r->live, (size_t)r->pairs[k].a, name, sizeof(name));
-		ob_printf(out, "%s: %llu entries to write\n", name,
-			  (unsigned long long)writes(&r->plan[k]));
+		ob_printf(out, "%s: %llu %s to write\n", name, (unsigned long long)writes(&r->plan[k]),
+			  writes(&r->plan[k]) == 1 ? "entry" : "entries");
 		for (size_t c = 0; c < r->plan[k].count; c++)
 			print_change(&t->geo, &r->plan[k], &r->plan[k].ch[c], false, &w);
 	}
@@ -263,11 +263,10 @@ static bool confirmed(const struct restore *r)
 
 	if (r->yes)
 		return true;
-	if (!isatty(STDIN_FILENO))
-		return false;
 	ob_flush(out);
-	fprintf(stderr, "tcectl: restore: write %llu entries into %zu tables of pid %d? [y/N] ",
-		(unsigned long long)total_writes(r), r->n_pairs, (int)r->live_target.pid);
+	fprintf(stderr, "tcectl: restore: write %llu %s into %zu %s of pid %d? [y/N] ",
+		(unsigned long long)total_writes(r), total_writes(r) == 1 ? "entry" : "entries",
+		r->n_pairs, r->n_pairs == 1 ? "table" : "tables", (int)r->live_target.pid);
 	return fgets(answer, sizeof(answer), stdin) && (answer[0] == 'y' || answer[0] == 'Y');
 }
 
@@ -344,10 +343,20 @@ static void default_undo_path(const struct restore *r, char *buf, size_t len)
 
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-	if (r->reset)
-		snprintf(buf, len, "tcectl-undo-%d-%s.tce", (int)r->live_target.pid, stamp);
-	else
-		snprintf(buf, len, "%s.undo-%d-%s", r->file_target.path, (int)r->live_target.pid, stamp);
+	/* Two restores in one second must not share an undo file: count on. */
+	for (unsigned n = 1; n < 1000; n++) {
+		char suffix[16] = "";
+
+		if (n > 1)
+			snprintf(suffix, sizeof(suffix), "-%u", n);
+		if (r->reset)
+			snprintf(buf, len, "tcectl-undo-%d-%s%s.tce", (int)r->live_target.pid, stamp, suffix);
+		else
+			snprintf(buf, len, "%s.undo-%d-%s%s", r->file_target.path,
+				 (int)r->live_target.pid, stamp, suffix);
+		if (access(buf, F_OK))
+			return;
+	}
 }
 
 int do_restore(int argc, char **argv)
@@ -393,9 +402,14 @@ int do_restore(int argc, char **argv)
 				ob_printf(out, "nothing to write: the tables already hold it\n");
 			goto out;
 		}
-		if (!confirmed(&r)) {
+		if (!isatty(STDIN_FILENO)) {
 			status = cli_error(TCE_EUSAGE,
-					   "restore rewrites a running guest's DMA mappings; confirm with --yes (or answer y on a terminal)");
+					   "restore rewrites a running guest's DMA mappings; confirm with --yes (or run it on a terminal)");
+			goto out;
+		}
+		if (!confirmed(&r)) {
+			ob_printf(out, "not confirmed; nothing was written\n");
+			status = TCE_NEGATIVE;
 			goto out;
 		}
 	}
@@ -418,8 +432,9 @@ int do_restore(int argc, char **argv)
 	if (!status && !written)
 		ob_printf(out, "nothing to write: the tables already hold it\n");
 	else if (!status)
-		ob_printf(out, "restored %llu entries in %zu tables of pid %d; undo with: tcectl restore %s %s\n",
-			  (unsigned long long)written, r.n_pairs, (int)r.live_target.pid, undo,
+		ob_printf(out, "restored %llu %s in %zu %s of pid %d; undo with: tcectl restore %s %s\n",
+			  (unsigned long long)written, written == 1 ? "entry" : "entries", r.n_pairs,
+			  r.n_pairs == 1 ? "table" : "tables", (int)r.live_target.pid, undo,
 			  r.live_target.text);
 	else if (undo[0] && access(undo, F_OK) == 0)
 		fprintf(stderr, "tcectl: restore: the tables as they were are saved in %s\n", undo);

@@ -91,15 +91,15 @@ static void print_json(struct json *j, const struct tce_table *t, uint64_t ioba,
 }
 
 /*
- * The entries asked for, from one snapshot of the table (released before
- * anything is printed).  An address outside the window gets its message
- * in outside[n].
+ * Each entry asked for, read alone: a snapshot of just that entry, the
+ * table released before anything is printed.  Reading no more matters:
+ * every page read makes the kernel allocate it.  An address outside the
+ * window gets its message in outside[n].
  */
 static int read_entries(struct translate *tr, struct tce_table *t, uint64_t *tces,
 			struct tce_err *outside, struct tce_err *err)
 {
 	struct tce_source src;
-	struct tce_extents x;
 	int rc = -1;
 
 	if (tce_source_open(&src, &tr->target, err))
@@ -116,19 +116,24 @@ static int read_entries(struct translate *tr, struct tce_table *t, uint64_t *tce
 			 (int)tr->target.pid, src.count, (int)tr->target.pid);
 		goto out;
 	}
-	if (tce_source_snapshot(&src, 0, NULL, t, &x, err))
-		goto out;
 	for (size_t n = 0; n < tr->count; n++) {
-		uint64_t first, end;
-		const struct tce_extent *e;
+		struct addr_range one = { tr->iobas[n], tr->iobas[n] };
+		struct tce_err why = { 0 };
+		struct tce_extents x;
 
-		if (tce_geometry_index_range(&t->geo, t->entries, tr->iobas[n], tr->iobas[n],
-					     &first, &end, &outside[n]))
+		if (tce_source_snapshot(&src, 0, &one, t, &x, &why)) {
+			/* Outside the window: this address only; anything else: all of them. */
+			if (why.status != TCE_EUSAGE) {
+				*err = why;
+				goto out;
+			}
+			outside[n] = why;
 			continue;
-		e = tce_extents_find(&x, first);
-		tces[n] = e ? tce_extent_entry(&x, e, first) : 0;
+		}
+		tces[n] = x.count ? x.ext[0].raw : 0;
+		tce_extents_free(&x);
 	}
-	tce_extents_free(&x);
+	/* t: the last snapshot's table, filled in also when its address was outside. */
 	rc = 0;
 out:
 	tce_source_close(&src);

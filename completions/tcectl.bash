@@ -3,8 +3,10 @@
 #
 # Nothing here is a copy of tcectl's interface: the verbs come from
 # `tcectl help`, each verb's options from `tcectl VERB --help`, the columns
-# from `tcectl list --list-columns`, so the completion follows the tcectl
-# that is installed.  Targets are completed from /proc: PIDs, then PID:FD.
+# from `tcectl list --list-columns`, the tables of a checkpoint file from
+# `tcectl inspect --json`, so the completion follows the tcectl that is
+# installed.  Targets are completed from /proc (PIDs, then PID:FD) and
+# from the file system (checkpoint FILE, then FILE:N).
 
 # Reads argp --help output; prints one line per option:
 #   LONG <tab> SHORTS (comma-separated, or -) <tab> ARG (or -) <tab> HELP
@@ -28,7 +30,7 @@ function flush() { if (long != "") print long "\t" shorts "\t" arg "\t" desc; lo
 	}
 	next
 }
-long != "" && /^ +[^ -]/ && match($0, /^ +/) && RLENGTH > 8 { line = $0; sub(/^ +/, "", line); desc = desc " " line; next }
+long != "" && /^ +[^ ]/ && match($0, /^ +/) && RLENGTH > 8 { line = $0; sub(/^ +/, "", line); desc = desc " " line; next }
 { flush() }
 END { flush() }
 '
@@ -41,38 +43,79 @@ _tcectl_options() {
 	"$1" "$2" --help 2>/dev/null | awk "$_tcectl_options_awk"
 }
 
-# _tcectl_option_arg BIN VERB WORD: the ARG name of option WORD, if it takes one.
+# _tcectl_option_arg BIN VERB WORD: the ARG name of option WORD, if it takes
+# one; with -d, its help text instead.  _tcectl_verb keeps the verb's
+# options in _tcectl_opts, so --help runs once per completion.
 _tcectl_option_arg() {
+	local field=arg
+	[[ $1 == -d ]] && field=desc && shift
 	local long shorts arg desc
 	while IFS=$'\t' read -r long shorts arg desc; do
 		[[ $arg == - ]] && continue
 		if [[ $3 == "$long" || ,$shorts, == *,"$3",* ]]; then
-			printf '%s\n' "$arg"
+			printf '%s\n' "${!field}"
 			return 0
 		fi
-	done < <(_tcectl_options "$1" "$2")
+	done <<<"${_tcectl_opts-$(_tcectl_options "$1" "$2")}"
 	return 1
 }
 
-# _tcectl_value BIN ARG CUR: values for an option argument named ARG.
-# Both LIST (columns, with an optional leading +) and PERMS are
-# comma-separated; names already in the list are not offered again.
+# _tcectl_value BIN VERB OPTION CUR: values for the argument of OPTION.
+# LIST (columns, with an optional leading +) and PERMS are comma-separated
+# lists; names already in the list are not offered again.  FILE is a
+# path.  Any other argument whose help ends in a list of words ("...: host
+# (default), little or big") takes one of those words.
 _tcectl_value() {
-	local head="" names=() name
-	case $2 in
-	LIST) mapfile -t names < <("$1" list --list-columns 2>/dev/null | awk '{ print $1 }') ;;
+	local bin=$1 arg head="" names=() name
+	arg=$(_tcectl_option_arg "$1" "$2" "$3") || return
+	case $arg in
+	LIST) mapfile -t names < <("$bin" list --list-columns 2>/dev/null | awk '{ print $1 }') ;;
 	PERMS) names=(rw r w -) ;;	# TCE permission bits: fixed by PAPR
-	*) return ;;
+	FILE) _tcectl_files "$4"; return ;;
+	*)
+		mapfile -t names < <(_tcectl_option_arg -d "$1" "$2" "$3" | _tcectl_choices)
+		compgen -W "${names[*]}" -- "$4"
+		return
+		;;
 	esac
-	[[ $3 == *,* ]] && head=${3%,*},
-	[[ $2 == LIST && $3 == +* && -z $head ]] && head=+
+	[[ $4 == *,* ]] && head=${4%,*},
+	[[ $arg == LIST && $4 == +* && -z $head ]] && head=+
 	for name in "${names[@]}"; do
 		[[ ,${head#+}, == *,"$name",* ]] && continue
-		[[ $name == "${3##*[,+]}"* ]] && printf '%s%s\n' "$head" "$name"
+		[[ $name == "${4##*[,+]}"* ]] && printf '%s%s\n' "$head" "$name"
 	done
 }
 
-# _tcectl_targets BIN VERB CUR: PID, PID:FD or PID:FD,KEY=.
+# The words an option's help text ends with, after its last ": ", when
+# they are a list such as "host (default), little or big"; one per line.
+_tcectl_choices() {
+	sed -n '/: /!d; s/.*: //; s/ ([^)]*)//g; /^[a-z0-9-]*\(, [a-z0-9-]*\)*\( or [a-z0-9-]*\)\{0,1\}$/{ s/,* or /\n/; s/, /\n/g; p; }'
+}
+
+# _tcectl_files CUR: paths, for checkpoint files.  A name that tcectl
+# would read as a PID (1234, 1234:5) is offered as ./1234.
+_tcectl_files() {
+	local f
+	compgen -f -- "$1" | while IFS= read -r f; do
+		[[ $f =~ ^[0-9]+([:,]|$) ]] && f=./$f
+		printf '%s\n' "$f"
+	done
+}
+
+# _tcectl_file_tables BIN CUR: FILE:N for each table of checkpoint FILE,
+# when CUR is FILE: or FILE:N.
+_tcectl_file_tables() {
+	local path=${2%:*} line
+	[[ $2 == *:* && -f $path && ! $path =~ ^[0-9]+$ ]] || return 1
+	"$1" inspect --json -- "$path" 2>/dev/null | grep -o '"index":[0-9]*' |
+		while IFS= read -r line; do
+			[[ $path:${line#*:} == "$2"* ]] && printf '%s:%s\n' "$path" "${line#*:}"
+		done
+	return 0
+}
+
+# _tcectl_targets BIN VERB CUR: PID, PID:FD or PID:FD,KEY=; a checkpoint
+# FILE or FILE:N.
 _tcectl_targets() {
 	local bin=$1 verb=$2 cur=$3 pid fds fd keys link
 	if [[ $cur =~ ^([0-9]+):[0-9]*,(.*)$ ]]; then
@@ -99,6 +142,7 @@ _tcectl_targets() {
 		compgen -P "$pid:" -W "${fds[*]}" -- "${cur#*:}"
 		return
 	fi
+	_tcectl_file_tables "$bin" "$cur" && return
 	# Processes holding a table; every process when none does (or we may
 	# not look), so that PID:FD still works for other descriptors.
 	local pids
@@ -106,6 +150,7 @@ _tcectl_targets() {
 		cut -d/ -f3 | sort -un)
 	[[ -n $pids ]] || pids=$(cd /proc && printf '%s\n' [0-9]*)
 	compgen -W "$pids" -- "$cur"
+	_tcectl_files "$cur"
 }
 
 _tcectl() {
@@ -114,7 +159,10 @@ _tcectl() {
 	# PID:FD and --output=LIST apart; rebuild the words from the line.
 	if [[ -n ${COMP_LINE-} ]]; then
 		line=${COMP_LINE:0:COMP_POINT}
-		read -r -a words <<<"$line"
+		# Without -r, read keeps a backslash-escaped blank in its word,
+		# as in a file name typed "my\ vm.tce".
+		# shellcheck disable=SC2162
+		read -a words <<<"$line"
 		[[ -z $line || $line == *[[:space:]] ]] && words+=("")
 		cword=$((${#words[@]} - 1))
 	else
@@ -150,6 +198,13 @@ _tcectl() {
 	if ((${#COMPREPLY[@]} == 1)) && [[ ${COMPREPLY[0]} == *= ]]; then
 		compopt -o nospace 2>/dev/null
 	fi
+	# Paths: readline quotes them and ends a directory with '/'.
+	for c in "${COMPREPLY[@]}"; do
+		if [[ -e $c || -L $c ]]; then
+			compopt -o filenames 2>/dev/null
+			break
+		fi
+	done
 	return 0
 }
 
@@ -157,48 +212,87 @@ _tcectl() {
 _tcectl_verb() {
 	local bin=$1 verb=$2 cword=$3
 	shift 3
-	local words=("$@") cur=${words[cword]} prev=${words[cword - 1]} arg
+	local words=("$@")
+	local cur=${words[cword]} prev=${words[cword - 1]} arg
+	local _tcectl_opts
+	_tcectl_opts=$(_tcectl_options "$bin" "$verb")
 
 	# The value of --name=VALUE, or of an option given before this word.
-	if [[ $cur == --*=* ]] && arg=$(_tcectl_option_arg "$bin" "$verb" "${cur%%=*}"); then
-		_tcectl_value "$bin" "$arg" "${cur#*=}" | sed "s|^|${cur%%=*}=|"
+	if [[ $cur == --*=* ]] && _tcectl_option_arg "$bin" "$verb" "${cur%%=*}" >/dev/null; then
+		local value
+		_tcectl_value "$bin" "$verb" "${cur%%=*}" "${cur#*=}" | while IFS= read -r value; do
+			printf '%s=%s\n' "${cur%%=*}" "$value"
+		done
 		return
 	fi
 	if ((cword > 2)) && [[ $prev == -* && $prev != *=* ]] &&
-		arg=$(_tcectl_option_arg "$bin" "$verb" "$prev"); then
-		_tcectl_value "$bin" "$arg" "$cur"
+		_tcectl_option_arg "$bin" "$verb" "$prev" >/dev/null; then
+		_tcectl_value "$bin" "$verb" "$prev" "$cur"
 		return
 	fi
 	if [[ $cur == -* ]]; then
 		local long shorts desc
 		while IFS=$'\t' read -r long shorts arg desc; do
-			[[ $arg == - ]] || long+==
+			[[ $arg == - ]] || long+='='
 			[[ $long == "$cur"* ]] && printf '%s\n' "$long"
-		done < <(_tcectl_options "$bin" "$verb")
+		done <<<"$_tcectl_opts"
 		return
 	fi
 
-	# Which operand is this?  Skip options and the values they take.
-	local i n=0 w
+	# What the usage line calls this operand.  TARGET is a process or a
+	# checkpoint file; so are diff's A and B ("each a live target or a
+	# checkpoint file", says its --help).  FILE is a file.  Addresses
+	# (IOBA, GPA) are not completed.
+	case $(_tcectl_operand "$bin" "$verb" "$cword" "${words[@]}") in
+	*TARGET* | A | B) _tcectl_targets "$bin" "$verb" "$cur" ;;
+	FILE*) _tcectl_files "$cur" ;;
+	esac
+}
+
+# _tcectl_operand BIN VERB CWORD WORD...: the name the usage line gives
+# the operand at CWORD (TARGET, FILE, IOBA...), if any.
+_tcectl_operand() {
+	local bin=$1 verb=$2 cword=$3
+	shift 3
+	local words=("$@") i w n=0 tok req ok best="" best_req=-1 given=" "
+	local -a toks ops
+
+	# The options given before this word, and how many operands.
 	for ((i = 2; i < cword; i++)); do
 		w=${words[i]}
-		if [[ $w == -* && $w != *=* ]]; then
-			_tcectl_option_arg "$bin" "$verb" "$w" >/dev/null && ((i++))
-		elif [[ $w != -* ]]; then
+		if [[ $w == -* ]]; then
+			given+="${w%%=*} "
+			[[ $w != *=* ]] && _tcectl_option_arg "$bin" "$verb" "$w" >/dev/null && ((i++))
+		else
 			((n++))
 		fi
 	done
-	# The usage line names the operands ("TARGET IOBA...", "TARGET...
-	# GPA[-GPA]"); one ending in "..." repeats.  Complete targets only
-	# where a TARGET goes.
-	local operands
-	read -r -a operands < <("$bin" "$verb" --help 2>/dev/null |
-		sed -n '1s/^Usage:.*\[OPTION\.\.\.\] *//p')
-	for ((i = 0; i < ${#operands[@]}; i++)); do
-		((i == n)) || [[ ${operands[i]} == *...* ]] && break
+	# Each form of the usage: "Usage: tcectl VERB [OPTION...] FILE TARGET",
+	# "  or:  tcectl VERB [OPTION...] --reset TARGET".  An option and its
+	# value (-o FILE) are not operands; an option without one (--reset)
+	# makes its form apply once it is given, and then wins.
+	while read -r -a toks; do
+		ops=() req=0 ok=1
+		for ((i = 0; i < ${#toks[@]}; i++)); do
+			tok=${toks[i]}
+			if [[ $tok != -* ]]; then
+				ops+=("$tok")
+			elif _tcectl_option_arg "$bin" "$verb" "$tok" >/dev/null; then
+				((i++))
+			else
+				((req++))
+				[[ $given == *" $tok "* ]] || ok=0
+			fi
+		done
+		((ok && req > best_req)) && best="${ops[*]}" best_req=$req
+	done < <("$bin" "$verb" --help 2>/dev/null |
+		sed -n -e 's/^Usage:.*\[OPTION\.\.\.\] *//p' -e 's/^ *or: .*\[OPTION\.\.\.\] *//p')
+	# One ending in "..." repeats: "TARGET IOBA...", "TARGET... GPA[-GPA]".
+	read -r -a ops <<<"$best"
+	for ((i = 0; i < ${#ops[@]}; i++)); do
+		((i == n)) || [[ ${ops[i]} == *...* ]] && break
 	done
-	((i < ${#operands[@]})) && [[ ${operands[i]} == *TARGET* ]] &&
-		_tcectl_targets "$bin" "$verb" "$cur"
+	((i < ${#ops[@]})) && printf '%s\n' "${ops[i]}"
 }
 
 complete -F _tcectl tcectl

@@ -4,7 +4,9 @@
 # Nothing here is a copy of tcectl's interface: when this file is loaded,
 # the verbs come from `tcectl help` and each verb's options from
 # `tcectl VERB --help`; the columns come from `tcectl list --list-columns`
-# when they are needed.  Targets are completed from /proc.
+# and the tables of a checkpoint file from `tcectl inspect --json` when
+# they are needed.  Targets are completed from /proc (PID, PID:FD) and from
+# the file system (checkpoint FILE, FILE:N).
 
 # Reads argp --help output; prints one line per option:
 #   LONG <tab> SHORTS (comma-separated, or -) <tab> ARG (or -) <tab> HELP
@@ -28,7 +30,7 @@ function flush() { if (long != "") print long "\t" shorts "\t" arg "\t" desc; lo
 	}
 	next
 }
-long != "" && /^ +[^ -]/ && match($0, /^ +/) && RLENGTH > 8 { line = $0; sub(/^ +/, "", line); desc = desc " " line; next }
+long != "" && /^ +[^ ]/ && match($0, /^ +/) && RLENGTH > 8 { line = $0; sub(/^ +/, "", line); desc = desc " " line; next }
 { flush() }
 END { flush() }
 '
@@ -44,7 +46,8 @@ function __tcectl_verb_is
 end
 
 # Values for an option argument named $argv[1] (LIST: columns, PERMS:
-# permissions), for the comma-separated list in the current token.
+# permissions), for the comma-separated list in the current token; FILE:
+# a path.
 function __tcectl_values
     set -l token (commandline -ct | string replace -r '^--[^=]*=' '')
     set -l head (string match -r '^.*,' -- $token)
@@ -61,34 +64,84 @@ function __tcectl_values
             for p in rw r w -
                 contains -- $p (string split , -- $head); or printf '%s%s\n' "$head" $p
             end
+        case FILE
+            __tcectl_files $token
     end
 end
 
-# Is the current token an operand where the verb's usage line puts a
-# TARGET?  ("TARGET IOBA...": only the first; "TARGET...": every one.)
-function __tcectl_wants_target
+# The words an option's help text ends with, after its last ": ", when
+# they are a list such as "host (default), little or big".
+function __tcectl_choices
+    string match -q -- '*: *' "$argv[1]"; or return
+    set -l list (string replace -r '.*: ' '' -- "$argv[1]" | string replace -ra ' \([^)]*\)' '')
+    string match -qr -- '^[a-z0-9-]+(, [a-z0-9-]+)*( or [a-z0-9-]+)?$' "$list"; or return
+    string split , -- (string replace ' or ' , -- $list) | string trim
+end
+
+# Paths, for checkpoint files; a name that tcectl would read as a PID
+# (1234, 1234:5) is offered as ./1234.
+function __tcectl_files
+    for f in (__fish_complete_path "$argv[1]")
+        string match -qr -- '^[0-9]+([:,]|\t|$)' $f; and set f ./$f
+        printf '%s\n' $f
+    end
+end
+
+# What the usage line calls the operand in the current token (TARGET,
+# FILE, IOBA...), if anything.  Each form of the usage counts ("Usage:
+# tcectl VERB [OPTION...] FILE TARGET", "  or:  tcectl VERB [OPTION...]
+# --reset TARGET"): an option and its value (-o FILE) are not operands,
+# and an option without one (--reset) makes its form apply once it is
+# given, and then wins.  One operand ending in "..." repeats.
+function __tcectl_operand
     set -l verb (__tcectl_verb)
     test -n "$verb"; or return 1
     string match -qr -- '^-' (commandline -ct); and return 1
-    set -l usage (tcectl $verb --help 2>/dev/null | string match -r '^Usage:.*')
-    set -l operands (string split ' ' -- (string replace -r '^Usage:.*\[OPTION\.\.\.\] *' '' -- $usage))
-    set -l takes (tcectl $verb --help 2>/dev/null | awk $__tcectl_options_awk | awk -F '\t' '$3 != "-" { print $1; n = split($2, s, ","); for (i = 1; i <= n; i++) print s[i] }')
+    set -l help (tcectl $verb --help 2>/dev/null)
+    set -l takes (printf '%s\n' $help | awk $__tcectl_options_awk | awk -F '\t' '$3 != "-" { print $1; n = split($2, s, ","); for (i = 1; i <= n; i++) print s[i] }')
     set -l words (commandline -opc)
+    set -l given
     set -l n 0
     set -l skip 0
     for w in $words[3..-1]
         if test $skip = 1
             set skip 0
         else if string match -qr -- '^-' $w
+            set -a given (string replace -r '=.*' '' -- $w)
             not string match -q -- '*=*' $w; and contains -- $w $takes; and set skip 1
         else
             set n (math $n + 1)
         end
     end
+    set -l best
+    set -l best_req -1
+    for form in (string replace -rf '^(Usage:| *or:) .*\[OPTION\.\.\.\] *' '' -- $help)
+        set -l ops
+        set -l req 0
+        set -l ok 1
+        set -l toks (string split -n ' ' -- $form)
+        set -l i 1
+        while test $i -le (count $toks)
+            set -l tok $toks[$i]
+            if not string match -qr -- '^-' $tok
+                set -a ops $tok
+            else if contains -- $tok $takes
+                set i (math $i + 1)
+            else
+                set req (math $req + 1)
+                contains -- $tok $given; or set ok 0
+            end
+            set i (math $i + 1)
+        end
+        if test $ok = 1 -a $req -gt $best_req
+            set best $ops
+            set best_req $req
+        end
+    end
     set -l i 1
-    for op in $operands
+    for op in $best
         if test (math $i - 1) -eq $n; or string match -q -- '*...*' $op
-            string match -q -- '*TARGET*' $op
+            echo $op
             return
         end
         set i (math $i + 1)
@@ -96,8 +149,22 @@ function __tcectl_wants_target
     return 1
 end
 
+# A TARGET is a process or a checkpoint file; so are diff's A and B ("each
+# a live target or a checkpoint file", says its --help).
+# (string match with no argument would read standard input: quote $op.)
+function __tcectl_wants_target
+    set -l op (__tcectl_operand); or return 1
+    string match -qr -- '^(.*TARGET.*|A|B)$' "$op"
+end
+
+function __tcectl_wants_file
+    set -l op (__tcectl_operand); or return 1
+    string match -q -- 'FILE*' "$op"
+end
+
 # PID, then PID:FD (the descriptors of that process, its TCE tables
-# first), then the geometry keys the verb's help names.
+# first), then the geometry keys the verb's help names; or a checkpoint
+# FILE, then FILE:N (its tables, as tcectl inspect numbers them).
 function __tcectl_targets
     set -l token (commandline -ct)
     if string match -qr -- '^[0-9]+:[0-9]*,' $token
@@ -128,14 +195,21 @@ function __tcectl_targets
         end
         return
     end
+    if set -l m (string match -r -- '^(.*):[0-9]*$' $token)
+        if test -f "$m[2]"; and not string match -qr -- '^[0-9]+$' $m[2]
+            tcectl inspect --json -- $m[2] 2>/dev/null | string match -ar '"index":[0-9]+' | string replace '"index":' "$m[2]:"
+            return
+        end
+    end
     # Processes holding a table; every process when none does (or we may
     # not look), so that PID:FD still works for other descriptors.
     set -l dirs (string match -r -- '^/proc/[0-9]+$' /proc/*)
     set -l pids (find $dirs/fd -maxdepth 1 -lname '*kvm-spapr-tce*' 2>/dev/null | cut -d/ -f3 | sort -un)
     set -q pids[1]; or set pids (path basename $dirs)
-    for pid in $pids
-        read -l comm </proc/$pid/comm 2>/dev/null; and printf '%s\t%s\n' $pid $comm
-    end
+    # One grep for every comm: a process may end meanwhile, and fish warns
+    # about a redirection from a file that is gone, whatever 2>/dev/null.
+    set -q pids[1]; and grep -s -H '' /proc/$pids/comm | string replace -r -- '^/proc/([0-9]+)/comm:' '$1\t'
+    __tcectl_files $token
 end
 
 complete -c tcectl -f
@@ -159,7 +233,12 @@ if command -q tcectl
                 string match -qr -- '^-[A-Za-z0-9]$' $short; and set -a spec -s (string sub -s 2 -- $short)
             end
             if test $arg != -
-                set -a spec -x -a "(__tcectl_values $arg)"
+                set -l choices (__tcectl_choices $desc)
+                if set -q choices[1]
+                    set -a spec -x -a "$choices"
+                else
+                    set -a spec -x -a "(__tcectl_values $arg)"
+                end
             end
             complete $spec
         end
@@ -167,3 +246,4 @@ if command -q tcectl
 end
 
 complete -c tcectl -n __tcectl_wants_target -a '(__tcectl_targets)'
+complete -c tcectl -n __tcectl_wants_file -a '(__tcectl_files (commandline -ct))'

@@ -67,7 +67,7 @@ int tce_freeze(struct tce_freeze *f, pid_t pid, struct tce_err *err)
 	if (kill(pid, SIGSTOP)) {
 		cleanup_stopped(0);
 		return tce_fail(err, errno == EPERM ? TCE_EPERM : TCE_ENOTARGET,
-				"cannot stop pid %d: %s; run as root, or pause the guest yourself and give --already-paused",
+				"cannot stop pid %d: %s; run as root or as the VMM's user",
 				(int)pid, strerror(errno));
 	}
 	f->stopped_by_us = true;

@@ -109,8 +109,10 @@ static int snapshot_live(struct tce_source *s, size_t i, const struct addr_range
 	if (tce_source_attach(s, i, meta, 0, err))
 		return -1;
 	rc = index_range(s, i, meta, range, &first, &end, err);
-	if (!rc)
+	if (!rc) {
+		tce_table_populate(meta, first, end);
 		rc = tce_extents_scan(x, meta->tce, first, end, meta->geo.page_shift, err);
+	}
 	/* Released before anything is printed: DOMAIN, lifetime. */
 	tce_table_release(meta);
 	return rc;

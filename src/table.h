@@ -47,6 +47,13 @@ enum {
 int tce_table_attach(struct tce_table *t, pid_t pid, int fd,
 		     const struct tce_geometry *geo, unsigned flags, struct tce_err *err);
 
+/*
+ * Faults in entries [first, end) in one call before they are scanned:
+ * cheaper than a fault per page.  Only those: every page read makes the
+ * kernel allocate it (DOMAIN), so a --range or a translate reads no more.
+ */
+void tce_table_populate(struct tce_table *t, uint64_t first, uint64_t end);
+
 /* Unmaps or frees; safe on a zeroed or already released table. */
 void tce_table_release(struct tce_table *t);
 

@@ -32,7 +32,8 @@ load test_helper
 	run_tcectl help
 	assert_success
 	run bash -c "'$TCECTL' help | awk '{print \$1}'"
-	assert_output "$(printf '%s\n' list dump translate who-maps help)"
+	assert_output "$(printf '%s\n' list dump translate who-maps checkpoint inspect verify diff \
+		restore help)"
 }
 
 @test "help VERB shows that verb's --help" {

@@ -156,7 +156,7 @@ EOF
 	assert_failure 2
 	assert_output "ioba 0x0: $HOLDER_PID:$FD0 entry 0, gpa 0x10000000, perm rw, raw 0x0000000010000003"
 	[ "$stderr" = "$(memfd_warning "$FD0")
-tcectl: translate: IO bus address 0x2000000 is outside the window 0x0-0x1ffffff; give the table's bus offset and page size (TARGET,offset=ADDR,page=SIZE)" ]
+tcectl: translate: table $HOLDER_PID:$FD0: IO bus address 0x2000000 is outside the window 0x0-0x1ffffff; give the table's bus offset and page size (TARGET,offset=ADDR,page=SIZE)" ]
 }
 
 @test "an address below the bus offset: exit 2 naming the window" {
@@ -165,7 +165,7 @@ tcectl: translate: IO bus address 0x2000000 is outside the window 0x0-0x1ffffff;
 	assert_failure 2
 	assert_output ""
 	[ "$stderr" = "$(memfd_warning "$FD0")
-tcectl: translate: IO bus address 0x4000 is outside the window 0x800000000000000-0x80000001fffffff; give the table's bus offset and page size (TARGET,offset=ADDR,page=SIZE)" ]
+tcectl: translate: table $HOLDER_PID:$FD0: IO bus address 0x4000 is outside the window 0x800000000000000-0x80000001fffffff; give the table's bus offset and page size (TARGET,offset=ADDR,page=SIZE)" ]
 }
 
 @test "entries=N: an address past the cut window is outside it" {
@@ -173,7 +173,7 @@ tcectl: translate: IO bus address 0x4000 is outside the window 0x800000000000000
 	run_tcectl translate "$HOLDER_PID:$FD0,entries=16" 0x10000
 	assert_failure 2
 	[ "$stderr" = "$(memfd_warning "$FD0")
-tcectl: translate: IO bus address 0x10000 is outside the window 0x0-0xffff; give the table's bus offset and page size (TARGET,offset=ADDR,page=SIZE)" ]
+tcectl: translate: table $HOLDER_PID:$FD0: IO bus address 0x10000 is outside the window 0x0-0xffff; give the table's bus offset and page size (TARGET,offset=ADDR,page=SIZE)" ]
 }
 
 @test "--json: an error is one object with error and status" {
@@ -182,7 +182,7 @@ tcectl: translate: IO bus address 0x10000 is outside the window 0x0-0xffff; give
 	assert_failure 2
 	echo "$output" | jq -e '
 		keys_unsorted == ["error","status"] and .status == 2 and
-		.error == "IO bus address 0x2000000 is outside the window 0x0-0x1ffffff; give the table'"'"'s bus offset and page size (TARGET,offset=ADDR,page=SIZE)"'
+		.error == "table '"$HOLDER_PID:$FD0"': IO bus address 0x2000000 is outside the window 0x0-0x1ffffff; give the table'"'"'s bus offset and page size (TARGET,offset=ADDR,page=SIZE)"'
 }
 
 @test "--json with several addresses: one outside the window is an error element" {
@@ -192,7 +192,7 @@ tcectl: translate: IO bus address 0x10000 is outside the window 0x0-0xffff; give
 	echo "$output" | jq -e '
 		length == 2 and
 		(.[0] | keys_unsorted == ["target","error","status"] and .status == 2 and
-			(.error | startswith("IO bus address 0x2000000 is outside"))) and
+			(.error | startswith("table '"$HOLDER_PID:$FD0"': IO bus address 0x2000000 is outside"))) and
 		(.[1] | .ioba == "0x0" and .gpa == "0x10000000" and .mapped == true)'
 }
 

@@ -205,7 +205,7 @@ temporaries() {
 	[ ! -e "$OUT/c.tce" ]
 	run_tcectl checkpoint -n -o "$OUT/c.tce" "$HOLDER_PID:$FD0"
 	assert_success
-	assert_output "wrote $OUT/c.tce: 1 tables, 15 mapped entries, $("$TCECTL" inspect --json "$OUT/c.tce" | jq .[0].tables[0].stored_bytes) bytes of entries, consistent"
+	assert_output "wrote $OUT/c.tce: 1 table, 15 mapped entries, $("$TCECTL" inspect --json "$OUT/c.tce" | jq .[0].tables[0].stored_bytes) bytes of entries, consistent"
 }
 
 @test "a directory that may not be written: exit 4, nothing left behind" {
@@ -476,7 +476,7 @@ EOF
 	for try in 1 2 3; do
 		run_tcectl checkpoint -o "$OUT/c.tce" "$HOLDER_PID:$FD0"
 		assert_success
-		[[ $output == "wrote $OUT/c.tce: 1 tables, 167700 mapped entries, "* ]]
+		[[ $output == "wrote $OUT/c.tce: 1 table, 167700 mapped entries, "* ]]
 		[ "${output##*, }" = "NOT consistent: the tables changed while read" ] && break
 	done
 	[ "${output##*, }" = "NOT consistent: the tables changed while read" ]
@@ -624,7 +624,7 @@ EOF
 	run script -qec "$(printf '%q ' "$TCECTL" checkpoint -o "$OUT/c.tce" "$HOLDER_PID:$FD0")" /dev/null < /dev/null
 	assert_success
 	local expect
-	expect=$(printf '\rtcectl: checkpoint: reading %s (1 of 1)\033[K\r\033[Kwrote %s: 1 tables, 15 mapped entries, %s bytes of entries, consistent\r' \
+	expect=$(printf '\rtcectl: checkpoint: reading %s (1 of 1)\033[K\r\033[Kwrote %s: 1 table, 15 mapped entries, %s bytes of entries, consistent\r' \
 		"$HOLDER_PID:$FD0" "$OUT/c.tce" "$("$TCECTL" inspect --json "$OUT/c.tce" | jq .[0].tables[0].stored_bytes)")
 	[ "$output" = "$expect" ]
 }
@@ -649,7 +649,7 @@ EOF
 	start_holder 8K:mixed
 	"$TCECTL" checkpoint -o "$OUT/c.tce" "$HOLDER_PID:$FD0" > "$BATS_TEST_TMPDIR/stdout" 2> "$BATS_TEST_TMPDIR/stderr"
 	[ ! -s "$BATS_TEST_TMPDIR/stderr" ]
-	[ "$(cat "$BATS_TEST_TMPDIR/stdout")" = "wrote $OUT/c.tce: 1 tables, 15 mapped entries, $("$TCECTL" inspect --json "$OUT/c.tce" | jq .[0].tables[0].stored_bytes) bytes of entries, consistent" ]
+	[ "$(cat "$BATS_TEST_TMPDIR/stdout")" = "wrote $OUT/c.tce: 1 table, 15 mapped entries, $("$TCECTL" inspect --json "$OUT/c.tce" | jq .[0].tables[0].stored_bytes) bytes of entries, consistent" ]
 	# stdout on a terminal, stderr not: still no progress line.
 	run script -qec "$(printf '%q ' "$TCECTL" checkpoint -o "$OUT/d.tce" "$HOLDER_PID:$FD0") 2>$BATS_TEST_TMPDIR/stderr" /dev/null < /dev/null
 	assert_success

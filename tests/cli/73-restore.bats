@@ -145,7 +145,7 @@ EOF
 	local undo
 	undo=$(undo_files "$OUT" "c.tce.undo-$HOLDER_PID-*")
 	[[ $undo =~ ^c\.tce\.undo-$HOLDER_PID-[0-9]{8}T[0-9]{6}Z$ ]]
-	assert_output "restored 6 entries in 1 tables of pid $HOLDER_PID; undo with: tcectl restore $OUT/$undo $HOLDER_PID:$FD0"
+	assert_output "restored 6 entries in 1 table of pid $HOLDER_PID; undo with: tcectl restore $OUT/$undo $HOLDER_PID:$FD0"
 	run_tcectl diff "$OUT/c.tce" "$HOLDER_PID:$FD0"
 	assert_success
 	assert_output ""
@@ -192,7 +192,7 @@ EOF
 	change_mixed
 	run_tcectl restore --yes --undo "$OUT/undo.tce" "$OUT/be.tce" "$HOLDER_PID:$FD0"
 	assert_success
-	assert_output "restored 6 entries in 1 tables of pid $HOLDER_PID; undo with: tcectl restore $OUT/undo.tce $HOLDER_PID:$FD0"
+	assert_output "restored 6 entries in 1 table of pid $HOLDER_PID; undo with: tcectl restore $OUT/undo.tce $HOLDER_PID:$FD0"
 	same_as checkpointed
 }
 
@@ -257,7 +257,7 @@ nothing to write: the tables already hold it"
 	run_tcectl restore "$OUT/c.tce" "$HOLDER_PID:$FD0" < /dev/null
 	assert_failure 2
 	assert_output ""
-	[ "$stderr" = "tcectl: restore: restore rewrites a running guest's DMA mappings; confirm with --yes (or answer y on a terminal)" ]
+	[ "$stderr" = "tcectl: restore: restore rewrites a running guest's DMA mappings; confirm with --yes (or run it on a terminal)" ]
 	same_as changed
 	[ "$(ls -A "$OUT")" = c.tce ]
 }
@@ -269,8 +269,8 @@ nothing to write: the tables already hold it"
 	save changed
 	run_tcectl restore --json "$OUT/c.tce" "$HOLDER_PID:$FD0" < /dev/null
 	assert_failure 2
-	echo "$output" | jq -e '. == {error: "restore rewrites a running guest'"'"'s DMA mappings; confirm with --yes (or answer y on a terminal)", status: 2}'
-	[ "$stderr" = "tcectl: restore: restore rewrites a running guest's DMA mappings; confirm with --yes (or answer y on a terminal)" ]
+	echo "$output" | jq -e '. == {error: "restore rewrites a running guest'"'"'s DMA mappings; confirm with --yes (or run it on a terminal)", status: 2}'
+	[ "$stderr" = "tcectl: restore: restore rewrites a running guest's DMA mappings; confirm with --yes (or run it on a terminal)" ]
 	same_as changed
 }
 
@@ -282,18 +282,18 @@ nothing to write: the tables already hold it"
 	save changed
 	local cmd prompt
 	cmd=$(printf '%q ' "$TCECTL" restore --undo "$OUT/undo.tce" "$OUT/c.tce" "$HOLDER_PID:$FD0")
-	prompt="tcectl: restore: write 6 entries into 1 tables of pid $HOLDER_PID? [y/N] "
+	prompt="tcectl: restore: write 6 entries into 1 table of pid $HOLDER_PID? [y/N] "
 	run script -E never -qec "$cmd" /dev/null <<<"n"
-	assert_failure 2
-	[ "$output" = "${prompt}tcectl: restore: restore rewrites a running guest's DMA mappings; confirm with --yes (or answer y on a terminal)"$'\r' ]
+	assert_failure 1
+	[ "$output" = "${prompt}not confirmed; nothing was written"$'\r' ]
 	same_as changed
 	[ ! -e "$OUT/undo.tce" ]
 	run script -E never -qec "$cmd" /dev/null <<<""
-	assert_failure 2
+	assert_failure 1
 	same_as changed
 	run script -E never -qec "$cmd" /dev/null <<<"y"
 	assert_success
-	[ "$output" = "${prompt}restored 6 entries in 1 tables of pid $HOLDER_PID; undo with: tcectl restore $OUT/undo.tce $HOLDER_PID:$FD0"$'\r' ]
+	[ "$output" = "${prompt}restored 6 entries in 1 table of pid $HOLDER_PID; undo with: tcectl restore $OUT/undo.tce $HOLDER_PID:$FD0"$'\r' ]
 	same_as checkpointed
 	"$TCECTL" verify "$OUT/undo.tce"
 	run_tcectl restore --yes "$OUT/undo.tce" "$HOLDER_PID:$FD0"
@@ -309,7 +309,7 @@ nothing to write: the tables already hold it"
 	mkdir "$OUT/undo"
 	run_tcectl restore --yes --undo "$OUT/undo/first.tce" "$OUT/c.tce" "$HOLDER_PID:$FD0"
 	assert_success
-	assert_output "restored 1 entries in 1 tables of pid $HOLDER_PID; undo with: tcectl restore $OUT/undo/first.tce $HOLDER_PID:$FD0"
+	assert_output "restored 1 entry in 1 table of pid $HOLDER_PID; undo with: tcectl restore $OUT/undo/first.tce $HOLDER_PID:$FD0"
 	[ "$(ls -A "$OUT/undo")" = first.tce ]
 	[ "$(undo_files "$OUT" 'c.tce.undo-*')" = "" ]
 	run_tcectl diff -n "$OUT/undo/first.tce" "$HOLDER_PID:$FD0"
@@ -332,7 +332,7 @@ nothing to write: the tables already hold it"
 	local undo
 	undo=$(undo_files "$OUT" "tcectl-undo-$HOLDER_PID-*.tce")
 	[[ $undo =~ ^tcectl-undo-$HOLDER_PID-[0-9]{8}T[0-9]{6}Z\.tce$ ]]
-	assert_output "restored 15 entries in 1 tables of pid $HOLDER_PID; undo with: tcectl restore $undo $HOLDER_PID:$FD0"
+	assert_output "restored 15 entries in 1 table of pid $HOLDER_PID; undo with: tcectl restore $undo $HOLDER_PID:$FD0"
 	run_tcectl list -o fd,entries,mapped "$HOLDER_PID:$FD0"
 	assert_success
 	assert_output "$(printf '%2s %7s %6s\n' FD ENTRIES MAPPED "$FD0" 8192 0)"
@@ -387,7 +387,7 @@ nothing to write: the tables already hold it"
 	[ "$stderr" = "" ]
 	run_tcectl restore --yes --undo "$OUT/undo.tce" "$OUT/c.tce" "$HOLDER_PID:$FD1,liobn=0x10"
 	assert_success
-	assert_output "restored 1 entries in 1 tables of pid $HOLDER_PID; undo with: tcectl restore $OUT/undo.tce $HOLDER_PID:$FD1,liobn=0x10"
+	assert_output "restored 1 entry in 1 table of pid $HOLDER_PID; undo with: tcectl restore $OUT/undo.tce $HOLDER_PID:$FD1,liobn=0x10"
 	same_as before
 	run holder_cmd get 1 20
 	assert_output 0x0000000000000000
@@ -402,7 +402,7 @@ nothing to write: the tables already hold it"
 	holder_cmd set 1 7 0x30001003
 	run_tcectl restore --dry-run "$OUT/c.tce" "$HOLDER_PID:$FD1"
 	assert_success
-	assert_output "$HOLDER_PID:$FD1: 1 entries to write
+	assert_output "$HOLDER_PID:$FD1: 1 entry to write
 - 0x00007000-0x00007fff 0x30001000-0x30001fff rw       1"
 	[ "$stderr" = "tcectl: restore: warning: $HOLDER_PID:$FD1 and $OUT/c.tce:0 are paired by their order: no liobn or fd in common" ]
 }
@@ -529,7 +529,7 @@ nothing to write: the tables already hold it"
 	holder_cmd set 0 7 0x30001003
 	run_tcectl restore --force --yes --undo "$OUT/undo.tce" "$OUT/c.tce" "$HOLDER_PID:$FD0"
 	assert_success
-	assert_output "restored 1 entries in 1 tables of pid $HOLDER_PID; undo with: tcectl restore $OUT/undo.tce $HOLDER_PID:$FD0"
+	assert_output "restored 1 entry in 1 table of pid $HOLDER_PID; undo with: tcectl restore $OUT/undo.tce $HOLDER_PID:$FD0"
 	same_as checkpointed
 }
 

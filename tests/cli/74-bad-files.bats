@@ -121,7 +121,7 @@ rejected() {
 + 0x00007000-0x00007fff 0x30001000-0x30001fff rw       1"
 		run_tcectl restore --dry-run "$f:0" "$HOLDER_PID:$FD0"
 		assert_success
-		assert_output "$HOLDER_PID:$FD0: 1 entries to write
+		assert_output "$HOLDER_PID:$FD0: 1 entry to write
 - 0x00007000-0x00007fff 0x30001000-0x30001fff rw       1"
 	done
 	nothing_changed

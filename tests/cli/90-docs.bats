@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # Docs that cannot drift: the man pages and the shell completions must name
-# the verbs, options, columns and exit statuses that tcectl really has.
+# the verbs, options, columns, JSON keys and exit statuses that tcectl
+# really has, and tcectl-checkpoint(5) the records its writer emits.
 
 load test_helper
 
@@ -131,12 +132,28 @@ EOF
 	assert_equal "$stale" ""
 }
 
-@test "each verb page's SYNOPSIS is the usage line of its --help" {
+# The forms of a verb's usage, one per line: "Usage: tcectl VERB ..." and
+# the "  or:  tcectl VERB ..." lines that follow it.
+help_usage() {
+	"$TCECTL" "$1" --help | awk '
+		NR == 1 { if (!sub(/^Usage: /, "")) exit; print; next }
+		/^  or:  / { sub(/^  or:  /, ""); print; next }
+		{ exit }'
+}
+
+@test "each verb page's SYNOPSIS is the usage of its --help, form by form" {
 	local verb usage synopsis
 	for verb in $(page_verbs); do
-		usage=$("$TCECTL" "$verb" --help | sed -n '1s/^Usage: //p')
-		synopsis=$(man_section "$MAN/tcectl-$verb.1" SYNOPSIS | sed 's/^ *//' | tr -s ' \n' '  ')
-		assert_equal "${synopsis% }" "$usage"
+		usage=$(help_usage "$verb")
+		[ -n "$usage" ] || fail "tcectl $verb --help has no usage line"
+		# Each form starts with the command; one that wraps goes on
+		# deeper indented.
+		synopsis=$(man_section "$MAN/tcectl-$verb.1" SYNOPSIS | awk '
+			NF == 0 { next }
+			/^     tcectl / { if (form != "") print form; form = $0; next }
+			{ form = form " " $0 }
+			END { if (form != "") print form }' | sed 's/^ *//' | tr -s ' ')
+		assert_equal "$synopsis" "$usage"
 	done
 	usage=$("$TCECTL" --help | sed -n '1s/^Usage: //p')
 	man_section "$MAN/tcectl.1" SYNOPSIS | grep -qxF "     $usage"
@@ -256,7 +273,7 @@ EOF
 }
 
 @test "mandoc -Tlint -W warning is clean on every man page" {
-	run mandoc -Tlint -W warning "$MAN"/*.1
+	run mandoc -Tlint -W warning "$MAN"/*.1 "$MAN"/*.5
 	assert_success
 	assert_output ""
 }
@@ -275,4 +292,171 @@ EOF
 			on && /^\.It [0-9]+$/ { print $2 }' "$page" | sort) <(sort <<<"$defined")
 		assert_output ""
 	done
+}
+
+# "NOTE KEY" for each key that src/checkpoint.c writes with record_add():
+# in build_notes(), the format note's keys come before NT_TCECTL_FORMAT is
+# added, then the snapshot note's; table_record() writes a table note's.
+writer_keys() {
+	awk '
+		/^static int table_record\(/ { fn = "table" }
+		/^static int build_notes\(/ { fn = "notes"; note = "format" }
+		/^}/ { fn = "" }
+		fn != "" && match($0, /record_add\([^,]*, "[a-z0-9_]+"/) {
+			key = substr($0, RSTART, RLENGTH)
+			sub(/^[^"]*"/, "", key); sub(/"$/, "", key)
+			print (fn == "table" ? "table" : note), key
+		}
+		fn == "notes" && /NT_TCECTL_FORMAT/ { note = "snapshot" }
+		fn == "notes" && /NT_TCECTL_SNAPSHOT/ { note = "none" }' "$ROOT/src/checkpoint.c" | sort
+}
+
+# "NOTE KEY" for each key that tcectl-checkpoint(5) lists in its
+# subsections "Format note", "Snapshot note" and "Table notes".
+page_keys() {
+	awk '
+		/^\.S[hs] / { note = "" }
+		/^\.Ss Format note$/ { note = "format" }
+		/^\.Ss Snapshot note$/ { note = "snapshot" }
+		/^\.Ss Table notes$/ { note = "table" }
+		note != "" && /^\.It Cm [a-z0-9_]+$/ { print note, $3 }' "$MAN/tcectl-checkpoint.5" | sort
+}
+
+@test "tcectl-checkpoint(5) lists every key the writer puts in each note, and no other" {
+	local written
+	written=$(writer_keys)
+	[ -n "$written" ]
+	grep -q '^format ' <<<"$written"
+	grep -q '^snapshot ' <<<"$written"
+	grep -q '^table ' <<<"$written"
+	! grep -q '^none ' <<<"$written" || fail "a key after the snapshot note: $written"
+	assert_equal "$(page_keys)" "$written"
+}
+
+@test "tcectl-checkpoint(5) names the note types, owner, magic and version of src/checkpoint.h" {
+	local header=$ROOT/src/checkpoint.h page=$MAN/tcectl-checkpoint.5 name value n=0
+	while read -r name value; do
+		grep -qE "^\.It Dv $name Ta $value Ta " "$page" || fail "no $name ($value) in the note types"
+		n=$((n + 1))
+	done < <(sed -n 's/^[[:space:]]*\(NT_TCECTL_[A-Z]*\) = \(0x[0-9a-fA-F]*\),.*/\1 \2/p' "$header")
+	[ "$n" -eq 3 ]
+	value=$(sed -n 's/^#define TCE_CKPT_MAGIC[[:space:]]*"\(.*\)"$/\1/p' "$header")
+	[ -n "$value" ] && grep -qxF ".Ql $value ." "$page"
+	value=$(sed -n 's/^#define TCE_CKPT_NOTE_NAME[[:space:]]*"\(.*\)"$/\1/p' "$header")
+	[ -n "$value" ] && grep -qF ".Ql $value ," "$page"
+	grep -qE "^\.Pq Va n_namesz No is $(( ${#value} + 1 )) \.$" "$page"
+	value=$(sed -n 's/^#define TCE_CKPT_VERSION[[:space:]]*\([0-9]*\)$/\1/p' "$header")
+	[ -n "$value" ] && grep -qxF ".Ql $value ," "$page"
+}
+
+# The keys of every object of a JSON document, one per line.
+json_keys() {
+	jq -r '[.. | objects | keys[]] | unique[]'
+}
+
+# The words a man page sets with Sy: ".Sy pid , fd" names pid and fd.
+page_sy_words() {
+	awk '{
+		for (i = 1; i <= NF; i++) {
+			if ($i != "Sy" && $i != ".Sy") continue
+			for (j = i + 1; j <= NF && $j ~ /^([a-z0-9_]+|,)$/; j++)
+				if ($j != ",") print $j
+		}
+	}' "$1" | sort -u
+}
+
+@test "every JSON key of checkpoint, inspect, verify and diff is in its page" {
+	start_holder 64:mixed 64:sparse
+	local dir=$BATS_TEST_TMPDIR verb keys missing=""
+	"$TCECTL" checkpoint --json -o "$dir/a.tce" "$HOLDER_PID:$FD0,liobn=0x71000003" \
+		"$HOLDER_PID:$FD1" >"$dir/checkpoint.json" 2>/dev/null
+	holder_cmd set 0 2 0x99999003
+	holder_cmd set 0 7 0x12345001
+	holder_cmd set 0 9 0
+	"$TCECTL" checkpoint -o "$dir/b.tce" "$HOLDER_PID:$FD0" 2>/dev/null
+	"$TCECTL" inspect --json "$dir/a.tce" "$dir/none.tce" >"$dir/inspect.json" 2>/dev/null || true
+	"$TCECTL" verify --json "$dir/a.tce" "$dir/none.tce" >"$dir/verify.json" 2>/dev/null || true
+	{ "$TCECTL" diff --json "$dir/a.tce" "$dir/b.tce"
+	  "$TCECTL" diff --json --entries "$dir/a.tce" "$HOLDER_PID:$FD0"; } 2>/dev/null |
+		jq -s 'add' >"$dir/diff.json" || true
+	for verb in checkpoint inspect verify diff; do
+		keys=$(json_keys <"$dir/$verb.json")
+		[ -n "$keys" ] || fail "no JSON from $verb"
+		missing+=$(comm -23 <(sort <<<"$keys") <(page_sy_words "$MAN/tcectl-$verb.1") |
+			sed "s/^/ $verb:/" | tr -d '\n')
+	done
+	# diff's pairs: changed, added, removed, and a table on one side only.
+	for keys in changed added removed only_in matched_by; do
+		grep -q "\"$keys\"" "$dir/diff.json" || fail "diff printed no $keys"
+	done
+	assert_equal "$missing" ""
+}
+
+@test "the completions offer checkpoint files where a TARGET or a FILE goes, and FILE:N" {
+	start_holder 64:mixed 64:sparse
+	cd "$BATS_TEST_TMPDIR"
+	"$TCECTL" checkpoint -o ck.tce "$HOLDER_PID:$FD0" "$HOLDER_PID:$FD1" 2>/dev/null
+	touch 4242
+	local line
+	# TARGET, FILE, diff's A and B, and the FILE of an option.
+	for line in "tcectl dump c" "tcectl inspect c" "tcectl verify c" "tcectl diff ck.tce c" \
+		    "tcectl restore c" "tcectl checkpoint -o c" "tcectl checkpoint -o x.tce c"; do
+		run bash_complete "$line"
+		assert_output "ck.tce"
+		run fish_complete "$line"
+		assert_output "ck.tce"
+	done
+	run bash_complete "tcectl restore --undo=c"
+	assert_output "ck.tce"	# bash completes what follows the '='
+	run fish_complete "tcectl restore --undo=c"
+	assert_output "--undo=ck.tce"
+	# The tables of a checkpoint, as tcectl inspect numbers them.
+	run bash_complete "tcectl dump ck.tce:"
+	assert_output "$(printf '%s\n' 0 1)"
+	run fish_complete "tcectl dump ck.tce:"
+	assert_output "$(printf '%s\n' ck.tce:0 ck.tce:1)"
+	# A file named like a PID is offered as ./NAME.
+	run bash_complete "tcectl inspect 42"
+	assert_output "./4242"
+	run bash_complete "tcectl dump 42"
+	assert_line "./4242"
+	# The FILE of restore is a file, its TARGET a process; --reset takes
+	# a TARGET first.
+	run bash_complete "tcectl restore "
+	refute_line "$HOLDER_PID"
+	assert_line "ck.tce"
+	run bash_complete "tcectl restore ck.tce "
+	assert_line "$HOLDER_PID"
+	run bash_complete "tcectl restore --reset "
+	assert_line "$HOLDER_PID"
+	run fish_complete "tcectl restore "
+	refute_line "$HOLDER_PID"
+	run fish_complete "tcectl restore --reset "
+	assert_line "$HOLDER_PID"
+	# No file where an address goes.
+	run bash_complete "tcectl translate ck.tce:0 "
+	assert_output ""
+	run fish_complete "tcectl translate ck.tce:0 "
+	assert_output ""
+	# zsh lists them.
+	run zsh_complete "tcectl inspect c"
+	assert_output --partial "ck.tce"
+	run zsh_complete "tcectl restore --undo="
+	assert_output --partial "ck.tce"
+	run zsh_complete "tcectl dump ck.tce:"
+	assert_line --regexp '^0[[:space:]]+1([[:space:]]|tcectl|$)'
+}
+
+@test "the completions offer the values that an option's help lists" {
+	# "Byte order of the entries in the file: host (default), little or big"
+	local expected
+	expected=$(printf '%s\n' big host little)
+	run bash_complete "tcectl checkpoint --byte-order "
+	assert_equal "$(sort <<<"$output")" "$expected"
+	run bash_complete "tcectl checkpoint --byte-order="
+	assert_equal "$(sort <<<"$output")" "$expected"
+	run fish_complete "tcectl checkpoint --byte-order "
+	assert_equal "$(sort <<<"$output")" "$expected"
+	run zsh_complete "tcectl checkpoint --byte-order="
+	assert_line --regexp '^big[[:space:]]+host[[:space:]]+little([[:space:]]|tcectl|$)'
 }

@@ -14,11 +14,17 @@ load test_helper
 		".$bashdir/tcectl" \
 		./usr/bin/tcectl \
 		./usr/share/fish/vendor_completions.d/tcectl.fish \
+		./usr/share/man/man1/tcectl-checkpoint.1 \
+		./usr/share/man/man1/tcectl-diff.1 \
 		./usr/share/man/man1/tcectl-dump.1 \
+		./usr/share/man/man1/tcectl-inspect.1 \
 		./usr/share/man/man1/tcectl-list.1 \
+		./usr/share/man/man1/tcectl-restore.1 \
 		./usr/share/man/man1/tcectl-translate.1 \
+		./usr/share/man/man1/tcectl-verify.1 \
 		./usr/share/man/man1/tcectl-who-maps.1 \
 		./usr/share/man/man1/tcectl.1 \
+		./usr/share/man/man5/tcectl-checkpoint.5 \
 		./usr/share/zsh/site-functions/_tcectl | sort)"
 	[ -x "$root/usr/bin/tcectl" ]
 	run "$root/usr/bin/tcectl" --version
