@@ -59,44 +59,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static void json_value(struct json *j, const char *key, uint64_t raw)
-{
-	json_key(j, key);
-	if (!raw) {
-		json_null(j);
-		return;
-	}
-	json_object_begin(j);
-	json_key(j, "gpa");
-	json_hex(j, tce_gpa(raw));
-	json_key(j, "perm");
-	json_string(j, tce_perm_name(tce_perm(raw)));
-	json_key(j, "raw");
-	json_hex(j, raw);
-	json_object_end(j);
-}
-
-static void json_change(struct differ *d, const struct tce_table *t, const struct tce_diff *df,
-			const struct tce_change *c)
-{
-	uint64_t step = d->entries ? 1 : c->count;
-
-	for (uint64_t i = c->index; i < c->index + c->count; i += step) {
-		json_object_begin(&d->json);
-		json_key(&d->json, "kind");
-		json_string(&d->json, !c->old_raw ? "added" : !c->new_raw ? "removed" : "changed");
-		json_key(&d->json, "index");
-		json_u64(&d->json, i);
-		json_key(&d->json, "ioba");
-		json_hex(&d->json, tce_ioba(&t->geo, i));
-		json_key(&d->json, "pages");
-		json_u64(&d->json, step);
-		json_value(&d->json, "old", tce_change_old(df, c, i));
-		json_value(&d->json, "new", tce_change_new(df, c, i));
-		json_object_end(&d->json);
-	}
-}
-
 static const char *const matched_by[] = { "liobn", "fd", "order" };
 
 static void pair_begin(struct differ *d, const char *a, const char *b, const struct tce_table *t,
@@ -169,7 +131,7 @@ static int compare_pair(struct differ *d, const struct tce_pair *p)
 	}
 	for (size_t k = 0; k < df.count; k++)
 		if (output.json)
-			json_change(d, &ta, &df, &df.ch[k]);
+			json_change(&d->json, &ta.geo, &df, &df.ch[k], d->entries);
 		else
 			print_change(&ta.geo, &df, &df.ch[k], d->entries, &w);
 	if (output.json) {

@@ -82,3 +82,41 @@ void print_change(const struct tce_geometry *geo, const struct tce_diff *d,
 		}
 	}
 }
+
+static void json_value(struct json *j, const char *key, uint64_t raw)
+{
+	json_key(j, key);
+	if (!raw) {
+		json_null(j);
+		return;
+	}
+	json_object_begin(j);
+	json_key(j, "gpa");
+	json_hex(j, tce_gpa(raw));
+	json_key(j, "perm");
+	json_string(j, tce_perm_name(tce_perm(raw)));
+	json_key(j, "raw");
+	json_hex(j, raw);
+	json_object_end(j);
+}
+
+void json_change(struct json *j, const struct tce_geometry *geo, const struct tce_diff *d,
+		 const struct tce_change *c, bool per_entry)
+{
+	uint64_t step = per_entry ? 1 : c->count;
+
+	for (uint64_t i = c->index; i < c->index + c->count; i += step) {
+		json_object_begin(j);
+		json_key(j, "kind");
+		json_string(j, !c->old_raw ? "added" : !c->new_raw ? "removed" : "changed");
+		json_key(j, "index");
+		json_u64(j, i);
+		json_key(j, "ioba");
+		json_hex(j, tce_ioba(geo, i));
+		json_key(j, "pages");
+		json_u64(j, step);
+		json_value(j, "old", tce_change_old(d, c, i));
+		json_value(j, "new", tce_change_new(d, c, i));
+		json_object_end(j);
+	}
+}

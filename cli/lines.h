@@ -11,6 +11,7 @@
 
 #include "../src/extents.h"
 #include "../src/table.h"
+#include "json.h"
 
 /* Widths: hex digits of bus and guest addresses, decimal digits of counts. */
 struct widths {
@@ -29,6 +30,10 @@ void print_extent_line(const struct tce_geometry *geo, uint64_t index, uint64_t 
 
 struct tce_diff;
 struct tce_change;
+
+/* JSON objects {kind, index, ioba, pages, old, new} of a change: per run, or per entry. */
+void json_change(struct json *j, const struct tce_geometry *geo, const struct tce_diff *d,
+		 const struct tce_change *c, bool per_entry);
 
 /* "- " and "+ " extent lines of a change: per run, or per entry. */
 void print_change(const struct tce_geometry *geo, const struct tce_diff *d,

@@ -241,9 +241,45 @@ static uint64_t total_writes(const struct restore *r)
 	return n;
 }
 
+/* --dry-run in JSON: per table its name, the entries to write and the changes. */
+static void json_plan(const struct restore *r)
+{
+	struct json j;
+
+	json_init(&j, out, output.pretty);
+	json_object_begin(&j);
+	json_key(&j, "dry_run");
+	json_bool(&j, r->dry_run);
+	json_key(&j, "tables");
+	json_array_begin(&j);
+	for (size_t k = 0; k < r->n_pairs; k++) {
+		char name[4200];
+
+		tce_source_table_name(&r->live, (size_t)r->pairs[k].a, name, sizeof(name));
+		json_object_begin(&j);
+		json_key(&j, "table");
+		json_string(&j, name);
+		json_key(&j, "writes");
+		json_u64(&j, writes(&r->plan[k]));
+		json_key(&j, "changes");
+		json_array_begin(&j);
+		for (size_t c = 0; c < r->plan[k].count; c++)
+			json_change(&j, &r->want[k].meta.geo, &r->plan[k], &r->plan[k].ch[c], false);
+		json_array_end(&j);
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+	json_object_end(&j);
+	json_finish(&j);
+}
+
 /* --dry-run: per table, the entries as they are (-) and as they would be (+). */
 static void print_plan(const struct restore *r)
 {
+	if (output.json) {
+		json_plan(r);
+		return;
+	}
 	for (size_t k = 0; k < r->n_pairs; k++) {
 		const struct tce_table *t = &r->want[k].meta;
 		struct widths w = table_widths(t, &r->want[k].x);
@@ -335,6 +371,30 @@ static void free_plan(struct restore *r)
 		tce_source_close(&r->file);
 }
 
+/* The outcome in JSON: {confirmed, restored, tables, pid, undo}. */
+static void report_json(const struct restore *r, bool confirmed_, uint64_t written, const char *undo)
+{
+	struct json j;
+
+	json_init(&j, out, output.pretty);
+	json_object_begin(&j);
+	json_key(&j, "confirmed");
+	json_bool(&j, confirmed_);
+	json_key(&j, "restored");
+	json_u64(&j, written);
+	json_key(&j, "tables");
+	json_u64(&j, r->n_pairs);
+	json_key(&j, "pid");
+	json_u64(&j, (uint64_t)r->live_target.pid);
+	json_key(&j, "undo");
+	if (undo)
+		json_string(&j, undo);
+	else
+		json_null(&j);
+	json_object_end(&j);
+	json_finish(&j);
+}
+
 static void default_undo_path(const struct restore *r, char *buf, size_t len)
 {
 	char stamp[32];
@@ -398,7 +458,7 @@ int do_restore(int argc, char **argv)
 		}
 		if (r.dry_run || !total_writes(&r)) {
 			print_plan(&r);
-			if (!total_writes(&r))
+			if (!total_writes(&r) && !output.json)
 				ob_printf(out, "nothing to write: the tables already hold it\n");
 			goto out;
 		}
@@ -408,7 +468,10 @@ int do_restore(int argc, char **argv)
 			goto out;
 		}
 		if (!confirmed(&r)) {
-			ob_printf(out, "not confirmed; nothing was written\n");
+			if (output.json)
+				report_json(&r, false, 0, NULL);
+			else
+				ob_printf(out, "not confirmed; nothing was written\n");
 			status = TCE_NEGATIVE;
 			goto out;
 		}
@@ -429,7 +492,9 @@ int do_restore(int argc, char **argv)
 			status = cli_report(&err);
 	}
 	tce_thaw(&frozen);
-	if (!status && !written)
+	if (!status && output.json)
+		report_json(&r, true, written, written ? undo : NULL);
+	else if (!status && !written)
 		ob_printf(out, "nothing to write: the tables already hold it\n");
 	else if (!status)
 		ob_printf(out, "restored %llu %s in %zu %s of pid %d; undo with: tcectl restore %s %s\n",

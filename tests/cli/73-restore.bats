@@ -581,3 +581,25 @@ nothing to write: the tables already hold it"
 	run_tcectl diff "$OUT/c.tce" "$HOLDER_PID:$FD0"
 	assert_success
 }
+
+@test "--json: the plan of --dry-run, and the outcome of a restore" {
+	start_holder 8K:mixed
+	checkpoint "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	holder_cmd set 0 2 0x99999003
+	run_tcectl restore --dry-run --json "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	assert_success
+	echo "$output" | jq -e --arg t "$HOLDER_PID:$FD0" '
+		. == {dry_run: true, tables: [{table: $t, writes: 1, changes: [
+			{kind: "changed", index: 2, ioba: "0x2000", pages: 1,
+			 old: {gpa: "0x99999000", perm: "rw", raw: "0x99999003"},
+			 new: {gpa: "0x10002000", perm: "rw", raw: "0x10002003"}}]}]}'
+	[ "$(holder_cmd get 0 2)" = 0x0000000099999003 ]
+	run_tcectl restore --yes --json --undo "$OUT/u.tce" "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	assert_success
+	echo "$output" | jq -e --arg u "$OUT/u.tce" --argjson p "$HOLDER_PID" '
+		. == {confirmed: true, restored: 1, tables: 1, pid: $p, undo: $u}'
+	[ "$(holder_cmd get 0 2)" = 0x0000000010002003 ]
+	run_tcectl restore --yes --json "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	assert_success
+	echo "$output" | jq -e '.restored == 0 and .undo == null'
+}
