@@ -31,8 +31,14 @@ static void install(void)
 	if (installed)
 		return;
 	sigfillset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++)
+	for (size_t i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++) {
+		struct sigaction old;
+
+		/* An ignored signal (nohup, a background job) cannot end us: keep it ignored. */
+		if (sigaction(fatal_signals[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			continue;
 		sigaction(fatal_signals[i], &sa, NULL);
+	}
 	installed = true;
 }
 

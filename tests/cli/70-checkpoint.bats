@@ -619,6 +619,29 @@ EOF
 	holder_cmd set 0 0 0x1003
 }
 
+@test "--freeze: a signal ignored at start (nohup) stays ignored, and the checkpoint completes" {
+	start_holder 16M:sparse
+	local job st try caught=0
+	for try in $(seq 1 10); do
+		env --ignore-signal=HUP "$TCECTL" checkpoint --freeze -o "$OUT/c.tce" \
+			"$HOLDER_PID:$FD0" > /dev/null 2>&1 3>&- &
+		job=$!
+		if wait_stopped "$HOLDER_PID" "$job"; then
+			kill -s HUP "$job"
+			caught=1
+		fi
+		st=0
+		wait "$job" || st=$?
+		[ "$st" -eq 0 ] || { echo "exit $st after SIGHUP" >&2; return 1; }
+		[ "$caught" -eq 1 ] && break
+		rm -f "$OUT/c.tce"
+	done
+	[ "$caught" -eq 1 ]
+	[ "$(state_of "$HOLDER_PID")" != T ]
+	run_tcectl verify "$OUT/c.tce"
+	assert_success
+}
+
 @test "the progress line is drawn on a terminal and erased before the summary" {
 	start_holder 8K:mixed
 	run script -qec "$(printf '%q ' "$TCECTL" checkpoint -o "$OUT/c.tce" "$HOLDER_PID:$FD0")" /dev/null < /dev/null
