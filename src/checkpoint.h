@@ -26,11 +26,15 @@
 #define TCE_CKPT_VERSION	1
 #define TCE_CKPT_NOTE_NAME	"tcectl"
 
-/* Note types; away from 1-7, which readelf names generically (NT_VERSION...). */
+/*
+ * Note types: "tc" in the high half, away from the numbers readelf names
+ * for any owner (NT_VERSION 1, NT_ARCH 2, the GNU build attributes 0x100
+ * and 0x101), so that it calls them what they are: types of their own.
+ */
 enum {
-	NT_TCECTL_FORMAT = 0x100,
-	NT_TCECTL_SNAPSHOT = 0x101,
-	NT_TCECTL_TABLE = 0x102,
+	NT_TCECTL_FORMAT = 0x74630001,
+	NT_TCECTL_SNAPSHOT = 0x74630002,
+	NT_TCECTL_TABLE = 0x74630003,
 };
 
 struct tce_snapshot_info {
