@@ -204,8 +204,8 @@ static int run(int argc, char **argv, bool verify)
 				json_bool(&j, true);
 				json_object_end(&j);
 			} else {
-				ob_printf(out, "%s: ok, %zu tables, every checksum matches\n", f.paths[n],
-					  c.count);
+				ob_printf(out, "%s: ok, %zu %s, every checksum matches\n", f.paths[n],
+					  c.count, c.count == 1 ? "table" : "tables");
 			}
 		} else if (output.json) {
 			inspect_json(&j, &c);

@@ -15,8 +15,9 @@ static int open_file(struct tce_source *s, const struct tce_target *target, stru
 		return -1;
 	if (target->table >= 0 && (size_t)target->table >= s->ckpt.count)
 		return tce_fail(err, TCE_ENOTARGET,
-				"checkpoint '%s' has %zu tables, no table %ld; see tcectl inspect %s",
-				target->path, s->ckpt.count, target->table, target->path);
+				"checkpoint '%s' has %zu %s, no table %ld; see tcectl inspect %s",
+				target->path, s->ckpt.count, s->ckpt.count == 1 ? "table" : "tables",
+				target->table, target->path);
 	if (!s->ckpt.count)
 		return tce_fail(err, TCE_ENOTARGET, "checkpoint '%s' holds no tables", target->path);
 	s->count = target->table >= 0 ? 1 : s->ckpt.count;

@@ -136,7 +136,7 @@ $b"
 	run_tcectl verify "$OUT/a.tce" "$OUT/b.tce"
 	assert_success
 	assert_output "$OUT/a.tce: ok, 2 tables, every checksum matches
-$OUT/b.tce: ok, 1 tables, every checksum matches"
+$OUT/b.tce: ok, 1 table, every checksum matches"
 	run_tcectl verify --json "$OUT/a.tce" "$OUT/b.tce"
 	assert_success
 	echo "$output" | jq -e --arg a "$OUT/a.tce" --arg b "$OUT/b.tce" '
@@ -149,7 +149,7 @@ $OUT/b.tce: ok, 1 tables, every checksum matches"
 	printf 'not a checkpoint\n' > "$OUT/bad.tce"
 	run_tcectl verify "$OUT/bad.tce" "$OUT/a.tce"
 	assert_failure 6
-	assert_output "$OUT/a.tce: ok, 1 tables, every checksum matches"
+	assert_output "$OUT/a.tce: ok, 1 table, every checksum matches"
 	[ "$stderr" = "tcectl: verify: checkpoint '$OUT/bad.tce': not an ELF file; it is not a tcectl checkpoint, or it is damaged" ]
 	run_tcectl verify --json "$OUT/a.tce" "$OUT/bad.tce"
 	assert_failure 6

@@ -396,7 +396,7 @@ added 1, removed 0, changed 0 entries"
 	[ "$stderr" = "tcectl: diff: '$OUT/none.tce' is neither a process (PID, PID:FD) nor a checkpoint file; give PID, PID:FD or FILE" ]
 	run_tcectl diff "$OUT/c.tce:1" "$HOLDER_PID:$FD0"
 	assert_failure 2
-	[ "$stderr" = "tcectl: diff: checkpoint '$OUT/c.tce' has 1 tables, no table 1; see tcectl inspect $OUT/c.tce" ]
+	[ "$stderr" = "tcectl: diff: checkpoint '$OUT/c.tce' has 1 table, no table 1; see tcectl inspect $OUT/c.tce" ]
 }
 
 @test "diff takes exactly two sides" {
