@@ -163,12 +163,13 @@ int do_translate(int argc, char **argv)
 	cli_parse(&argp, argc, argv, &tr);
 	tces = calloc(tr.count, sizeof(*tces));
 	outside = calloc(tr.count, sizeof(*outside));
-	if (!tces || !outside)
-		return cli_error(TCE_EIO, "out of memory");
+	if (!tces || !outside) {
+		status = cli_error(TCE_EIO, "out of memory");
+		goto out;
+	}
 	if (read_entries(&tr, &t, tces, outside, &err)) {
-		free(tces);
-		free(outside);
-		return cli_report(&err);
+		status = cli_report(&err);
+		goto out;
 	}
 	if (tr.target.kind != TCE_TARGET_FILE && !proc_link_is_tce(t.origin.link))
 		cli_warn("fd %d of pid %d is '%s', not a kvm-spapr-tce table; decoding it anyway",
@@ -203,6 +204,7 @@ int do_translate(int argc, char **argv)
 		json_array_end(&j);
 	if (output.json)
 		json_finish(&j);
+out:
 	free(tces);
 	free(outside);
 	free(tr.iobas);

@@ -111,8 +111,9 @@ int tce_extents_add(struct tce_extents *x, uint64_t index, uint64_t count, uint6
 
 bool tce_extents_equal(const struct tce_extents *a, const struct tce_extents *b)
 {
+	/* memcmp of two NULL lists is undefined even for 0 bytes. */
 	return a->count == b->count && a->first == b->first && a->end == b->end &&
-	       !memcmp(a->ext, b->ext, a->count * sizeof(*a->ext));
+	       (!a->count || !memcmp(a->ext, b->ext, a->count * sizeof(*a->ext)));
 }
 
 void tce_extents_free(struct tce_extents *x)

@@ -79,7 +79,8 @@ static int numeric_entries(DIR *dir, int **out, size_t *count)
 		}
 		v[n++] = (int)x;
 	}
-	qsort(v, n, sizeof(*v), compare_int);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), compare_int);	/* v is NULL when n is 0 */
 	*out = v;
 	*count = n;
 	return 0;

@@ -3,9 +3,12 @@
 # make check: every tier, then one closing line for the whole run.
 #
 # Tiers: the build with gcc and clang (-Werror), unit tests of src/, the
-# command-line tests against the memfd fixture, and the real-kernel tier
-# in an emulated POWER host (tests/vm).  Each tier's own results stay
-# visible; the last line sums them: "N passed, N failed".
+# command-line tests against the memfd fixture, the same two under
+# AddressSanitizer and UndefinedBehaviorSanitizer (make check-asan), a short
+# fuzzing run of the checkpoint reader (make fuzz, TCECTL_FUZZ_SECONDS,
+# default 30), and the real-kernel tier in an emulated POWER host
+# (tests/vm).  Each tier's own results stay visible; the last line sums
+# them: "N passed, N failed".
 set -uo pipefail
 
 cd "$(dirname "$0")/.."
@@ -45,6 +48,8 @@ build() {	# both compilers, warnings as errors
 tier build build
 tier unit make -s check-unit
 tier cli make -s check-cli
+tier sanitize make -s check-asan
+tier fuzz make -s fuzz FUZZ_SECONDS="${TCECTL_FUZZ_SECONDS:-30}"
 if [ "${TCECTL_SKIP_VM:-}" = 1 ]; then
 	echo "=== vm: not run (TCECTL_SKIP_VM=1)"
 	echo "not ok - the real-kernel tier was not run"
