@@ -49,11 +49,16 @@ ensure_host_packages() {
 			missing+=("$p")
 	done
 	[ ${#missing[@]} -eq 0 ] && return 0
-	[ "$(id -u)" = 0 ] || die "missing host packages: ${missing[*]}; install them as root: apt-get install ${missing[*]}"
+	local sudo=()
+	if [ "$(id -u)" != 0 ]; then
+		command -v sudo >/dev/null ||
+			die "missing host packages: ${missing[*]}; install them as root: apt-get install ${missing[*]}"
+		sudo=(sudo)
+	fi
 	msg "installing host packages: ${missing[*]}"
 	# The host index may be stale or empty on a fresh machine.
-	apt-get update -q || msg "warning: apt-get update reported errors; trying the install anyway"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" ||
+	"${sudo[@]}" apt-get update -q || msg "warning: apt-get update reported errors; trying the install anyway"
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" ||
 		die "apt-get install ${missing[*]} failed"
 }
 

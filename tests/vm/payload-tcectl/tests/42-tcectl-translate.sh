@@ -78,9 +78,10 @@ ioba $q: $pid:@FD@ entry $index, gpa $gpa, perm $perm, raw $(printf '0x%016x' $(
 
 	# Just past the window given by entries=.
 	q=$(printf '0x%x' $((offset + entries * ps)))
+	fd=$(tfield $name fd)
 	tcx "$name: translate past the window" "$liobn" translate "$(tgt $name)" "$q"
 	tc_rc 2 "$name: translate of $q, past the window, exits 2"
-	is "$(cat "$TC_ERR")" "tcectl: translate: IO bus address $q is outside the window $offset-$(printf '0x%x' $((offset + entries * ps - 1))); give the table's bus offset and page size (TARGET,offset=ADDR,page=SIZE)" \
+	is "$(cat "$TC_ERR")" "tcectl: translate: table $pid:$fd: IO bus address $q is outside the window $offset-$(printf '0x%x' $((offset + entries * ps - 1))); give the table's bus offset and page size (TARGET,offset=ADDR,page=SIZE)" \
 		"$name: translate past the window: the message names the window"
 done
 
