@@ -25,6 +25,18 @@ liobns=$(all_liobns)
 F=$TC_DIR/tables.tce
 names="vscsi pci0 ddw64k ddw16m"
 
+# The control: no_holders below sees a process that holds a table's fd or
+# a mapping of it.
+for what in fd map; do
+	tcepeek "$pid" "$(tfield vscsi fd)" hold "$what" >"$TC_DIR/hold" 2>&1 &
+	holder=$!
+	# shellcheck disable=SC2016  # wait_for evaluates the string
+	wait_for 'grep -q "^holding $what pid=$holder\$" "$TC_DIR/hold"' 100 || diag <"$TC_DIR/hold"
+	is "$(holders)" "$holder tcepeek" "control: a process holding a table's $what is seen as a holder"
+	kill "$holder"
+	wait "$holder"
+done
+
 # The checkpoint: four labelled targets, one file.
 t0=$(date +%s)
 ck_checkpoint_all "$F"
