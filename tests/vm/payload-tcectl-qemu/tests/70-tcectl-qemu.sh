@@ -24,6 +24,8 @@ if ! qemu_guest_start; then
 	exit 0
 fi
 ok "QEMU boots a KVM guest with v-scsi and virtio-pci disks"
+check "the guest read its v-scsi disk" grep -q 'guest: read /dev/sda' "$QG_DIR/console.log"
+check "the guest read its virtio-pci disk" grep -q 'guest: read /dev/vda' "$QG_DIR/console.log"
 qpid=$QG_PID
 fds=$(qemu_guest_tce_fds | sort -n)
 
