@@ -373,6 +373,93 @@ static int decode_raw(const unsigned char *data, size_t len, uint64_t entries, b
 	return 0;
 }
 
+/*
+ * The zero runs tcectl writes: a fixed-code block of a literal 0 and copies
+ * of it at distance 1, then an empty stored block, byte-aligned at both
+ * ends.  zlib's inflate writes such a run out byte by byte (most of a
+ * table's decoding time); one found at a block boundary is counted here
+ * instead.  Anything else, or a run too short to fill zlib's window, is
+ * left to zlib.
+ */
+struct bitreader {
+	const unsigned char *p;
+	size_t len, pos;	/* pos in bits */
+	bool overrun;
+};
+
+static unsigned get_bits(struct bitreader *r, unsigned n)
+{
+	unsigned v = 0;
+
+	for (unsigned k = 0; k < n; k++, r->pos++) {
+		if (r->pos / 8 >= r->len) {
+			r->overrun = true;
+			return 0;
+		}
+		v |= ((r->p[r->pos / 8] >> (r->pos % 8)) & 1u) << k;
+	}
+	return v;
+}
+
+/* A Huffman code is stored from its most significant bit. */
+static unsigned get_code(struct bitreader *r, unsigned n)
+{
+	unsigned v = 0;
+
+	while (n--)
+		v = (v << 1) | get_bits(r, 1);
+	return v;
+}
+
+#define WINDOW_BYTES 32768
+
+/* Bytes of zeros the run at data[0] stands for, and *used its length; 0 if none. */
+static uint64_t zero_run_at(const unsigned char *data, size_t len, size_t *used)
+{
+	static const uint16_t base[] = { 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27,
+					 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195,
+					 227, 258 };
+	static const uint8_t extra[] = { 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2,
+					 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0 };
+	struct bitreader r = { data, len, 0, false };
+	uint64_t n = 0;
+
+	if (get_bits(&r, 3) != 2 || get_code(&r, 8) != 0x30)	/* not final, fixed; literal 0 */
+		return 0;
+	n = 1;
+	for (;;) {
+		unsigned c = get_code(&r, 7), sym;
+
+		if (r.overrun)
+			return 0;
+		if (c == 0)			/* end of block */
+			break;
+		if (c <= 0x17) {
+			sym = 256 + c;
+		} else {
+			c = (c << 1) | get_bits(&r, 1);
+			if (c == 0x30) {	/* another literal 0 */
+				n++;
+				continue;
+			}
+			if (c < 0xc0 || c > 0xc5)
+				return 0;
+			sym = 280 + (c - 0xc0);
+		}
+		n += base[sym - 257] + get_bits(&r, extra[sym - 257]);
+		if (get_code(&r, 5) != 0 || r.overrun)	/* distance 1 */
+			return 0;
+	}
+	/* The empty stored block after it: not final, padding, LEN 0, NLEN 0xffff. */
+	if (get_bits(&r, 3) != 0)
+		return 0;
+	r.pos = (r.pos + 7) / 8 * 8;
+	if (get_bits(&r, 16) != 0 || get_bits(&r, 16) != 0xffff || r.overrun)
+		return 0;
+	*used = r.pos / 8;
+	return n;
+}
+
 static int decode_zlib(const unsigned char *data, size_t len, uint64_t entries, bool big_endian,
 		       struct tce_extents *x, uint32_t *crc, struct tce_err *err)
 {
@@ -394,8 +481,27 @@ static int decode_zlib(const unsigned char *data, size_t len, uint64_t entries, 
 	data += 2;
 	len -= 6;	/* header gone; the 4-byte trailer is checked at the end */
 	z.next_in = (Bytef *)data;
+	z.data_type = 128;	/* as inflate(Z_BLOCK) says it: between blocks */
 	while (zrc != Z_STREAM_END && !rc) {
 		uint64_t want = entries - index < CHUNK_ENTRIES ? entries - index : CHUNK_ENTRIES;
+		size_t pos = (size_t)(z.next_in - data), used = 0;
+		uint64_t zeros;
+
+		/* Between blocks with no bits pending: perhaps a zero run to count. */
+		if (!have && (z.data_type & (128 | 64 | 7)) == 128 &&
+		    (zeros = zero_run_at(data + pos, len - pos, &used)) >= WINDOW_BYTES &&
+		    zeros % 8 == 0 && zeros / 8 <= entries - index) {
+			static const unsigned char window[WINDOW_BYTES];
+
+			index += zeros / 8;
+			sums.zeros += zeros;
+			z.next_in += used;
+			z.avail_in = 0;
+			/* What follows may copy from the last 32 KiB: zeros. */
+			if (inflateSetDictionary(&z, window, WINDOW_BYTES) != Z_OK)
+				rc = tce_fail(err, TCE_EIO, "cannot set zlib's window");
+			continue;
+		}
 		/* With every entry in, leave room to notice a stream that goes on. */
 		size_t room = want ? want * 8 - have : 8;
 		size_t left = len - (size_t)(z.next_in - data), produced, full;
@@ -405,10 +511,11 @@ static int decode_zlib(const unsigned char *data, size_t len, uint64_t entries, 
 			z.avail_in = left > (1u << 30) ? (1u << 30) : (uInt)left;
 		z.next_out = (Bytef *)block + have;
 		z.avail_out = (uInt)room;
-		zrc = inflate(&z, Z_NO_FLUSH);
+		zrc = inflate(&z, Z_BLOCK);
 		produced = room - z.avail_out;
+		/* Z_BLOCK stops after the final block too, before the stream's end. */
 		if (zrc == Z_BUF_ERROR || (zrc == Z_OK && !produced && !z.avail_in &&
-					   z.next_in == data + len)) {
+					   z.next_in == data + len && (z.data_type & 192) != 192)) {
 			rc = tce_fail(err, TCE_EFILE, "the compressed table is truncated");
 		} else if (zrc != Z_OK && zrc != Z_STREAM_END) {
 			rc = tce_fail(err, TCE_EFILE, "the compressed table is corrupt (%s)",

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <stdlib.h>
+#include <string.h>
 #include <zlib.h>
 
 #include "../../src/byteorder.h"
@@ -143,5 +144,60 @@ TEST(zcodec_rejects_bad_streams)
 	CHECK_STR(err.msg, "a table of 4096 entries holds 100 bytes, not 32768");
 	tce_extents_free(&back);
 	tce_extents_free(&x);
+	zbytes_free(&z);
+}
+
+/*
+ * A zero run as tcectl writes it, then a block from another encoder that
+ * copies from the zeros before it: decoding the run without zlib must
+ * leave zlib a window of those zeros, and the result must be zlib's own.
+ */
+TEST(zcodec_zero_run_then_copies_from_it)
+{
+	enum { RUN = 8192, TAIL = 1024, ALL = RUN + TAIL };
+	static uint64_t tail[TAIL], plain[ALL];
+	static const unsigned char window[32768];
+	struct tce_extents x, back;
+	struct tce_err err = { 0 };
+	struct zbytes z = { 0 };
+	unsigned char stream[200000];
+	uint32_t crc, crc_in;
+	uLong adler;
+	size_t n;
+	z_stream d = { 0 };
+
+	/* Header and zero run of an empty table: all but the final block and check. */
+	tce_extents_begin(&x, 0, RUN, 12);
+	CHECK(tce_zlib_encode(&x, false, &z, &crc, &err) == 0);
+	n = z.len - 9;
+	memcpy(stream, z.data, n);
+	/* Zeros (copies from the window) and a few entries, as the final block. */
+	for (int i = 300; i < 320; i++)
+		tail[i] = (0x5000000ULL + (uint64_t)i * 0x1000) | 3;
+	CHECK(deflateInit2(&d, 9, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+	CHECK(deflateSetDictionary(&d, window, sizeof(window)) == Z_OK);
+	d.next_in = (Bytef *)tail;
+	d.avail_in = sizeof(tail);
+	d.next_out = stream + n;
+	d.avail_out = (uInt)(sizeof(stream) - n - 4);
+	CHECK(deflate(&d, Z_FINISH) == Z_STREAM_END);
+	n += d.total_out;
+	deflateEnd(&d);
+	memcpy(plain + RUN, tail, sizeof(tail));
+	adler = adler32(1, (const Bytef *)plain, sizeof(plain));
+	for (int shift = 24; shift >= 0; shift -= 8)
+		stream[n++] = (unsigned char)(adler >> shift);
+	/* The first copy reaches back into the run: the window matters. */
+	CHECK(d.total_out < sizeof(tail) / 4);
+
+	tce_extents_begin(&back, 0, ALL, 12);
+	CHECK(tce_decode(stream, n, true, ALL, false, &back, &crc_in, &err) == 0);
+	CHECK_U64(crc_in, crc32(0, (const Bytef *)plain, sizeof(plain)));
+	CHECK_U64(back.count, 1);
+	if (back.count == 1) {
+		CHECK_U64(back.ext[0].index, RUN + 300);
+		CHECK_U64(back.ext[0].count, 20);
+	}
+	tce_extents_free(&back);
 	zbytes_free(&z);
 }
