@@ -239,12 +239,7 @@ static void json_entry(struct json *j, const struct tce_table *t, uint64_t i, ui
 	json_u64(j, i);
 	json_key(j, "ioba");
 	json_hex(j, tce_ioba(&t->geo, i));
-	json_key(j, "gpa");
-	json_hex(j, tce_gpa(raw));
-	json_key(j, "perm");
-	json_string(j, tce_perm_name(tce_perm(raw)));
-	json_key(j, "raw");
-	json_hex(j, raw);
+	json_entry_value(j, raw);
 	json_object_end(j);
 }
 

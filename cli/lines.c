@@ -83,6 +83,16 @@ void print_change(const struct tce_geometry *geo, const struct tce_diff *d,
 	}
 }
 
+void json_entry_value(struct json *j, uint64_t raw)
+{
+	json_key(j, "gpa");
+	json_hex(j, tce_gpa(raw));
+	json_key(j, "perm");
+	json_string(j, tce_perm_name(tce_perm(raw)));
+	json_key(j, "raw");
+	json_hex(j, raw);
+}
+
 static void json_value(struct json *j, const char *key, uint64_t raw)
 {
 	json_key(j, key);
@@ -91,12 +101,7 @@ static void json_value(struct json *j, const char *key, uint64_t raw)
 		return;
 	}
 	json_object_begin(j);
-	json_key(j, "gpa");
-	json_hex(j, tce_gpa(raw));
-	json_key(j, "perm");
-	json_string(j, tce_perm_name(tce_perm(raw)));
-	json_key(j, "raw");
-	json_hex(j, raw);
+	json_entry_value(j, raw);
 	json_object_end(j);
 }
 

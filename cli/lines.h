@@ -28,6 +28,9 @@ void widths_include(struct widths *w, const struct tce_table *t, const struct tc
 void print_extent_line(const struct tce_geometry *geo, uint64_t index, uint64_t count,
 		       uint64_t raw, const struct widths *w);
 
+/* The "gpa", "perm" and "raw" members of an entry's JSON object. */
+void json_entry_value(struct json *j, uint64_t raw);
+
 struct tce_diff;
 struct tce_change;
 
