@@ -372,14 +372,14 @@ static void free_plan(struct restore *r)
 }
 
 /* The outcome in JSON: {confirmed, restored, tables, pid, undo}. */
-static void report_json(const struct restore *r, bool confirmed_, uint64_t written, const char *undo)
+static void report_json(const struct restore *r, bool was_confirmed, uint64_t written, const char *undo)
 {
 	struct json j;
 
 	json_init(&j, out, output.pretty);
 	json_object_begin(&j);
 	json_key(&j, "confirmed");
-	json_bool(&j, confirmed_);
+	json_bool(&j, was_confirmed);
 	json_key(&j, "restored");
 	json_u64(&j, written);
 	json_key(&j, "tables");
