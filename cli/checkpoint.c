@@ -93,31 +93,18 @@ static void progress(const struct checkpoint *c, const char *name, size_t n, siz
 		fprintf(stderr, "\rtcectl: checkpoint: reading %s (%zu of %zu)\033[K", name, n, of);
 }
 
-/*
- * Reads table i until two passes agree, or MAX_PASSES.  A live table is
- * released between passes, never held across them.
- */
+/* Reads table i until two passes agree, or MAX_PASSES; once with --freeze. */
 static int read_table(struct checkpoint *c, struct tce_source *src, size_t i,
 		      struct tce_ckpt_table *table, struct tce_err *err)
 {
-	struct tce_extents previous;
-	unsigned passes = 1;
+	unsigned passes;
+	bool agreed;
 
 	*table = (struct tce_ckpt_table){ 0 };
-	if (tce_source_snapshot(src, i, NULL, &table->meta, &table->x, err))
+	if (tce_source_snapshot_stable(src, i, c->freeze ? 1 : MAX_PASSES, &table->meta,
+				       &table->x, &passes, &agreed, err))
 		return -1;
-	bool stable = c->freeze || src->target->kind == TCE_TARGET_FILE;
-	while (!stable && passes < MAX_PASSES) {
-		previous = table->x;
-		if (tce_source_snapshot(src, i, NULL, &table->meta, &table->x, err)) {
-			tce_extents_free(&previous);
-			return -1;
-		}
-		passes++;
-		stable = tce_extents_equal(&previous, &table->x);
-		tce_extents_free(&previous);
-	}
-	c->info.consistent &= stable;
+	c->info.consistent &= agreed || c->freeze || src->target->kind == TCE_TARGET_FILE;
 	if (passes > c->info.passes)
 		c->info.passes = passes;
 	return 0;

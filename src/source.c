@@ -158,6 +158,42 @@ int tce_source_snapshot(struct tce_source *s, size_t i, const struct addr_range 
 	return snapshot_live(s, i, range, meta, x, err);
 }
 
+int tce_source_snapshot_stable(struct tce_source *s, size_t i, unsigned max_passes,
+			       struct tce_table *meta, struct tce_extents *x, unsigned *passes,
+			       bool *agreed, struct tce_err *err)
+{
+	uint64_t first, end;
+	int rc;
+
+	*passes = 1;
+	*agreed = false;
+	if (s->target->kind == TCE_TARGET_FILE || max_passes < 2)
+		return tce_source_snapshot(s, i, NULL, meta, x, err);
+	*x = (struct tce_extents){ 0 };
+	if (tce_source_attach(s, i, meta, 0, err))
+		return -1;
+	rc = index_range(s, i, meta, NULL, &first, &end, err);
+	if (!rc) {
+		tce_table_populate(meta, first, end);
+		rc = tce_extents_scan(x, meta->tce, first, end, meta->geo.page_shift, err);
+	}
+	while (!rc && !*agreed && *passes < max_passes) {
+		struct tce_extents again;
+
+		rc = tce_extents_scan(&again, meta->tce, first, end, meta->geo.page_shift, err);
+		if (rc)
+			break;
+		++*passes;
+		*agreed = tce_extents_equal(x, &again);
+		tce_extents_free(x);
+		*x = again;
+	}
+	tce_table_release(meta);
+	if (rc)
+		tce_extents_free(x);
+	return rc;
+}
+
 void tce_source_close(struct tce_source *s)
 {
 	free(s->fds);

@@ -41,6 +41,17 @@ int tce_source_snapshot(struct tce_source *s, size_t i, const struct addr_range 
 			struct tce_table *meta, struct tce_extents *x, struct tce_err *err);
 
 /*
+ * Snapshot of all of table i, read until two passes agree or max_passes:
+ * *passes says how many were read, *agreed whether the last two agreed.
+ * A live table stays mapped through its passes and no longer: after the
+ * first, a pass reads pages already touched, so the table is held about
+ * as long as one pass from a fresh mapping takes.  A file is read once.
+ */
+int tce_source_snapshot_stable(struct tce_source *s, size_t i, unsigned max_passes,
+			       struct tce_table *meta, struct tce_extents *x, unsigned *passes,
+			       bool *agreed, struct tce_err *err);
+
+/*
  * What is known of table i without reading it: for a live table the
  * geometry the target gives and its pid and fd (entries stay 0), for a
  * file its record.
