@@ -151,23 +151,25 @@ static void put_zero_literal(struct bitwriter *w)
 	put_code(w, 0x30, 8);
 }
 
+/* Length codes 257..285: the shortest copy of each, and its extra bits (RFC 1951 3.2.5). */
+static const uint16_t length_base[] = { 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27,
+					31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195,
+					227, 258 };
+static const uint8_t length_extra[] = { 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2,
+					3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0 };
+
 /* Copy `len` (3..258) bytes from distance 1, fixed codes (RFC 1951 3.2.5-6). */
 static void put_repeat(struct bitwriter *w, unsigned len)
 {
-	static const uint16_t base[] = { 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27,
-					 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195,
-					 227, 258 };
-	static const uint8_t extra[] = { 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2,
-					 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0 };
 	unsigned c = 28;
 
-	while (base[c] > len)
+	while (length_base[c] > len)
 		c--;
 	if (c + 257 <= 279)
 		put_code(w, c + 257 - 256, 7);
 	else
 		put_code(w, 0xc0 + (c + 257 - 280), 8);
-	put_bits(w, len - base[c], extra[c]);
+	put_bits(w, len - length_base[c], length_extra[c]);
 	put_code(w, 0, 5);	/* distance code 0: distance 1 */
 }
 
@@ -416,17 +418,11 @@ static unsigned get_code(struct bitreader *r, unsigned n)
 /* Bytes of zeros the run at data[0] stands for, and *used its length; 0 if none. */
 static uint64_t zero_run_at(const unsigned char *data, size_t len, size_t *used)
 {
-	static const uint16_t base[] = { 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27,
-					 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195,
-					 227, 258 };
-	static const uint8_t extra[] = { 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2,
-					 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0 };
 	struct bitreader r = { data, len, 0, false };
-	uint64_t n = 0;
+	uint64_t n = 1;		/* the literal 0 */
 
 	if (get_bits(&r, 3) != 2 || get_code(&r, 8) != 0x30)	/* not final, fixed; literal 0 */
 		return 0;
-	n = 1;
 	for (;;) {
 		unsigned c = get_code(&r, 7), sym;
 
@@ -446,7 +442,7 @@ static uint64_t zero_run_at(const unsigned char *data, size_t len, size_t *used)
 				return 0;
 			sym = 280 + (c - 0xc0);
 		}
-		n += base[sym - 257] + get_bits(&r, extra[sym - 257]);
+		n += length_base[sym - 257] + get_bits(&r, length_extra[sym - 257]);
 		if (get_code(&r, 5) != 0 || r.overrun)	/* distance 1 */
 			return 0;
 	}
