@@ -101,12 +101,20 @@ static int index_range(const struct tce_source *s, size_t i, const struct tce_ta
 	return tce_fail(err, why.status, "table %s: %s", name, why.msg);
 }
 
+/*
+ * Reads live table i until two passes agree or max_passes, with one
+ * mapping: after the first pass the pages are touched, and the table is
+ * released before anything is printed (DOMAIN, lifetime).
+ */
 static int snapshot_live(struct tce_source *s, size_t i, const struct addr_range *range,
-			 struct tce_table *meta, struct tce_extents *x, struct tce_err *err)
+			 unsigned max_passes, struct tce_table *meta, struct tce_extents *x,
+			 unsigned *passes, bool *agreed, struct tce_err *err)
 {
 	uint64_t first, end;
 	int rc;
 
+	*passes = 1;
+	*agreed = false;
 	if (tce_source_attach(s, i, meta, 0, err))
 		return -1;
 	rc = index_range(s, i, meta, range, &first, &end, err);
@@ -114,8 +122,20 @@ static int snapshot_live(struct tce_source *s, size_t i, const struct addr_range
 		tce_table_populate(meta, first, end);
 		rc = tce_extents_scan(x, meta->tce, first, end, meta->geo.page_shift, err);
 	}
-	/* Released before anything is printed: DOMAIN, lifetime. */
+	while (!rc && !*agreed && *passes < max_passes) {
+		struct tce_extents again;
+
+		rc = tce_extents_scan(&again, meta->tce, first, end, meta->geo.page_shift, err);
+		if (rc)
+			break;
+		++*passes;
+		*agreed = tce_extents_equal(x, &again);
+		tce_extents_free(x);
+		*x = again;
+	}
 	tce_table_release(meta);
+	if (rc)
+		tce_extents_free(x);
 	return rc;
 }
 
@@ -152,46 +172,26 @@ static int snapshot_file(struct tce_source *s, size_t i, const struct addr_range
 int tce_source_snapshot(struct tce_source *s, size_t i, const struct addr_range *range,
 			struct tce_table *meta, struct tce_extents *x, struct tce_err *err)
 {
+	unsigned passes;
+	bool agreed;
+
 	*x = (struct tce_extents){ 0 };
 	if (s->target->kind == TCE_TARGET_FILE)
 		return snapshot_file(s, i, range, meta, x, err);
-	return snapshot_live(s, i, range, meta, x, err);
+	return snapshot_live(s, i, range, 1, meta, x, &passes, &agreed, err);
 }
 
 int tce_source_snapshot_stable(struct tce_source *s, size_t i, unsigned max_passes,
 			       struct tce_table *meta, struct tce_extents *x, unsigned *passes,
 			       bool *agreed, struct tce_err *err)
 {
-	uint64_t first, end;
-	int rc;
-
-	*passes = 1;
-	*agreed = false;
-	if (s->target->kind == TCE_TARGET_FILE || max_passes < 2)
-		return tce_source_snapshot(s, i, NULL, meta, x, err);
 	*x = (struct tce_extents){ 0 };
-	if (tce_source_attach(s, i, meta, 0, err))
-		return -1;
-	rc = index_range(s, i, meta, NULL, &first, &end, err);
-	if (!rc) {
-		tce_table_populate(meta, first, end);
-		rc = tce_extents_scan(x, meta->tce, first, end, meta->geo.page_shift, err);
+	if (s->target->kind == TCE_TARGET_FILE) {
+		*passes = 1;
+		*agreed = false;
+		return snapshot_file(s, i, NULL, meta, x, err);
 	}
-	while (!rc && !*agreed && *passes < max_passes) {
-		struct tce_extents again;
-
-		rc = tce_extents_scan(&again, meta->tce, first, end, meta->geo.page_shift, err);
-		if (rc)
-			break;
-		++*passes;
-		*agreed = tce_extents_equal(x, &again);
-		tce_extents_free(x);
-		*x = again;
-	}
-	tce_table_release(meta);
-	if (rc)
-		tce_extents_free(x);
-	return rc;
+	return snapshot_live(s, i, NULL, max_passes, meta, x, passes, agreed, err);
 }
 
 void tce_source_close(struct tce_source *s)
