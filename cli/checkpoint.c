@@ -190,11 +190,13 @@ static void report(const struct checkpoint *c)
 
 int do_checkpoint(int argc, char **argv)
 {
-	static const struct argp_child children[] = { { &common_argp, 0, NULL, 0 }, { 0 } };
+	static const struct argp_child children[] = {
+		{ &common_argp, 0, NULL, 0 }, { &live_argp, 0, NULL, 0 }, { 0 }
+	};
 	static const struct argp argp = {
 		options, parse_opt, "-o FILE TARGET...",
 		"Save whole TCE tables into one checkpoint file.\vTARGET is PID (every table it "
-		"holds), PID:FD, PID:FD,KEY=VALUE,... with keys shift, page, offset, liobn and "
+		"holds), PID:FD, PID@ADDR, PID:FD,KEY=VALUE,... with keys shift, page, offset, liobn and "
 		"entries, or a checkpoint FILE. Without --freeze each table is read until two "
 		"passes agree, and the file says whether they did. The file is written whole or "
 		"not at all; see tcectl-checkpoint(1) and tcectl-checkpoint(5).",

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../src/source.h"
 #include "cli.h"
 
 struct output_options output;
@@ -92,6 +93,7 @@ enum {
 	OPT_PRETTY = 'p',
 	OPT_HELP = 'h',
 	OPT_USAGE = OPT_LONG_BASE + 0x80,
+	OPT_ATTACH,
 };
 
 static const struct argp_option common_options_table[] = {
@@ -140,6 +142,31 @@ static error_t parse_common_option(int key, char *arg, struct argp_state *state)
 	}
 	return 0;
 }
+
+static const struct argp_option live_options_table[] = {
+	{ NULL, 0, NULL, 0, "Live tables:", 60 },
+	{ "attach", OPT_ATTACH, "HOW", 0,
+	  "Read live tables through the VMM's own mapping (holds nothing; the default when one is "
+	  "known) or through a duplicate of the fd (can make a resetting VMM lose the table): "
+	  "mapping or fd", 0 },
+	{ 0 }
+};
+
+static error_t parse_live_option(int key, char *arg, struct argp_state *state)
+{
+	(void)state;
+	if (key != OPT_ATTACH)
+		return ARGP_ERR_UNKNOWN;
+	if (!strcmp(arg, "mapping"))
+		tce_source_set_attach(TCE_ATTACH_MAPPING);
+	else if (!strcmp(arg, "fd"))
+		tce_source_set_attach(TCE_ATTACH_FD);
+	else
+		exit(cli_error(TCE_EUSAGE, "--attach takes 'mapping' or 'fd', not '%s'", arg));
+	return 0;
+}
+
+const struct argp live_argp = { live_options_table, parse_live_option, NULL, NULL, NULL, NULL, NULL };
 
 const struct argp common_argp = { common_options_table, parse_common_option, NULL, NULL, NULL, NULL, NULL };
 

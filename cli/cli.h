@@ -30,6 +30,8 @@ struct output_options {
 
 extern struct output_options output;
 extern const struct argp common_argp;
+/* --attach, for the verbs that read live tables. */
+extern const struct argp live_argp;
 
 /* Long-only option keys start here (elfutils' habit). */
 #define OPT_LONG_BASE 0x100

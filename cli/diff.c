@@ -169,7 +169,9 @@ static int open_side(struct side *s, struct tce_err *err)
 
 int do_diff(int argc, char **argv)
 {
-	static const struct argp_child children[] = { { &common_argp, 0, NULL, 0 }, { 0 } };
+	static const struct argp_child children[] = {
+		{ &common_argp, 0, NULL, 0 }, { &live_argp, 0, NULL, 0 }, { 0 }
+	};
 	static const struct argp argp = {
 		options, parse_opt, "A B",
 		"Compare the tables of A and B, each a live target or a checkpoint file: the "

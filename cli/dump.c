@@ -12,6 +12,7 @@
 #include "../src/tce.h"
 #include "cli.h"
 #include "digits.h"
+#include "fields.h"
 #include "lines.h"
 #include "visit.h"
 
@@ -130,18 +131,26 @@ static uint64_t mapped_shown(const struct dump *d, const struct tce_extents *x)
 
 static void text_title(const struct tce_table *t)
 {
-	char page[16];
+	char page[16], name[64], device[32];
 
 	format_size(page, sizeof(page), tce_page_size(&t->geo));
-	ob_printf(out, "table %d:%d (%s), liobn ", (int)t->origin.pid, t->origin.fd,
-		  t->origin.comm);
+	table_label(t, name, sizeof(name));
+	ob_printf(out, "table %s (%s), liobn ", name, t->origin.comm);
 	if (t->geo.has_liobn)
 		ob_hex(out, t->geo.liobn, 1);
 	else
 		ob_puts(out, "unknown");
+	table_device(t, device, sizeof(device));
+	if (device[0])
+		ob_printf(out, " (%s)", device);
 	ob_printf(out, ", %s pages, bus offset ", page);
 	ob_hex(out, t->geo.bus_offset, 1);
-	ob_printf(out, ", %llu entries\n", (unsigned long long)t->entries);
+	ob_printf(out, ", %llu entries", (unsigned long long)t->entries);
+	if (t->origin.emulated)
+		ob_puts(out, ", emulated by QEMU");
+	if (t->geo.source == TCE_GEO_ASSUMED)
+		ob_puts(out, " (geometry assumed: give page=, offset=)");
+	ob_putc(out, '\n');
 }
 
 /*
@@ -174,7 +183,8 @@ static void csv_prefix(const struct tce_table *t)
 {
 	ob_u64(out, (uint64_t)t->origin.pid);
 	ob_putc(out, ',');
-	ob_u64(out, (uint64_t)t->origin.fd);
+	if (t->origin.fd >= 0)
+		ob_u64(out, (uint64_t)t->origin.fd);
 	ob_putc(out, ',');
 	if (t->geo.has_liobn)
 		ob_hex(out, t->geo.liobn, 1);
@@ -319,22 +329,20 @@ static void json_table_begin(struct json *j, const struct tce_table *t)
 	json_key(j, "pid");
 	json_u64(j, (uint64_t)t->origin.pid);
 	json_key(j, "fd");
-	json_u64(j, (uint64_t)t->origin.fd);
+	json_table_fd(j, t);
 	json_key(j, "comm");
 	json_string(j, t->origin.comm);
 	json_key(j, "fd_link");
 	json_string(j, t->origin.link);
 	json_key(j, "liobn");
-	if (t->geo.has_liobn)
-		json_hex(j, t->geo.liobn);
-	else
-		json_null(j);
+	json_table_liobn(j, t);
 	json_key(j, "page_shift");
 	json_u64(j, t->geo.page_shift);
 	json_key(j, "bus_offset");
 	json_hex(j, t->geo.bus_offset);
 	json_key(j, "entries");
 	json_u64(j, t->entries);
+	json_table_where(j, t);
 }
 
 static int write_raw(const struct tce_extents *x)
@@ -426,12 +434,14 @@ static void check_raw(const struct dump *d)
 
 int do_dump(int argc, char **argv)
 {
-	static const struct argp_child children[] = { { &common_argp, 0, NULL, 0 }, { 0 } };
+	static const struct argp_child children[] = {
+		{ &common_argp, 0, NULL, 0 }, { &live_argp, 0, NULL, 0 }, { 0 }
+	};
 	static const struct argp argp = {
 		options, parse_opt, "TARGET...",
 		"Decode TCE tables.\vBy default each table is shown as extents: runs of entries "
 		"that map consecutive guest pages with the same permission. TARGET is PID, "
-		"PID:FD or PID:FD,KEY=VALUE,... with keys shift, page, offset, liobn and entries; see tcectl-dump(1).",
+		"PID:FD, PID@ADDR or PID:FD,KEY=VALUE,... with keys shift, page, offset, liobn and entries; see tcectl-dump(1).",
 		children, NULL, NULL
 	};
 	struct dump d = { .perms = 0xf };

@@ -8,8 +8,9 @@
 
 #include "../src/parse.h"
 #include "../src/proc.h"
-#include "columns.h"
 #include "cli.h"
+#include "columns.h"
+#include "fields.h"
 #include "visit.h"
 
 struct list_row {
@@ -38,7 +39,18 @@ static void text_u64(char *buf, size_t len, uint64_t v)
 
 static void text_pid(const void *r, char *b, size_t l) { text_u64(b, l, (uint64_t)ROW(r)->t.origin.pid); }
 static void text_comm(const void *r, char *b, size_t l) { snprintf(b, l, "%s", ROW(r)->t.origin.comm); }
-static void text_fd(const void *r, char *b, size_t l) { text_u64(b, l, (uint64_t)ROW(r)->t.origin.fd); }
+static void text_fd(const void *r, char *b, size_t l)
+{
+	if (ROW(r)->t.origin.fd >= 0)
+		text_u64(b, l, (uint64_t)ROW(r)->t.origin.fd);
+	else
+		b[0] = '\0';
+}
+static void text_table(const void *r, char *b, size_t l) { table_label(&ROW(r)->t, b, l); }
+static void text_device(const void *r, char *b, size_t l) { table_device(&ROW(r)->t, b, l); }
+static void text_source(const void *r, char *b, size_t l) { snprintf(b, l, "%s", tce_geo_source_name(ROW(r)->t.geo.source)); }
+static void text_via(const void *r, char *b, size_t l) { snprintf(b, l, "%s", tce_via_name(ROW(r)->t.origin.via)); }
+static void text_link(const void *r, char *b, size_t l) { snprintf(b, l, "%s", ROW(r)->t.origin.link); }
 static void text_entries(const void *r, char *b, size_t l) { text_u64(b, l, ROW(r)->t.entries); }
 static void text_mapped(const void *r, char *b, size_t l) { text_u64(b, l, ROW(r)->counts.mapped); }
 static void text_rw(const void *r, char *b, size_t l) { text_u64(b, l, ROW(r)->counts.by_perm[3]); }
@@ -47,7 +59,7 @@ static void text_w(const void *r, char *b, size_t l) { text_u64(b, l, ROW(r)->co
 static void text_none(const void *r, char *b, size_t l) { text_u64(b, l, ROW(r)->counts.by_perm[0]); }
 static void text_extents(const void *r, char *b, size_t l) { text_u64(b, l, ROW(r)->extents); }
 static void text_shift(const void *r, char *b, size_t l) { text_u64(b, l, ROW(r)->t.geo.page_shift); }
-static void text_type(const void *r, char *b, size_t l) { snprintf(b, l, "%s", ROW(r)->t.origin.link); }
+static void text_type(const void *r, char *b, size_t l) { snprintf(b, l, "%s", table_type(&ROW(r)->t)); }
 
 static void text_liobn(const void *r, char *b, size_t l)
 {
@@ -89,7 +101,24 @@ static void text_window(const void *r, char *b, size_t l)
 
 static void json_pid(struct json *j, const void *r) { json_u64(j, (uint64_t)ROW(r)->t.origin.pid); }
 static void json_comm(struct json *j, const void *r) { json_string(j, ROW(r)->t.origin.comm); }
-static void json_fd(struct json *j, const void *r) { json_u64(j, (uint64_t)ROW(r)->t.origin.fd); }
+static void json_fd(struct json *j, const void *r) { json_table_fd(j, &ROW(r)->t); }
+static void json_text(struct json *j, const void *r, void (*text)(const void *, char *, size_t))
+{
+	char buf[256];
+
+	text(r, buf, sizeof(buf));
+	if (buf[0])
+		json_string(j, buf);
+	else
+		json_null(j);
+}
+static void json_table(struct json *j, const void *r) { json_text(j, r, text_table); }
+static void json_device(struct json *j, const void *r) { json_text(j, r, text_device); }
+static void json_source(struct json *j, const void *r) { json_text(j, r, text_source); }
+static void json_via(struct json *j, const void *r) { json_text(j, r, text_via); }
+static void json_link(struct json *j, const void *r) { json_string(j, ROW(r)->t.origin.link); }
+static void json_emulated(struct json *j, const void *r) { json_bool(j, ROW(r)->t.origin.emulated); }
+static void text_emulated(const void *r, char *b, size_t l) { snprintf(b, l, "%s", ROW(r)->t.origin.emulated ? "yes" : "no"); }
 static void json_entries(struct json *j, const void *r) { json_u64(j, ROW(r)->t.entries); }
 static void json_mapped(struct json *j, const void *r) { json_u64(j, ROW(r)->counts.mapped); }
 static void json_rw(struct json *j, const void *r) { json_u64(j, ROW(r)->counts.by_perm[3]); }
@@ -109,7 +138,7 @@ static void json_window(struct json *j, const void *r)
 	else
 		json_u64(j, (uint64_t)size);
 }
-static void json_type(struct json *j, const void *r) { json_string(j, ROW(r)->t.origin.link); }
+static void json_type(struct json *j, const void *r) { json_string(j, table_type(&ROW(r)->t)); }
 
 static void json_liobn(struct json *j, const void *r)
 {
@@ -120,10 +149,12 @@ static void json_liobn(struct json *j, const void *r)
 }
 
 static const struct column list_columns[] = {
-	{ "PID", "pid", COL_RIGHT | COL_DEFAULT, "process id of the table's holder", text_pid, json_pid },
+	{ "TABLE", "table", COL_DEFAULT, "the table as a target: PID:FD, or PID@ADDR for a mapping with no fd known", text_table, json_table },
+	{ "PID", "pid", COL_RIGHT, "process id of the table's holder", text_pid, json_pid },
 	{ "COMM", "comm", COL_DEFAULT, "command name of the holder", text_comm, json_comm },
-	{ "FD", "fd", COL_RIGHT | COL_DEFAULT, "file descriptor of the table in the holder", text_fd, json_fd },
-	{ "LIOBN", "liobn", 0, "logical IO bus number, when given in the target", text_liobn, json_liobn },
+	{ "FD", "fd", COL_RIGHT, "file descriptor of the table in the holder, - when none is known", text_fd, json_fd },
+	{ "LIOBN", "liobn", COL_DEFAULT, "logical IO bus number, from QEMU's record or the target", text_liobn, json_liobn },
+	{ "DEVICE", "device", COL_DEFAULT, "the owner QEMU's liobn numbering names: phbN-winW, vio-REG", text_device, json_device },
 	{ "ENTRIES", "entries", COL_RIGHT | COL_DEFAULT, "entries in the window", text_entries, json_entries },
 	{ "MAPPED", "mapped", COL_RIGHT | COL_DEFAULT, "non-zero entries", text_mapped, json_mapped },
 	{ "RW", "rw", COL_RIGHT | COL_DEFAULT, "entries the device may read and write", text_rw, json_rw },
@@ -132,10 +163,14 @@ static const struct column list_columns[] = {
 	{ "NONE", "none", COL_RIGHT, "non-zero entries without permission bits", text_none, json_none },
 	{ "EXTENTS", "extents", COL_RIGHT, "runs of entries mapping consecutive guest pages", text_extents, json_extents },
 	{ "SHIFT", "page_shift", COL_RIGHT, "IOMMU page shift", text_shift, json_shift },
-	{ "PAGESIZE", "page_size", COL_RIGHT, "IOMMU page size", text_pagesize, json_pagesize },
-	{ "OFFSET", "bus_offset", COL_RIGHT, "IO bus address of entry 0", text_offset, json_offset },
-	{ "WINDOW", "window_size", COL_RIGHT | COL_DEFAULT, "bytes of IO bus space the window covers", text_window, json_window },
-	{ "TYPE", "fd_link", 0, "what the fd is, as /proc shows it", text_type, json_type },
+	{ "PAGESIZE", "page_size", COL_RIGHT | COL_DEFAULT, "IOMMU page size", text_pagesize, json_pagesize },
+	{ "OFFSET", "bus_offset", COL_RIGHT | COL_DEFAULT, "IO bus address of entry 0", text_offset, json_offset },
+	{ "WINDOW", "window_size", COL_RIGHT, "bytes of IO bus space the window covers", text_window, json_window },
+	{ "SOURCE", "source", COL_DEFAULT, "where the geometry came from: qemu (its record), given (the target) or assumed (4K at 0)", text_source, json_source },
+	{ "TYPE", "type", 0, "kvm (a kernel table), emulated (QEMU's own copy: the kernel refused one) or what the fd is", text_type, json_type },
+	{ "VIA", "via", 0, "how it was read: mapping (the VMM's own, holding nothing), fd (a duplicate), memory, file", text_via, json_via },
+	{ "EMULATED", "emulated", 0, "whether QEMU emulates the table in its own memory", text_emulated, json_emulated },
+	{ "LINK", "fd_link", 0, "what the fd is, as /proc shows it", text_link, json_link },
 };
 
 enum {
@@ -232,11 +267,13 @@ static void host_targets(struct list *l)
 
 int do_list(int argc, char **argv)
 {
-	static const struct argp_child children[] = { { &common_argp, 0, NULL, 0 }, { 0 } };
+	static const struct argp_child children[] = {
+		{ &common_argp, 0, NULL, 0 }, { &live_argp, 0, NULL, 0 }, { 0 }
+	};
 	static const struct argp argp = {
 		options, parse_opt, "[TARGET...]",
 		"List TCE tables, one row per table.\vWith no TARGET, every process on the host "
-		"is searched. TARGET is PID, PID:FD or PID:FD,KEY=VALUE,... with keys shift, page, offset, liobn and entries; "
+		"is searched. TARGET is PID, PID:FD, PID@ADDR or PID:FD,KEY=VALUE,... with keys shift, page, offset, liobn and entries; "
 		"see tcectl-list(1).",
 		children, NULL, NULL
 	};

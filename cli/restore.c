@@ -421,7 +421,9 @@ static void default_undo_path(const struct restore *r, char *buf, size_t len)
 
 int do_restore(int argc, char **argv)
 {
-	static const struct argp_child children[] = { { &common_argp, 0, NULL, 0 }, { 0 } };
+	static const struct argp_child children[] = {
+		{ &common_argp, 0, NULL, 0 }, { &live_argp, 0, NULL, 0 }, { 0 }
+	};
 	static const struct argp argp = {
 		options, parse_opt, "FILE TARGET\n--reset TARGET",
 		"Write a checkpoint's tables back into a live VMM, or clear its tables.\v"

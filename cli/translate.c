@@ -9,6 +9,7 @@
 #include "../src/source.h"
 #include "../src/tce.h"
 #include "cli.h"
+#include "fields.h"
 #include "visit.h"
 
 struct translate {
@@ -71,7 +72,7 @@ static void print_json(struct json *j, const struct tce_table *t, uint64_t ioba,
 	json_key(j, "pid");
 	json_u64(j, (uint64_t)t->origin.pid);
 	json_key(j, "fd");
-	json_u64(j, (uint64_t)t->origin.fd);
+	json_table_fd(j, t);
 	json_key(j, "ioba");
 	json_hex(j, ioba);
 	json_key(j, "index");
@@ -142,7 +143,9 @@ out:
 
 int do_translate(int argc, char **argv)
 {
-	static const struct argp_child children[] = { { &common_argp, 0, NULL, 0 }, { 0 } };
+	static const struct argp_child children[] = {
+		{ &common_argp, 0, NULL, 0 }, { &live_argp, 0, NULL, 0 }, { 0 }
+	};
 	static const struct argp argp = {
 		NULL, parse_opt, "TARGET IOBA...",
 		"Show the guest physical address and permission that IO bus addresses map to."
@@ -171,13 +174,12 @@ int do_translate(int argc, char **argv)
 		status = cli_report(&err);
 		goto out;
 	}
-	if (tr.target.kind != TCE_TARGET_FILE && !proc_link_is_tce(t.origin.link))
-		cli_warn("fd %d of pid %d is '%s', not a kvm-spapr-tce table; decoding it anyway",
-			 t.origin.fd, (int)t.origin.pid, t.origin.link);
+	if (tr.target.kind != TCE_TARGET_FILE && !t.origin.emulated && !proc_link_is_tce(t.origin.link))
+		warn_not_tce(&t);
 	if (tr.target.kind == TCE_TARGET_FILE)
 		snprintf(name, sizeof(name), "%s", tr.target.text);
 	else
-		snprintf(name, sizeof(name), "%d:%d", (int)t.origin.pid, t.origin.fd);
+		table_label(&t, name, sizeof(name));
 	json_init(&j, out, output.pretty);
 	if (output.json && tr.count > 1)
 		json_array_begin(&j);

@@ -8,11 +8,6 @@
 #include "cli.h"
 #include "visit.h"
 
-void table_name(const struct tce_table *t, char *buf, size_t len)
-{
-	snprintf(buf, len, "%d:%d", (int)t->origin.pid, t->origin.fd);
-}
-
 /* The one failure path: a line on stderr, and in JSON mode an array element. */
 static int visit_fail(const struct visit *v, pid_t pid, const char *what, const struct tce_err *err)
 {
@@ -26,6 +21,16 @@ static int visit_fail(const struct visit *v, pid_t pid, const char *what, const 
 	return cli_report(err);
 }
 
+void warn_not_tce(const struct tce_table *t)
+{
+	if (t->origin.fd >= 0)
+		cli_warn("fd %d of pid %d is '%s', not a kvm-spapr-tce table; decoding it anyway",
+			 t->origin.fd, (int)t->origin.pid, t->origin.link);
+	else
+		cli_warn("the mapping at 0x%llx of pid %d is not a kvm-spapr-tce table; decoding it anyway",
+			 (unsigned long long)t->origin.addr, (int)t->origin.pid);
+}
+
 static int visit_source(struct tce_source *src, const struct visit *v)
 {
 	int status = 0;
@@ -34,17 +39,27 @@ static int visit_source(struct tce_source *src, const struct visit *v)
 		struct tce_err err = { 0 };
 		struct tce_table t;
 		struct tce_extents x;
-		char name[4200];
+		char name[4200], why[256];
 
 		tce_source_table_name(src, i, name, sizeof(name));
+		if (tce_source_holds(src, i))
+			cli_warn("reading table %s through a duplicate of its fd: no mapping of it is known, "
+				 "and holding it can make a resetting VMM lose the table; see tcectl(1) HOLDING A TABLE",
+				 name);
+		if (tce_source_disagrees(src, i, why, sizeof(why)))
+			cli_warn("table %s: the target gives %s; the target wins", name, why);
 		if (tce_source_snapshot(src, i, v->range, &t, &x, &err)) {
 			status = status_merge(status, visit_fail(v, src->target->pid, name, &err));
 			tce_extents_free(&x);
 			continue;
 		}
-		if (src->target->kind != TCE_TARGET_FILE && !proc_link_is_tce(t.origin.link))
-			cli_warn("fd %d of pid %d is '%s', not a kvm-spapr-tce table; decoding it anyway",
-				 t.origin.fd, (int)t.origin.pid, t.origin.link);
+		if (src->target->kind != TCE_TARGET_FILE && !t.origin.emulated &&
+		    !proc_link_is_tce(t.origin.link))
+			warn_not_tce(&t);
+		if (t.origin.emulated)
+			cli_warn("table %s (liobn 0x%llx) is emulated by QEMU: the kernel refused to create it, "
+				 "so the guest's every H_PUT_TCE on it exits to QEMU; the next guest reset may bring it back",
+				 name, (unsigned long long)t.geo.liobn);
 		status = status_merge(status, v->table(v->ctx, &t, &x));
 		tce_extents_free(&x);
 	}

@@ -31,9 +31,9 @@ struct visit {
 	bool ignore_vanished;
 };
 
-int visit_targets(const struct tce_target *targets, size_t count, const struct visit *v);
+/* The warning for a live table that is not a kvm-spapr-tce one. */
+void warn_not_tce(const struct tce_table *t);
 
-/* "PID:FD", the name tcectl gives a table in messages and output. */
-void table_name(const struct tce_table *t, char *buf, size_t len);
+int visit_targets(const struct tce_target *targets, size_t count, const struct visit *v);
 
 #endif

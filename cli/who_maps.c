@@ -9,6 +9,7 @@
 #include "../src/parse.h"
 #include "../src/tce.h"
 #include "cli.h"
+#include "fields.h"
 #include "visit.h"
 
 struct who_maps {
@@ -57,9 +58,9 @@ static void print_text(const struct tce_table *t, uint64_t index, uint64_t count
 {
 	uint64_t span = (count << t->geo.page_shift) - 1;
 	uint64_t ioba = tce_ioba(&t->geo, index);
-	char name[48];
+	char name[64];
 
-	snprintf(name, sizeof(name), "%d:%d", (int)t->origin.pid, t->origin.fd);
+	table_label(t, name, sizeof(name));
 	ob_printf(out, "%-12s ", name);
 	if (t->geo.has_liobn)
 		ob_hex(out, t->geo.liobn, 8);
@@ -103,12 +104,9 @@ static int who_maps_table(void *ctx, const struct tce_table *t, const struct tce
 		json_key(&w->json, "pid");
 		json_u64(&w->json, (uint64_t)t->origin.pid);
 		json_key(&w->json, "fd");
-		json_u64(&w->json, (uint64_t)t->origin.fd);
+		json_table_fd(&w->json, t);
 		json_key(&w->json, "liobn");
-		if (t->geo.has_liobn)
-			json_hex(&w->json, t->geo.liobn);
-		else
-			json_null(&w->json);
+		json_table_liobn(&w->json, t);
 		json_key(&w->json, "index");
 		json_u64(&w->json, index);
 		json_key(&w->json, "ioba");
@@ -126,7 +124,9 @@ static int who_maps_table(void *ctx, const struct tce_table *t, const struct tce
 
 int do_who_maps(int argc, char **argv)
 {
-	static const struct argp_child children[] = { { &common_argp, 0, NULL, 0 }, { 0 } };
+	static const struct argp_child children[] = {
+		{ &common_argp, 0, NULL, 0 }, { &live_argp, 0, NULL, 0 }, { 0 }
+	};
 	static const struct argp argp = {
 		NULL, parse_opt, "TARGET... GPA[-GPA]",
 		"Show every IO bus address range, in every table of the targets, that maps "

@@ -111,6 +111,7 @@ static int table_record(struct record *r, const struct tce_ckpt_table *t, size_t
 	rc |= record_add(r, "section", ".tce.%zu", i);
 	if (m->geo.has_liobn)
 		rc |= record_add(r, "liobn", "0x%" PRIx64, m->geo.liobn);
+	rc |= record_add(r, "geometry", "%s", tce_geo_source_name(m->geo.source));
 	rc |= record_add(r, "page_shift", "%u", m->geo.page_shift);
 	rc |= record_add(r, "bus_offset", "0x%" PRIx64, m->geo.bus_offset);
 	rc |= record_add(r, "entries", "%" PRIu64, m->entries);
@@ -120,6 +121,11 @@ static int table_record(struct record *r, const struct tce_ckpt_table *t, size_t
 	rc |= record_add(r, "fd", "%d", m->origin.fd);
 	rc |= record_add(r, "comm", "%s", m->origin.comm);
 	rc |= record_add(r, "fd_link", "%s", m->origin.link);
+	/* A table named by its mapping has no fd to name it by. */
+	if (m->origin.fd < 0 && m->origin.addr)
+		rc |= record_add(r, "mapping", "0x%" PRIx64, m->origin.addr);
+	if (m->origin.emulated)
+		rc |= record_add(r, "emulated", "yes");
 	return rc;
 }
 
@@ -496,6 +502,18 @@ static int read_table(struct tce_ckpt *c, size_t shstrndx, const char *desc, siz
 		t->meta.origin.fd = (int)v;
 	copy_value(t->meta.origin.comm, sizeof(t->meta.origin.comm), desc, dlen, "comm");
 	copy_value(t->meta.origin.link, sizeof(t->meta.origin.link), desc, dlen, "fd_link");
+	t->meta.origin.via = TCE_VIA_FILE;
+	if (!number(desc, dlen, "mapping", &v))
+		t->meta.origin.addr = v;
+	t->meta.origin.emulated = record_get(desc, dlen, "emulated") != NULL;
+	{
+		char source[16] = "";
+		int s;
+
+		copy_value(source, sizeof(source), desc, dlen, "geometry");
+		s = tce_geo_source_parse(source);
+		t->meta.geo.source = s < 0 ? TCE_GEO_GIVEN : (enum tce_geo_source)s;
+	}
 	if (!section || !(scn = section_named(c->elf, shstrndx, section)))
 		return corrupt(err, c->path, "table %zu: its section '%s' is missing", n,
 			       section ? section : "");

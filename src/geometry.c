@@ -1,11 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <inttypes.h>
+#include <string.h>
 
 #include "geometry.h"
 
 void tce_geometry_default(struct tce_geometry *geo)
 {
 	*geo = (struct tce_geometry){ .page_shift = TCE_PAGE_SHIFT_DEFAULT };
+}
+
+static const char *const source_names[] = {
+	[TCE_GEO_ASSUMED] = "assumed",
+	[TCE_GEO_GIVEN] = "given",
+	[TCE_GEO_QEMU] = "qemu",
+};
+
+const char *tce_geo_source_name(enum tce_geo_source source)
+{
+	return source <= TCE_GEO_QEMU ? source_names[source] : "assumed";
+}
+
+int tce_geo_source_parse(const char *name)
+{
+	for (int s = TCE_GEO_ASSUMED; s <= TCE_GEO_QEMU; s++)
+		if (!strcmp(name, source_names[s]))
+			return s;
+	return -1;
 }
 
 /* Last bus address of a window; n > 0.  128-bit so a bad offset cannot wrap. */

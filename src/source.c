@@ -1,15 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "source.h"
+
+/* Set once from the command line (--attach), before any source is opened. */
+static enum tce_attach_mode attach_mode = TCE_ATTACH_AUTO;
+
+void tce_source_set_attach(enum tce_attach_mode mode)
+{
+	attach_mode = mode;
+}
+
+enum tce_attach_mode tce_source_attach_mode(void)
+{
+	return attach_mode;
+}
 
 static int open_file(struct tce_source *s, const struct tce_target *target, struct tce_err *err)
 {
 	if (access(target->path, F_OK))
 		return tce_fail(err, TCE_ENOTARGET,
-				"'%s' is neither a process (PID, PID:FD) nor a checkpoint file; give PID, PID:FD or FILE",
+				"'%s' is neither a process (PID, PID:FD, PID@ADDR) nor a checkpoint file; give PID, PID:FD, PID@ADDR or FILE",
 				target->text);
 	if (tce_checkpoint_open(&s->ckpt, target->path, err))
 		return -1;
@@ -24,24 +41,108 @@ static int open_file(struct tce_source *s, const struct tce_target *target, stru
 	return 0;
 }
 
+/* Keeps place k alone: the one table a PID:FD or PID@ADDR target names. */
+static void keep_one(struct tce_source *s, size_t k)
+{
+	s->places.p[0] = s->places.p[k];
+	s->places.count = s->count = 1;
+}
+
+static int open_fd(struct tce_source *s, const struct tce_target *target, struct tce_err *err)
+{
+	struct tce_place fallback = { .fd = target->fd, .via = TCE_VIA_FD };
+	char link[256];
+	struct stat st;
+
+	for (size_t k = 0; k < s->places.count; k++)
+		if (s->places.p[k].fd == target->fd) {
+			keep_one(s, k);
+			return 0;
+		}
+	snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)target->pid, target->fd);
+	if (lstat(link, &st) && errno == ENOENT)
+		return tce_fail(err, TCE_ENOTARGET, "pid %d has no fd %d; see its tables with tcectl list %d",
+				(int)target->pid, target->fd, (int)target->pid);
+	proc_fd_link(target->pid, target->fd, link, sizeof(link));
+	fallback.tce = proc_link_is_tce(link);
+	/* An fd no mapping is known of: its duplicate is the only way in. */
+	if (attach_mode == TCE_ATTACH_MAPPING)
+		return tce_fail(err, TCE_ENOTARGET,
+				"no mapping of fd %d of pid %d is known (no QEMU record pairs it, and nothing else does); "
+				"give --attach=fd to read it through a duplicate of its fd, or read the mappings: tcectl list %d",
+				target->fd, (int)target->pid, (int)target->pid);
+	if (!s->places.count) {
+		struct tce_place *p = malloc(sizeof(*p));
+
+		if (!p)
+			return tce_fail(err, TCE_EIO, "out of memory");
+		free(s->places.p);
+		s->places.p = p;
+	}
+	s->places.p[0] = fallback;
+	s->places.count = s->count = 1;
+	return 0;
+}
+
+static int open_addr(struct tce_source *s, const struct tce_target *target, struct tce_err *err)
+{
+	const struct area *a;
+
+	if (attach_mode == TCE_ATTACH_FD)
+		return tce_fail(err, TCE_EUSAGE,
+				"'%s' names a mapping, not an fd: --attach=fd cannot read it; give PID:FD",
+				target->text);
+	for (size_t k = 0; k < s->places.count; k++)
+		if (s->places.p[k].addr == target->addr) {
+			keep_one(s, k);
+			return 0;
+		}
+	a = maps_find_start(&s->places.areas, target->addr);
+	if (!a || a->kind != AREA_SHARED || a->offset)
+		return tce_fail(err, TCE_ENOTARGET,
+				"pid %d has no shared mapping that starts at 0x%" PRIx64 "; see the tables it maps with tcectl list %d",
+				(int)target->pid, target->addr, (int)target->pid);
+	if (!s->places.count) {
+		struct tce_place *p = malloc(sizeof(*p));
+
+		if (!p)
+			return tce_fail(err, TCE_EIO, "out of memory");
+		free(s->places.p);
+		s->places.p = p;
+	}
+	s->places.p[0] = (struct tce_place){ .fd = -1, .addr = a->start, .len = a->end - a->start,
+					     .via = TCE_VIA_MAPPING, .tce = a->tce };
+	s->places.count = s->count = 1;
+	return 0;
+}
+
 int tce_source_open(struct tce_source *s, const struct tce_target *target,
 		    struct tce_err *err)
 {
+	struct tce_err why = { 0 };
+
 	*s = (struct tce_source){ .target = target, .ckpt = { .fd = -1 } };
 	if (target->kind == TCE_TARGET_FILE)
 		return open_file(s, target, err);
 	if (proc_info_read(target->pid, &s->proc, err))
 		return -1;
-	if (target->kind == TCE_TARGET_FD) {
-		s->fds = malloc(sizeof(*s->fds));
-		if (!s->fds)
-			return tce_fail(err, TCE_EIO, "out of memory");
-		s->fds[0] = target->fd;
-		s->count = 1;
-		return 0;
+	if (tce_locate(target->pid, target->kind == TCE_TARGET_FD ? target->fd : -1, attach_mode,
+		       &s->places, &why)) {
+		/*
+		 * /proc/PID/fd or maps refused: for one fd, its attach says
+		 * precisely what is missing.
+		 */
+		if (target->kind != TCE_TARGET_FD || why.status != TCE_EPERM) {
+			*err = why;
+			return -1;
+		}
+		s->places = (struct tce_places){ 0 };
 	}
-	if (proc_tce_fds(target->pid, &s->fds, &s->count, err))
-		return -1;
+	s->count = s->places.count;
+	if (target->kind == TCE_TARGET_FD)
+		return open_fd(s, target, err);
+	if (target->kind == TCE_TARGET_ADDR)
+		return open_addr(s, target, err);
 	if (!s->count)
 		return tce_fail(err, TCE_ENOTARGET,
 				"pid %d (%s) holds no kvm-spapr-tce tables; is it a KVM guest's VMM? "
@@ -56,32 +157,104 @@ static size_t file_table(const struct tce_source *s, size_t i)
 	return s->target->table >= 0 ? (size_t)s->target->table : i;
 }
 
+/* Given keys win; QEMU's record fills in the rest; else the defaults stand. */
+static void live_geometry(const struct tce_source *s, const struct tce_place *p,
+			  struct tce_geometry *geo)
+{
+	unsigned given = s->target->geo.given;
+
+	*geo = s->target->geo;
+	if (p->has_record) {
+		if (!(given & TCE_GIVEN_SHIFT))
+			geo->page_shift = p->rec.page_shift;
+		if (!(given & TCE_GIVEN_OFFSET))
+			geo->bus_offset = p->rec.bus_offset;
+		if (!(given & TCE_GIVEN_LIOBN)) {
+			geo->liobn = p->rec.liobn;
+			geo->has_liobn = true;
+		}
+	}
+	if (given & (TCE_GIVEN_SHIFT | TCE_GIVEN_OFFSET | TCE_GIVEN_ENTRIES))
+		geo->source = TCE_GEO_GIVEN;
+	else
+		geo->source = p->has_record ? TCE_GEO_QEMU : TCE_GEO_ASSUMED;
+}
+
 void tce_source_meta(const struct tce_source *s, size_t i, struct tce_table *meta)
 {
+	const struct tce_place *p;
+
 	if (s->target->kind == TCE_TARGET_FILE) {
 		*meta = s->ckpt.tables[file_table(s, i)].meta;
 		return;
 	}
-	*meta = (struct tce_table){ .geo = s->target->geo };
-	meta->origin.pid = s->target->pid;
-	meta->origin.fd = s->fds[i];
+	p = &s->places.p[i];
+	*meta = (struct tce_table){ 0 };
+	live_geometry(s, p, &meta->geo);
+	meta->origin = (struct tce_origin){ .pid = s->target->pid, .fd = p->fd, .addr = p->addr,
+					    .via = p->via, .emulated = p->emulated };
+	if (!meta->geo.entries && p->has_record)
+		meta->geo.entries = p->rec.nb_table;
+	meta->entries = meta->geo.entries;
 }
 
 void tce_source_table_name(const struct tce_source *s, size_t i, char *buf, size_t len)
 {
-	if (s->target->kind == TCE_TARGET_FILE)
+	struct tce_table meta;
+
+	if (s->target->kind == TCE_TARGET_FILE) {
 		snprintf(buf, len, "%s:%zu", s->target->path, file_table(s, i));
+		return;
+	}
+	tce_source_meta(s, i, &meta);
+	tce_origin_name(&meta.origin, buf, len);
+}
+
+bool tce_source_holds(const struct tce_source *s, size_t i)
+{
+	return s->target->kind != TCE_TARGET_FILE && attach_mode == TCE_ATTACH_AUTO &&
+	       s->places.p[i].via == TCE_VIA_FD && s->places.p[i].tce;
+}
+
+bool tce_source_disagrees(const struct tce_source *s, size_t i, char *buf, size_t len)
+{
+	const struct tce_geometry *g = &s->target->geo;
+	const struct tce_place *p;
+	const struct tce_record *r;
+
+	if (s->target->kind == TCE_TARGET_FILE || !s->places.p[i].has_record)
+		return false;
+	p = &s->places.p[i];
+	r = &p->rec;
+	if ((g->given & TCE_GIVEN_SHIFT) && g->page_shift != r->page_shift)
+		snprintf(buf, len, "shift=%u, QEMU's record of liobn 0x%x says shift=%u", g->page_shift,
+			 r->liobn, r->page_shift);
+	else if ((g->given & TCE_GIVEN_OFFSET) && g->bus_offset != r->bus_offset)
+		snprintf(buf, len, "offset=0x%" PRIx64 ", QEMU's record of liobn 0x%x says offset=0x%" PRIx64,
+			 g->bus_offset, r->liobn, r->bus_offset);
+	else if ((g->given & TCE_GIVEN_LIOBN) && g->liobn != r->liobn)
+		snprintf(buf, len, "liobn=0x%" PRIx64 ", QEMU's record says liobn=0x%x", g->liobn, r->liobn);
+	else if ((g->given & TCE_GIVEN_ENTRIES) && g->entries != r->nb_table)
+		snprintf(buf, len, "entries=%" PRIu64 ", QEMU's record of liobn 0x%x says entries=%u",
+			 g->entries, r->liobn, r->nb_table);
 	else
-		snprintf(buf, len, "%d:%d", (int)s->target->pid, s->fds[i]);
+		return false;
+	return true;
 }
 
 int tce_source_attach(struct tce_source *s, size_t i, struct tce_table *t,
 		      unsigned flags, struct tce_err *err)
 {
+	struct tce_table meta;
+
 	if (s->target->kind == TCE_TARGET_FILE)
 		return tce_fail(err, TCE_EUSAGE, "'%s' is a checkpoint file, not a live table",
 				s->target->text);
-	return tce_table_attach(t, s->target->pid, s->fds[i], &s->target->geo, flags, err);
+	tce_source_meta(s, i, &meta);
+	if (tce_table_open(t, s->target->pid, &s->places.p[i], &meta.geo, flags, err))
+		return -1;
+	t->geo.source = meta.geo.source;
+	return 0;
 }
 
 /* The entries a range covers; its error names the table, one of several. */
@@ -90,7 +263,7 @@ static int index_range(const struct tce_source *s, size_t i, const struct tce_ta
 		       struct tce_err *err)
 {
 	struct tce_err why = { 0 };
-	char name[128];
+	char name[4200];
 
 	*first = 0;
 	*end = meta->entries;
@@ -102,15 +275,38 @@ static int index_range(const struct tce_source *s, size_t i, const struct tce_ta
 }
 
 /*
- * Reads live table i until two passes agree or max_passes, with one
- * mapping: after the first pass the pages are touched, and the table is
- * released before anything is printed (DOMAIN, lifetime).
+ * One pass over entries [first, end): in place for a table mapped here,
+ * else in blocks copied from the VMM, so memory stays one block.
+ */
+static int scan_pass(struct tce_table *t, uint64_t first, uint64_t end, uint64_t *buf,
+		     struct tce_extents *x, struct tce_err *err)
+{
+	if (t->tce)
+		return tce_extents_scan(x, t->tce, first, end, t->geo.page_shift, err);
+	tce_extents_begin(x, first, end, t->geo.page_shift);
+	for (uint64_t i = first; i < end; i += TCE_READ_BLOCK) {
+		uint64_t n = end - i < TCE_READ_BLOCK ? end - i : TCE_READ_BLOCK;
+		const uint64_t *block = tce_table_read(t, i, n, buf, err);
+
+		if (!block || tce_extents_feed(x, block, i, n, err)) {
+			tce_extents_free(x);
+			return -1;
+		}
+	}
+	tce_extents_finish(x);
+	return 0;
+}
+
+/*
+ * Reads live table i until two passes agree or max_passes.  A table
+ * reached through its fd stays mapped through its passes and is released
+ * before anything is printed (DOMAIN, lifetime).
  */
 static int snapshot_live(struct tce_source *s, size_t i, const struct addr_range *range,
 			 unsigned max_passes, struct tce_table *meta, struct tce_extents *x,
 			 unsigned *passes, bool *agreed, struct tce_err *err)
 {
-	uint64_t first, end;
+	uint64_t first, end, *buf = NULL;
 	int rc;
 
 	*passes = 1;
@@ -118,14 +314,16 @@ static int snapshot_live(struct tce_source *s, size_t i, const struct addr_range
 	if (tce_source_attach(s, i, meta, 0, err))
 		return -1;
 	rc = index_range(s, i, meta, range, &first, &end, err);
+	if (!rc && !meta->tce && !(buf = malloc(TCE_READ_BLOCK * sizeof(*buf))))
+		rc = tce_fail(err, TCE_EIO, "out of memory");
 	if (!rc) {
 		tce_table_populate(meta, first, end);
-		rc = tce_extents_scan(x, meta->tce, first, end, meta->geo.page_shift, err);
+		rc = scan_pass(meta, first, end, buf, x, err);
 	}
 	while (!rc && !*agreed && *passes < max_passes) {
 		struct tce_extents again;
 
-		rc = tce_extents_scan(&again, meta->tce, first, end, meta->geo.page_shift, err);
+		rc = scan_pass(meta, first, end, buf, &again, err);
 		if (rc)
 			break;
 		++*passes;
@@ -133,6 +331,7 @@ static int snapshot_live(struct tce_source *s, size_t i, const struct addr_range
 		tce_extents_free(x);
 		*x = again;
 	}
+	free(buf);
 	tce_table_release(meta);
 	if (rc)
 		tce_extents_free(x);
@@ -196,8 +395,7 @@ int tce_source_snapshot_stable(struct tce_source *s, size_t i, unsigned max_pass
 
 void tce_source_close(struct tce_source *s)
 {
-	free(s->fds);
-	s->fds = NULL;
+	tce_places_free(&s->places);
 	if (s->target && s->target->kind == TCE_TARGET_FILE)
 		tce_checkpoint_close(&s->ckpt);
 	s->count = 0;

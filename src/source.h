@@ -2,11 +2,12 @@
 /*
  * source.h - the tables a target names, one snapshot at a time.
  *
- * A source lists its tables when opened and reads each only on request,
- * so a command holds at most one live table at any moment.  A snapshot
- * is a table's metadata and its extents; for a live table it is taken
- * by attaching, scanning and releasing at once, for a checkpoint file by
- * decoding the table's section.
+ * A source lists its tables when opened (locate.h: where each can be
+ * read, and QEMU's record of it) and reads each only on request.  A
+ * snapshot is a table's metadata and its extents; for a live table it is
+ * read through the VMM's mapping in blocks, holding nothing, or, for a
+ * table reached through its fd, attached, scanned and released at once;
+ * for a checkpoint file it is the table's section, decoded.
  */
 #ifndef TCECTL_SOURCE_H
 #define TCECTL_SOURCE_H
@@ -16,6 +17,7 @@
 #include "checkpoint.h"
 #include "err.h"
 #include "extents.h"
+#include "locate.h"
 #include "parse.h"
 #include "proc.h"
 #include "table.h"
@@ -24,10 +26,14 @@
 struct tce_source {
 	const struct tce_target *target;
 	struct proc_info proc;
-	int *fds;		/* live: the tables' fds */
-	struct tce_ckpt ckpt;	/* file: the open checkpoint */
+	struct tce_places places;	/* live: where each table is */
+	struct tce_ckpt ckpt;		/* file: the open checkpoint */
 	size_t count;
 };
+
+/* How live tables are reached, for every source opened after (--attach). */
+void tce_source_set_attach(enum tce_attach_mode mode);
+enum tce_attach_mode tce_source_attach_mode(void);
 
 /* Finds the target's tables; fails when it has none. */
 int tce_source_open(struct tce_source *s, const struct tce_target *target,
@@ -52,14 +58,26 @@ int tce_source_snapshot_stable(struct tce_source *s, size_t i, unsigned max_pass
 			       bool *agreed, struct tce_err *err);
 
 /*
- * What is known of table i without reading it: for a live table the
- * geometry the target gives and its pid and fd (entries stay 0), for a
- * file its record.
+ * What is known of table i without reading it: for a live table its
+ * geometry (given, from QEMU's record, or assumed), origin and, from a
+ * record, its entries (else 0); for a file its record.
  */
 void tce_source_meta(const struct tce_source *s, size_t i, struct tce_table *meta);
 
-/* "PID:FD", "FILE:N": how messages name table i. */
+/* "PID:FD", "PID@0xADDR", "FILE:N": how messages name table i. */
 void tce_source_table_name(const struct tce_source *s, size_t i, char *buf, size_t len);
+
+/*
+ * Whether table i is read through a duplicate of its fd although no
+ * --attach=fd asked for it (no mapping of it is known): callers warn.
+ */
+bool tce_source_holds(const struct tce_source *s, size_t i);
+
+/*
+ * Where keys given in the target contradict QEMU's record of table i: a
+ * sentence in buf, true; else false.
+ */
+bool tce_source_disagrees(const struct tce_source *s, size_t i, char *buf, size_t len);
 
 /* Attaches live table i for writing (restore); sources from files cannot. */
 int tce_source_attach(struct tce_source *s, size_t i, struct tce_table *t,

@@ -13,6 +13,7 @@
 #define MADV_POPULATE_READ 22	/* Linux 5.14 */
 #endif
 #include "proc.h"
+#include "remote.h"
 #include "table.h"
 
 /*
@@ -105,7 +106,8 @@ int tce_table_attach(struct tce_table *t, pid_t pid, int fd,
 	int local;
 	void *base;
 
-	*t = (struct tce_table){ .geo = *geo, .origin = { .pid = pid, .fd = fd } };
+	*t = (struct tce_table){ .geo = *geo, .origin = { .pid = pid, .fd = fd, .via = TCE_VIA_FD },
+				 .writable = flags & TCE_ATTACH_WRITE };
 	proc_fd_link(pid, fd, t->origin.link, sizeof(t->origin.link));
 	if (!proc_info_read(pid, &info, NULL))
 		snprintf(t->origin.comm, sizeof(t->origin.comm), "%s", info.comm);
@@ -181,4 +183,131 @@ void tce_table_release(struct tce_table *t)
 		munmap(t->tce, t->map_len);
 	t->tce = NULL;
 	t->map_len = 0;
+}
+
+void tce_origin_name(const struct tce_origin *o, char *buf, size_t len)
+{
+	if (o->fd >= 0)
+		snprintf(buf, len, "%d:%d", (int)o->pid, o->fd);
+	else if (o->addr)
+		snprintf(buf, len, "%d@0x%" PRIx64, (int)o->pid, o->addr);
+	else
+		snprintf(buf, len, "%d", (int)o->pid);
+}
+
+/* Through the VMM's own mapping or heap copy: nothing to hold, only bounds to set. */
+static int open_remote(struct tce_table *t, const struct tce_place *p, unsigned flags,
+		       struct tce_err *err)
+{
+	uint64_t mappable = p->len / sizeof(uint64_t);
+	char name[64];
+
+	tce_origin_name(&t->origin, name, sizeof(name));
+	if (p->via == TCE_VIA_MEMORY && (flags & TCE_ATTACH_WRITE))
+		return tce_fail(err, TCE_EUSAGE,
+				"table %s is QEMU's emulated copy in its own memory (the kernel refused to create it); "
+				"tcectl writes only kernel tables: reset the guest to get one back", name);
+	if (!mappable)
+		return tce_fail(err, TCE_ENOTARGET, "table %s maps no entries", name);
+	if (t->geo.entries > mappable)
+		return tce_fail(err, TCE_EUSAGE,
+				"entries=%" PRIu64 " is more than the %" PRIu64
+				" entries table %s maps; give at most %" PRIu64,
+				t->geo.entries, mappable, name, mappable);
+	if (!t->geo.entries && p->has_record && p->rec.nb_table <= mappable)
+		t->geo.entries = p->rec.nb_table;
+	t->entries = t->geo.entries ? t->geo.entries : mappable;
+	t->geo.entries = t->entries;
+	return tce_geometry_check(&t->geo, t->entries, err);
+}
+
+int tce_table_open(struct tce_table *t, pid_t pid, const struct tce_place *p,
+		   const struct tce_geometry *geo, unsigned flags, struct tce_err *err)
+{
+	struct proc_info info;
+	struct tce_origin origin = { .pid = pid, .fd = p->fd, .addr = p->addr, .via = p->via,
+				     .emulated = p->emulated };
+
+	if (p->via == TCE_VIA_FD) {
+		if (tce_table_attach(t, pid, p->fd, geo, flags, err))
+			return -1;
+		t->origin.addr = p->addr;
+		return 0;
+	}
+	*t = (struct tce_table){ .geo = *geo, .origin = origin, .writable = flags & TCE_ATTACH_WRITE };
+	if (p->fd >= 0)
+		proc_fd_link(pid, p->fd, t->origin.link, sizeof(t->origin.link));
+	else if (p->tce)
+		snprintf(t->origin.link, sizeof(t->origin.link), "%s", TCE_FD_LINK);
+	if (!proc_info_read(pid, &info, NULL))
+		snprintf(t->origin.comm, sizeof(t->origin.comm), "%s", info.comm);
+	return open_remote(t, p, flags, err);
+}
+
+static const char *table_what(const struct tce_table *t, char *buf, size_t len)
+{
+	char name[64];
+
+	tce_origin_name(&t->origin, name, sizeof(name));
+	snprintf(buf, len, "table %s", name);
+	return buf;
+}
+
+const uint64_t *tce_table_read(struct tce_table *t, uint64_t first, uint64_t n, uint64_t *buf,
+			       struct tce_err *err)
+{
+	char what[96];
+
+	if (t->tce)
+		return t->tce + first;
+	if (remote_read(t->origin.pid, t->origin.addr + first * sizeof(uint64_t), buf,
+			n * sizeof(uint64_t), table_what(t, what, sizeof(what)), err))
+		return NULL;
+	return buf;
+}
+
+/* Remote addresses of the entries, in batches of this many. */
+#define WORDS_BATCH 1024
+
+static int remote_words(struct tce_table *t, const uint64_t *index, uint64_t *val, size_t n,
+			bool write, struct tce_err *err)
+{
+	uint64_t addr[WORDS_BATCH];
+	char what[96];
+
+	table_what(t, what, sizeof(what));
+	for (size_t k = 0; k < n; k += WORDS_BATCH) {
+		size_t m = n - k < WORDS_BATCH ? n - k : WORDS_BATCH;
+
+		for (size_t j = 0; j < m; j++)
+			addr[j] = t->origin.addr + index[k + j] * sizeof(uint64_t);
+		if (write ? remote_write_words(t->origin.pid, addr, val + k, m, what, err)
+			  : remote_read_words(t->origin.pid, addr, val + k, m, what, err))
+			return -1;
+	}
+	return 0;
+}
+
+int tce_table_get(struct tce_table *t, const uint64_t *index, uint64_t *val, size_t n,
+		  struct tce_err *err)
+{
+	if (t->tce) {
+		for (size_t k = 0; k < n; k++)
+			val[k] = ((volatile const uint64_t *)t->tce)[index[k]];
+		return 0;
+	}
+	return remote_words(t, index, val, n, false, err);
+}
+
+int tce_table_put(struct tce_table *t, const uint64_t *index, const uint64_t *val, size_t n,
+		  struct tce_err *err)
+{
+	if (!t->writable)
+		return tce_fail(err, TCE_EUSAGE, "the table was opened read-only");
+	if (t->tce) {
+		for (size_t k = 0; k < n; k++)
+			t->tce[index[k]] = val[k];
+		return 0;
+	}
+	return remote_words(t, index, (uint64_t *)val, n, true, err);
 }

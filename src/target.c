@@ -7,7 +7,7 @@
 #include "parse.h"
 #include "target.h"
 
-#define TARGET_HINT "give PID, PID:FD, PID:FD,KEY=VALUE,... (keys: shift, page, offset, liobn, entries) or a checkpoint FILE"
+#define TARGET_HINT "give PID, PID:FD or PID@ADDR (each table with ,KEY=VALUE,...: shift, page, offset, liobn, entries) or a checkpoint FILE"
 
 static int parse_int_field(const char *s, size_t len, long max, long *out)
 {
@@ -57,9 +57,12 @@ static int parse_geometry_item(char *item, struct tce_target *t, struct tce_err 
 				"'%s' in target '%s' is not KEY=VALUE; keys: shift, page, offset, liobn, entries",
 				item, t->text);
 	*value++ = '\0';
-	if (!strcmp(item, "shift") || !strcmp(item, "page"))
+	if (!strcmp(item, "shift") || !strcmp(item, "page")) {
+		geo->given |= TCE_GIVEN_SHIFT;
 		return parse_page_shift(item, value, &geo->page_shift, t->text, err);
+	}
 	if (!strcmp(item, "offset")) {
+		geo->given |= TCE_GIVEN_OFFSET;
 		if (parse_u64(value, &geo->bus_offset))
 			return tce_fail(err, TCE_EUSAGE,
 					"bus offset '%s' in target '%s' is not an address", value, t->text);
@@ -70,9 +73,11 @@ static int parse_geometry_item(char *item, struct tce_target *t, struct tce_err 
 			return tce_fail(err, TCE_EUSAGE,
 					"liobn '%s' in target '%s' is not a 32-bit number", value, t->text);
 		geo->has_liobn = true;
+		geo->given |= TCE_GIVEN_LIOBN;
 		return 0;
 	}
 	if (!strcmp(item, "entries")) {
+		geo->given |= TCE_GIVEN_ENTRIES;
 		if (parse_size(value, &geo->entries) || !geo->entries)
 			return tce_fail(err, TCE_EUSAGE,
 					"entry count '%s' in target '%s' is not a positive number", value, t->text);
@@ -102,6 +107,27 @@ static int parse_file(const char *text, struct tce_target *t, struct tce_err *er
 	return 0;
 }
 
+/* PID@ADDR: the address a table is mapped at in the process, as tcectl list shows it. */
+static int parse_addr_field(const char **rest, struct tce_target *t, struct tce_err *err)
+{
+	size_t len = strcspn(*rest, ",");
+	char buf[24];
+
+	if (!len || len >= sizeof(buf))
+		goto bad;
+	memcpy(buf, *rest, len);
+	buf[len] = '\0';
+	if (parse_u64(buf, &t->addr) || !t->addr)
+		goto bad;
+	t->kind = TCE_TARGET_ADDR;
+	*rest += len;
+	return 0;
+bad:
+	return tce_fail(err, TCE_EUSAGE,
+			"'%s' is not a target: '%.*s' after '@' is not an address; give PID@0xADDR as tcectl list shows it",
+			t->text, (int)len, *rest);
+}
+
 int tce_target_parse(const char *text, struct tce_target *t, struct tce_err *err)
 {
 	size_t pid_len = strspn(text, "0123456789");
@@ -113,7 +139,7 @@ int tce_target_parse(const char *text, struct tce_target *t, struct tce_err *err
 	tce_geometry_default(&t->geo);
 	if (!*text)
 		return tce_fail(err, TCE_EUSAGE, "an empty target; " TARGET_HINT);
-	if (!pid_len || (*rest && *rest != ':' && *rest != ','))
+	if (!pid_len || (*rest && *rest != ':' && *rest != ',' && *rest != '@'))
 		return parse_file(text, t, err);
 
 	if (parse_int_field(text, pid_len, INT_MAX, &pid) || pid == 0)
@@ -126,17 +152,21 @@ int tce_target_parse(const char *text, struct tce_target *t, struct tce_err *err
 	if (!*rest)
 		return 0;
 
-	rest++;
-	if (!strspn(rest, "0123456789"))
-		return tce_fail(err, TCE_EUSAGE,
-				"'%s' is not a target: no file descriptor after ':'; " TARGET_HINT, text);
-	if (parse_int_field(rest, strspn(rest, "0123456789"), INT_MAX, &fd))
-		return tce_fail(err, TCE_EUSAGE,
-				"'%s' is not a target: %.*s is not a file descriptor number", text,
-				(int)strspn(rest, "0123456789"), rest);
-	t->kind = TCE_TARGET_FD;
-	t->fd = (int)fd;
-	rest += strspn(rest, "0123456789");
+	if (*rest++ == '@') {
+		if (parse_addr_field(&rest, t, err))
+			return -1;
+	} else {
+		if (!strspn(rest, "0123456789"))
+			return tce_fail(err, TCE_EUSAGE,
+					"'%s' is not a target: no file descriptor after ':'; " TARGET_HINT, text);
+		if (parse_int_field(rest, strspn(rest, "0123456789"), INT_MAX, &fd))
+			return tce_fail(err, TCE_EUSAGE,
+					"'%s' is not a target: %.*s is not a file descriptor number", text,
+					(int)strspn(rest, "0123456789"), rest);
+		t->kind = TCE_TARGET_FD;
+		t->fd = (int)fd;
+		rest += strspn(rest, "0123456789");
+	}
 	if (!*rest)
 		return 0;
 	if (*rest != ',' || strlen(rest) >= sizeof(geometry))

@@ -4,11 +4,13 @@
  *
  *   PID                 every TCE table the process holds
  *   PID:FD              the table behind one of its file descriptors
- *   PID:FD,KEY=VALUE... that table with its geometry, which the kernel
- *                       does not tell:  shift=N or page=SIZE (IOMMU page),
- *                       offset=ADDR (bus address of entry 0), liobn=N (a
- *                       label), entries=N (window length, when it is
- *                       shorter than what the kernel lets us map)
+ *   PID@ADDR            the table the process has mapped at ADDR
+ *   ...,KEY=VALUE...    PID:FD or PID@ADDR with its geometry, when QEMU's
+ *                       records do not tell it or to override them:
+ *                       shift=N or page=SIZE (IOMMU page), offset=ADDR
+ *                       (bus address of entry 0), liobn=N (a label),
+ *                       entries=N (window length, when it is shorter than
+ *                       what the kernel lets us map)
  *   FILE                every table of a checkpoint file
  *   FILE:N              its table N (as tcectl inspect numbers them)
  *
@@ -18,6 +20,7 @@
 #define TCECTL_TARGET_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "err.h"
@@ -26,6 +29,7 @@
 enum tce_target_kind {
 	TCE_TARGET_PID,
 	TCE_TARGET_FD,
+	TCE_TARGET_ADDR,
 	TCE_TARGET_FILE,
 };
 
@@ -34,6 +38,7 @@ struct tce_target {
 	const char *text;	/* as the user wrote it, for messages */
 	pid_t pid;
 	int fd;
+	uint64_t addr;		/* TCE_TARGET_ADDR */
 	struct tce_geometry geo;
 	char path[4096];	/* TCE_TARGET_FILE */
 	long table;		/* FILE:N, or -1 for every table */

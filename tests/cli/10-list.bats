@@ -17,15 +17,21 @@ pid_width() {
 	echo $(( ${#HOLDER_PID} > 3 ? ${#HOLDER_PID} : 3 ))
 }
 
+# Width of the TABLE column for PID:FD: the heading or the name.
+table_width() {	# FD
+	local name="$HOLDER_PID:$1"
+	echo $(( ${#name} > 5 ? ${#name} : 5 ))
+}
+
 @test "PID:FD shows the default columns" {
 	start_holder 8K:mixed
 	run_tcectl list "$HOLDER_PID:$FD0"
 	assert_success
 	local w
-	w=$(pid_width)
-	assert_output "$(printf '%*s %-10s %2s %7s %6s %2s %1s %1s %6s\n' \
-		"$w" PID COMM FD ENTRIES MAPPED RW R W WINDOW \
-		"$w" "$HOLDER_PID" tce-holder "$FD0" 8192 15 11 2 1 32M)"
+	w=$(table_width "$FD0")
+	assert_output "$(printf '%-*s %-10s %-5s %-6s %7s %6s %2s %1s %1s %8s %6s %s\n' \
+		"$w" TABLE COMM LIOBN DEVICE ENTRIES MAPPED RW R W PAGESIZE OFFSET SOURCE \
+		"$w" "$HOLDER_PID:$FD0" tce-holder - - 8192 15 11 2 1 4K 0x0 assumed)"
 	[ "$stderr" = "$(memfd_warning "$FD0")" ]
 }
 
@@ -34,13 +40,13 @@ pid_width() {
 	run_tcectl list "$HOLDER_PID:$FD0" "$HOLDER_PID:$FD1" "$HOLDER_PID:$FD2" "$HOLDER_PID:$FD3"
 	assert_success
 	local w fmt
-	w=$(pid_width)
-	fmt="%*s %-10s %2s %7s %6s %4s %3s %3s %6s\n"
-	assert_output "$(printf "$fmt" "$w" PID COMM FD ENTRIES MAPPED RW R W WINDOW \
-		"$w" "$HOLDER_PID" tce-holder "$FD0" 8192 15 11 2 1 32M \
-		"$w" "$HOLDER_PID" tce-holder "$FD1" 8192 8192 8192 0 0 32M \
-		"$w" "$HOLDER_PID" tce-holder "$FD2" 8192 300 100 100 100 32M \
-		"$w" "$HOLDER_PID" tce-holder "$FD3" 8192 0 0 0 0 32M)"
+	w=$(table_width "$FD3")
+	fmt="%-*s %-10s %-5s %-6s %7s %6s %4s %3s %3s %8s %6s %s\n"
+	assert_output "$(printf "$fmt" "$w" TABLE COMM LIOBN DEVICE ENTRIES MAPPED RW R W PAGESIZE OFFSET SOURCE \
+		"$w" "$HOLDER_PID:$FD0" tce-holder - - 8192 15 11 2 1 4K 0x0 assumed \
+		"$w" "$HOLDER_PID:$FD1" tce-holder - - 8192 8192 8192 0 0 4K 0x0 assumed \
+		"$w" "$HOLDER_PID:$FD2" tce-holder - - 8192 300 100 100 100 4K 0x0 assumed \
+		"$w" "$HOLDER_PID:$FD3" tce-holder - - 8192 0 0 0 0 4K 0x0 assumed)"
 	[ "$stderr" = "$(memfd_warning "$FD0"; echo; memfd_warning "$FD1"; echo
 			 memfd_warning "$FD2"; echo; memfd_warning "$FD3")" ]
 }
@@ -67,20 +73,22 @@ pid_width() {
 	run_tcectl list -o +NONE,EXTENTS,TYPE "$HOLDER_PID:$FD0"
 	assert_success
 	local w
-	w=$(pid_width)
-	assert_output "$(printf '%*s %-10s %2s %7s %6s %2s %1s %1s %6s %4s %7s %s\n' \
-		"$w" PID COMM FD ENTRIES MAPPED RW R W WINDOW NONE EXTENTS TYPE \
-		"$w" "$HOLDER_PID" tce-holder "$FD0" 8192 15 11 2 1 32M 1 8 '/memfd:tce-holder (deleted)')"
+	w=$(table_width "$FD0")
+	assert_output "$(printf '%-*s %-10s %-5s %-6s %7s %6s %2s %1s %1s %8s %6s %-7s %4s %7s %s\n' \
+		"$w" TABLE COMM LIOBN DEVICE ENTRIES MAPPED RW R W PAGESIZE OFFSET SOURCE NONE EXTENTS TYPE \
+		"$w" "$HOLDER_PID:$FD0" tce-holder - - 8192 15 11 2 1 4K 0x0 assumed 1 8 '/memfd:tce-holder (deleted)')"
 }
 
 @test "--list-columns names every column with its help" {
 	run_tcectl list --list-columns
 	assert_success
 	assert_output "$(cat <<'EOF'
+TABLE      the table as a target: PID:FD, or PID@ADDR for a mapping with no fd known
 PID        process id of the table's holder
 COMM       command name of the holder
-FD         file descriptor of the table in the holder
-LIOBN      logical IO bus number, when given in the target
+FD         file descriptor of the table in the holder, - when none is known
+LIOBN      logical IO bus number, from QEMU's record or the target
+DEVICE     the owner QEMU's liobn numbering names: phbN-winW, vio-REG
 ENTRIES    entries in the window
 MAPPED     non-zero entries
 RW         entries the device may read and write
@@ -92,7 +100,11 @@ SHIFT      IOMMU page shift
 PAGESIZE   IOMMU page size
 OFFSET     IO bus address of entry 0
 WINDOW     bytes of IO bus space the window covers
-TYPE       what the fd is, as /proc shows it
+SOURCE     where the geometry came from: qemu (its record), given (the target) or assumed (4K at 0)
+TYPE       kvm (a kernel table), emulated (QEMU's own copy: the kernel refused one) or what the fd is
+VIA        how it was read: mapping (the VMM's own, holding nothing), fd (a duplicate), memory, file
+EMULATED   whether QEMU emulates the table in its own memory
+LINK       what the fd is, as /proc shows it
 EOF
 )"
 	[ "$stderr" = "" ]
@@ -124,7 +136,7 @@ EOF
 	start_holder 8K:mixed
 	run_tcectl list -r -n "$HOLDER_PID:$FD0"
 	assert_success
-	assert_output "$HOLDER_PID tce-holder $FD0 8192 15 11 2 1 32M"
+	assert_output "$HOLDER_PID:$FD0 tce-holder   8192 15 11 2 1 4K 0x0 assumed"
 }
 
 @test "--json gives one object per table with the default columns as keys" {
@@ -133,9 +145,11 @@ EOF
 	assert_success
 	echo "$output" | jq -e --argjson pid "$HOLDER_PID" --argjson fd "$FD0" '
 		length == 1 and
-		(.[0] | keys_unsorted) == ["pid","comm","fd","entries","mapped","rw","r","w","window_size"] and
-		.[0] == {pid: $pid, comm: "tce-holder", fd: $fd, entries: 8192, mapped: 15,
-			 rw: 11, r: 2, w: 1, window_size: 33554432}'
+		(.[0] | keys_unsorted) == ["table","comm","liobn","device","entries","mapped","rw","r","w",
+					   "page_size","bus_offset","source"] and
+		.[0] == {table: "\($pid):\($fd)", comm: "tce-holder", liobn: null, device: null,
+			 entries: 8192, mapped: 15, rw: 11, r: 2, w: 1, page_size: 4096, bus_offset: "0x0",
+			 source: "assumed"}'
 }
 
 @test "--json with every column: addresses are \"0x\" strings, counts are numbers, no liobn is null" {
@@ -146,10 +160,10 @@ EOF
 	echo "$output" | jq -e --argjson pid "$HOLDER_PID" --argjson fd "$FD0" '
 		length == 2 and
 		(.[0] | keys_unsorted) == ["pid","comm","fd","liobn","entries","mapped","rw","r","w","none",
-					   "extents","page_shift","page_size","bus_offset","window_size","fd_link"] and
+					   "extents","page_shift","page_size","bus_offset","window_size","type"] and
 		.[0] == {pid: $pid, comm: "tce-holder", fd: $fd, liobn: null, entries: 8192, mapped: 15,
 			 rw: 11, r: 2, w: 1, none: 1, extents: 8, page_shift: 12, page_size: 4096,
-			 bus_offset: "0x0", window_size: 33554432, fd_link: "/memfd:tce-holder (deleted)"} and
+			 bus_offset: "0x0", window_size: 33554432, type: "/memfd:tce-holder (deleted)"} and
 		.[1].liobn == "0x80000001" and .[1].page_shift == 16 and .[1].page_size == 65536 and
 		.[1].bus_offset == "0x800000000000000" and .[1].window_size == 536870912'
 }
@@ -208,16 +222,16 @@ EOF
 	local w
 	w=$(pid_width)
 	assert_output "$(printf '%*s %2s %6s %s\n' "$w" PID FD MAPPED TYPE \
-		"$w" "$HOLDER_PID" "$FD0" 15 anon_inode:kvm-spapr-tce \
-		"$w" "$HOLDER_PID" "$FD2" 300 anon_inode:kvm-spapr-tce)"
-	[ "$stderr" = "" ]
+		"$w" "$HOLDER_PID" "$FD0" 15 kvm \
+		"$w" "$HOLDER_PID" "$FD2" 300 kvm)"
+	[ "$stderr" = "$(holding_warning list "$HOLDER_PID:$FD0"; holding_warning list "$HOLDER_PID:$FD2")" ]
 }
 
 @test "with no target, list searches the host and leaves out the memfd holder" {
 	start_holder 8K:mixed
 	run_tcectl list
 	assert_success
-	[[ "${lines[0]}" =~ ^\ *PID\ COMM\ +FD\ ENTRIES\ MAPPED\ +RW\ +R\ +W\ +WINDOW$ ]]
+	[[ "${lines[0]}" =~ ^TABLE\ +COMM\ +LIOBN\ +DEVICE\ +ENTRIES\ MAPPED\ +RW\ +R\ +W\ PAGESIZE\ +OFFSET\ SOURCE$ ]]
 	[ "$stderr" = "" ]
 	run_tcectl list -r -n -o pid
 	assert_success
@@ -286,9 +300,9 @@ EOF
 	start_holder 8K:mixed
 	run_tcectl list -r "$HOLDER_PID:$FD0" 4194304 "$HOLDER_PID:$FD0,liobn=1"
 	assert_failure 3
-	assert_output "$(printf '%s\n' 'PID COMM FD ENTRIES MAPPED RW R W WINDOW' \
-		"$HOLDER_PID tce-holder $FD0 8192 15 11 2 1 32M" \
-		"$HOLDER_PID tce-holder $FD0 8192 15 11 2 1 32M")"
+	assert_output "$(printf '%s\n' 'TABLE COMM LIOBN DEVICE ENTRIES MAPPED RW R W PAGESIZE OFFSET SOURCE' \
+		"$HOLDER_PID:$FD0 tce-holder   8192 15 11 2 1 4K 0x0 assumed" \
+		"$HOLDER_PID:$FD0 tce-holder 0x1  8192 15 11 2 1 4K 0x0 assumed")"
 	[ "$stderr" = "$(memfd_warning "$FD0"; echo
 			 echo 'tcectl: list: no process with pid 4194304; check the pid with ps or tcectl list'
 			 memfd_warning "$FD0")" ]
@@ -304,7 +318,7 @@ EOF
 		 (.[0] | keys_unsorted) == ["target","error","status"] and
 		 .[0].target == $t and .[0].status == 3 and
 		 .[0].error == "pid \($pid) has no fd 99; see its tables with tcectl list \($pid)") and
-		(map(select(has("pid"))) | length == 1 and .[0].mapped == 15)'
+		(map(select(has("table"))) | length == 1 and .[0].mapped == 15)'
 	[ "$stderr" = "$(memfd_warning "$FD0"; echo
 			 echo "tcectl: list: pid $HOLDER_PID has no fd 99; see its tables with tcectl list $HOLDER_PID")" ]
 }

@@ -59,7 +59,7 @@ EOF
 	run_tcectl dump "$HOLDER_PID:$FD0"
 	assert_success
 	assert_output "$(cat <<EOF
-table $HOLDER_PID:$FD0 (tce-holder), liobn unknown, 4K pages, bus offset 0x0, 8192 entries
+table $HOLDER_PID:$FD0 (tce-holder), liobn unknown, 4K pages, bus offset 0x0, 8192 entries (geometry assumed: give page=, offset=)
 IOBA                  GPA                   PERM PAGES
 $(mixed_extents)
 entries 8192, mapped 15, extents 8
@@ -74,12 +74,12 @@ EOF
 	[ "$stderr" = "tcectl: dump: warning: fd $FD0 of pid $HOLDER_PID is '/memfd:tce-holder (deleted)', not a kvm-spapr-tce table; decoding it anyway" ]
 }
 
-@test "an fd that reads as a kvm-spapr-tce table draws no warning" {
+@test "a kvm-spapr-tce fd with no mapping known: read through its fd, with the holding warning" {
 	start_holder 8K:mixed
 	run_tcectl_tce_fds "$FD0" dump -n "$HOLDER_PID:$FD0"
 	assert_success
 	assert_output "$(mixed_extents)"
-	[ "$stderr" = "" ]
+	[ "$stderr" = "$(holding_warning dump "$HOLDER_PID:$FD0")" ]
 }
 
 @test "a bare PID dumps every TCE table it holds" {
@@ -87,18 +87,18 @@ EOF
 	run_tcectl_tce_fds "$FD0 $FD2" dump "$HOLDER_PID"
 	assert_success
 	assert_output "$(cat <<EOF
-table $HOLDER_PID:$FD0 (tce-holder), liobn unknown, 4K pages, bus offset 0x0, 8192 entries
+table $HOLDER_PID:$FD0 (tce-holder), liobn unknown, 4K pages, bus offset 0x0, 8192 entries (geometry assumed: give page=, offset=)
 IOBA                  GPA                   PERM PAGES
 $(mixed_extents)
 entries 8192, mapped 15, extents 8
 
-table $HOLDER_PID:$FD2 (tce-holder), liobn unknown, 4K pages, bus offset 0x0, 8192 entries
+table $HOLDER_PID:$FD2 (tce-holder), liobn unknown, 4K pages, bus offset 0x0, 8192 entries (geometry assumed: give page=, offset=)
 IOBA                  GPA                   PERM PAGES
 0x00000000-0x01ffffff 0x00000000-0x01ffffff rw    8192
 entries 8192, mapped 8192, extents 1
 EOF
 )"
-	[ "$stderr" = "" ]
+	[ "$stderr" = "$(holding_warning dump "$HOLDER_PID:$FD0"; holding_warning dump "$HOLDER_PID:$FD2")" ]
 }
 
 @test "an empty table has no extents" {
@@ -106,7 +106,7 @@ EOF
 	run_tcectl dump "$HOLDER_PID:$FD0"
 	assert_success
 	assert_output "$(cat <<EOF
-table $HOLDER_PID:$FD0 (tce-holder), liobn unknown, 4K pages, bus offset 0x0, 8192 entries
+table $HOLDER_PID:$FD0 (tce-holder), liobn unknown, 4K pages, bus offset 0x0, 8192 entries (geometry assumed: give page=, offset=)
 IOBA                  GPA                   PERM PAGES
 entries 8192, mapped 0, extents 0
 EOF
@@ -137,7 +137,7 @@ EOF
 	run_tcectl dump --entries "$HOLDER_PID:$FD0"
 	assert_success
 	assert_output "$(cat <<EOF
-table $HOLDER_PID:$FD0 (tce-holder), liobn unknown, 4K pages, bus offset 0x0, 8192 entries
+table $HOLDER_PID:$FD0 (tce-holder), liobn unknown, 4K pages, bus offset 0x0, 8192 entries (geometry assumed: give page=, offset=)
 INDEX IOBA       GPA        PERM RAW
     0 0x00000000 0x10000000 rw   0x0000000010000003
     1 0x00001000 0x10001000 rw   0x0000000010001003
@@ -215,7 +215,7 @@ EOF
 	run_tcectl dump --range 0x4800 "$HOLDER_PID:$FD0"
 	assert_success
 	assert_output "$(cat <<EOF
-table $HOLDER_PID:$FD0 (tce-holder), liobn unknown, 4K pages, bus offset 0x0, 8192 entries
+table $HOLDER_PID:$FD0 (tce-holder), liobn unknown, 4K pages, bus offset 0x0, 8192 entries (geometry assumed: give page=, offset=)
 IOBA                  GPA                   PERM PAGES
 0x00004000-0x00004fff 0x20000000-0x20000fff r        1
 entries 8192, mapped 1, extents 1
@@ -247,7 +247,7 @@ EOF
 	assert_success
 	assert_output "$plus"
 	assert_output "$(cat <<EOF
-table $HOLDER_PID:$FD0 (tce-holder), liobn unknown, 4K pages, bus offset 0x0, 8192 entries
+table $HOLDER_PID:$FD0 (tce-holder), liobn unknown, 4K pages, bus offset 0x0, 8192 entries (geometry assumed: give page=, offset=)
 IOBA                  GPA                   PERM PAGES
 0x00004000-0x00005fff 0x20000000-0x20001fff r        2
 0x00006000-0x00006fff 0x30000000-0x30000fff w        1
@@ -315,7 +315,7 @@ EOF
 	run_tcectl dump --perm w "$HOLDER_PID:$FD0"
 	assert_success
 	assert_output "$(cat <<EOF
-table $HOLDER_PID:$FD0 (tce-holder), liobn unknown, 4K pages, bus offset 0x0, 8192 entries
+table $HOLDER_PID:$FD0 (tce-holder), liobn unknown, 4K pages, bus offset 0x0, 8192 entries (geometry assumed: give page=, offset=)
 IOBA                  GPA                   PERM PAGES
 0x00006000-0x00006fff 0x30000000-0x30000fff w        1
 entries 8192, mapped 1, extents 1
@@ -328,7 +328,7 @@ EOF
 	run_tcectl dump --perm r,w "$HOLDER_PID:$FD0"
 	assert_success
 	assert_output "$(cat <<EOF
-table $HOLDER_PID:$FD0 (tce-holder), liobn unknown, 4K pages, bus offset 0x0, 8192 entries
+table $HOLDER_PID:$FD0 (tce-holder), liobn unknown, 4K pages, bus offset 0x0, 8192 entries (geometry assumed: give page=, offset=)
 IOBA                  GPA                   PERM PAGES
 0x00004000-0x00005fff 0x20000000-0x20001fff r        2
 0x00006000-0x00006fff 0x30000000-0x30000fff w        1
@@ -345,7 +345,7 @@ EOF
 	run_tcectl dump -e --perm - "$HOLDER_PID:$FD0"
 	assert_success
 	assert_output "$(cat <<EOF
-table $HOLDER_PID:$FD0 (tce-holder), liobn unknown, 4K pages, bus offset 0x0, 8192 entries
+table $HOLDER_PID:$FD0 (tce-holder), liobn unknown, 4K pages, bus offset 0x0, 8192 entries (geometry assumed: give page=, offset=)
 INDEX IOBA       GPA        PERM RAW
     8 0x00008000 0x40000000 -    0x0000000040000000
 entries 8192, mapped 1, extents 1
@@ -500,7 +500,7 @@ EOF
 	start_holder 8K:mixed 8K:direct
 	TCE_OUT="$BATS_TEST_TMPDIR/raw" run_tcectl_tce_fds "$FD1" dump --raw "$HOLDER_PID"
 	assert_success
-	[ "$stderr" = "" ]
+	[ "$stderr" = "$(holding_warning dump "$HOLDER_PID:$FD1")" ]
 	cmp "$BATS_TEST_TMPDIR/raw" "/proc/$HOLDER_PID/fd/$FD1"
 	TCE_OUT="$BATS_TEST_TMPDIR/raw" run_tcectl_tce_fds "$FD1" dump --raw -R 0x1000+0x1000 "$HOLDER_PID"
 	assert_success
@@ -544,7 +544,10 @@ EOF
 	echo "$output" | jq -e --argjson pid "$HOLDER_PID" --argjson fd "$FD0" '
 		length == 1 and
 		(.[0] | keys_unsorted) == ["pid","fd","comm","fd_link","liobn","page_shift","bus_offset",
-					   "entries","extents","mapped","extent_count"] and
+					   "entries","table","device","source","type","via","emulated",
+					   "extents","mapped","extent_count"] and
+		(.[0] | .table == "\($pid):\($fd)" and .device == null and .source == "assumed" and
+		 .type == "/memfd:tce-holder (deleted)" and .via == "mapping" and .emulated == false) and
 		(.[0] | .pid == $pid and .fd == $fd and .comm == "tce-holder" and
 		 .fd_link == "/memfd:tce-holder (deleted)" and .liobn == null and .page_shift == 12 and
 		 .bus_offset == "0x0" and .entries == 8192 and .mapped == 15 and .extent_count == 8) and
@@ -611,6 +614,12 @@ EOF
     "page_shift": 12,
     "bus_offset": "0x0",
     "entries": 1,
+    "table": "$HOLDER_PID:$FD0",
+    "device": null,
+    "source": "given",
+    "type": "/memfd:tce-holder (deleted)",
+    "via": "mapping",
+    "emulated": false,
     "tces": [
       {
         "index": 0,
@@ -673,7 +682,7 @@ EOF
 	run_tcectl dump "$HOLDER_PID:$FD0,page=64K,offset=0x800000000000000,liobn=0x80000001"
 	assert_success
 	assert_output "$(cat <<EOF
-table $HOLDER_PID:$FD0 (tce-holder), liobn 0x80000001, 64K pages, bus offset 0x800000000000000, 8192 entries
+table $HOLDER_PID:$FD0 (tce-holder), liobn 0x80000001 (phb0-win1), 64K pages, bus offset 0x800000000000000, 8192 entries
 IOBA                                GPA                   PERM PAGES
 0x800000000000000-0x80000000003ffff 0x10000000-0x1003ffff rw       4
 0x800000000040000-0x80000000005ffff 0x20000000-0x2001ffff r        2
@@ -716,7 +725,7 @@ EOF
 	run_tcectl dump "$HOLDER_PID:$FD0,entries=9000"
 	assert_failure 2
 	assert_output ""
-	[ "$stderr" = "tcectl: dump: entries=9000 is more than the 8192 entries fd $FD0 of pid $HOLDER_PID maps; give at most 8192" ]
+	[ "$stderr" = "tcectl: dump: entries=9000 is more than the 8192 entries table $HOLDER_PID:$FD0 maps; give at most 8192" ]
 }
 
 @test "a window that runs past the 64-bit bus space: exit 2" {
@@ -836,6 +845,6 @@ EOF
 	run_tcectl dump -j 4194304:x
 	assert_failure 2
 	echo "$output" | jq -e '
-		. == {error: "'"'4194304:x'"' is not a target: no file descriptor after '"':'"'; give PID, PID:FD, PID:FD,KEY=VALUE,... (keys: shift, page, offset, liobn, entries) or a checkpoint FILE",
+		. == {error: "'"'4194304:x'"' is not a target: no file descriptor after '"':'"'; give PID, PID:FD or PID@ADDR (each table with ,KEY=VALUE,...: shift, page, offset, liobn, entries) or a checkpoint FILE",
 		      status: 2}'
 }

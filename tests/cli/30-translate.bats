@@ -256,5 +256,5 @@ tcectl: translate: table $HOLDER_PID:$FD0: IO bus address 0x10000 is outside the
 	[ "$stderr" = "tcectl: translate: no target; usage: tcectl translate [OPTION...] TARGET IOBA..." ]
 	run_tcectl translate 0x1000 0x2000
 	assert_failure 3
-	[ "$stderr" = "tcectl: translate: '0x1000' is neither a process (PID, PID:FD) nor a checkpoint file; give PID, PID:FD or FILE" ]
+	[ "$stderr" = "tcectl: translate: '0x1000' is neither a process (PID, PID:FD, PID@ADDR) nor a checkpoint file; give PID, PID:FD, PID@ADDR or FILE" ]
 }

@@ -213,5 +213,5 @@ EOF
 	run_tcectl who-maps -n 0x1000 0x2000
 	assert_failure 3
 	assert_output ""
-	[ "$stderr" = "tcectl: who-maps: '0x1000' is neither a process (PID, PID:FD) nor a checkpoint file; give PID, PID:FD or FILE" ]
+	[ "$stderr" = "tcectl: who-maps: '0x1000' is neither a process (PID, PID:FD, PID@ADDR) nor a checkpoint file; give PID, PID:FD, PID@ADDR or FILE" ]
 }

@@ -9,7 +9,7 @@
 
 load test_helper
 
-HINT="give PID, PID:FD, PID:FD,KEY=VALUE,... (keys: shift, page, offset, liobn, entries) or a checkpoint FILE"
+HINT="give PID, PID:FD or PID@ADDR (each table with ,KEY=VALUE,...: shift, page, offset, liobn, entries) or a checkpoint FILE"
 KEYS="keys: shift, page, offset, liobn, entries"
 
 # refused TARGET MESSAGE: every verb refuses TARGET with exit 2, nothing on
@@ -46,7 +46,7 @@ refused_with() {
 @test "what is not PID syntax names a checkpoint file, and none exists" {
 	local t
 	for t in abc 12a ' 12' '12 ' +12 0x10 ./12; do
-		STATUS=3 refused_with "$t" "'$t' is neither a process (PID, PID:FD) nor a checkpoint file; give PID, PID:FD or FILE"
+		STATUS=3 refused_with "$t" "'$t' is neither a process (PID, PID:FD, PID@ADDR) nor a checkpoint file; give PID, PID:FD, PID@ADDR or FILE"
 	done
 }
 

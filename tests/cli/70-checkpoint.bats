@@ -102,10 +102,13 @@ end_watch() { # prints what the watcher saw: T or nothing
 # wait_exec PID: wait until the background job PID runs tcectl, so that a
 # signal reaches tcectl and not the shell that starts it.
 wait_exec() {
-	local tcectl _
+	local tcectl _ state
 	tcectl=$(readlink -f "$TCECTL")
 	for _ in $(seq 1 5000); do
 		[ "$(readlink "/proc/$1/exe" 2>/dev/null)" = "$tcectl" ] && return 0
+		# Ended already (a zombie until waited for): nothing to catch.
+		read -r _ _ state _ < "/proc/$1/stat" 2>/dev/null || return 0
+		[ "$state" = Z ] && return 0
 	done
 	return 0	# it ran and ended already
 }
@@ -422,6 +425,7 @@ passes=2
 tables=2
 
 section=.tce.0
+geometry=assumed
 page_shift=12
 bus_offset=0x0
 entries=8192
@@ -434,6 +438,7 @@ fd_link=/memfd:tce-holder (deleted)
 
 section=.tce.1
 liobn=0x10
+geometry=assumed
 page_shift=12
 bus_offset=0x0
 entries=8192
@@ -536,7 +541,7 @@ EOF
 			> /dev/null 2>&1 3>&- &
 		local job=$!
 		wait_exec "$job"
-		sleep "0.0$((RANDOM % 10))"
+		sleep "0.0$((RANDOM % 4))"
 		kill -s "$sig" "$job" 2>/dev/null || true
 		st=0
 		wait "$job" || st=$?

@@ -372,9 +372,9 @@ added 1, removed 0, changed 0 entries"
 @test "--json: an error before anything is compared is the whole document" {
 	run_tcectl diff --json "$OUT/none.tce" 1:3
 	assert_failure 2
-	[ "$stderr" = "tcectl: diff: '$OUT/none.tce' is neither a process (PID, PID:FD) nor a checkpoint file; give PID, PID:FD or FILE" ]
+	[ "$stderr" = "tcectl: diff: '$OUT/none.tce' is neither a process (PID, PID:FD, PID@ADDR) nor a checkpoint file; give PID, PID:FD, PID@ADDR or FILE" ]
 	echo "$output" | jq -e --arg f "$OUT/none.tce" '
-		. == {error: "'"'"'\($f)'"'"' is neither a process (PID, PID:FD) nor a checkpoint file; give PID, PID:FD or FILE", status: 3}'
+		. == {error: "'"'"'\($f)'"'"' is neither a process (PID, PID:FD, PID@ADDR) nor a checkpoint file; give PID, PID:FD, PID@ADDR or FILE", status: 3}'
 }
 
 @test "a damaged or missing file: exit 2" {
@@ -393,7 +393,7 @@ added 1, removed 0, changed 0 entries"
 	[ "${stderr#"tcectl: diff: checkpoint '$OUT/cut.tce': "}" != "$stderr" ]
 	run_tcectl diff "$OUT/c.tce" "$OUT/none.tce"
 	assert_failure 2
-	[ "$stderr" = "tcectl: diff: '$OUT/none.tce' is neither a process (PID, PID:FD) nor a checkpoint file; give PID, PID:FD or FILE" ]
+	[ "$stderr" = "tcectl: diff: '$OUT/none.tce' is neither a process (PID, PID:FD, PID@ADDR) nor a checkpoint file; give PID, PID:FD, PID@ADDR or FILE" ]
 	run_tcectl diff "$OUT/c.tce:1" "$HOLDER_PID:$FD0"
 	assert_failure 2
 	[ "$stderr" = "tcectl: diff: checkpoint '$OUT/c.tce' has 1 table, no table 1; see tcectl inspect $OUT/c.tce" ]

@@ -74,6 +74,45 @@ run_tcectl_tce_fds() {
 		sh "$view" "$HOLDER_PID" "${TCE_OUT:-}" "$TCECTL" "$@"
 }
 
+# [TCE_OUT=FILE] run_tcectl_vmm "FD..." ARGS...: as run_tcectl_tce_fds, and
+# /proc/$HOLDER_PID/maps shows the holder's mappings of those fds as
+# anon_inode:kvm-spapr-tce, as a VMM's mappings of its tables: the view of a
+# QEMU, whose records (holder_cmd record ...) pair each fd with its mapping.
+run_tcectl_vmm() {
+	local fds=$1 view="$BATS_TEST_TMPDIR/tce-fds" maps="$BATS_TEST_TMPDIR/maps" link fd inodes=""
+	shift
+	rm -rf "$view"
+	mkdir "$view"
+	for link in /proc/"$HOLDER_PID"/fd/*; do
+		ln -s "$(readlink "$link")" "$view/${link##*/}"
+	done
+	for fd in $fds; do
+		inodes="$inodes $(stat -L -c %i "/proc/$HOLDER_PID/fd/$fd")"
+		ln -sfn anon_inode:kvm-spapr-tce "$view/$fd"
+	done
+	awk -v inodes="$inodes" 'BEGIN { n = split(inodes, v, " "); for (i = 1; i <= n; i++) want[v[i]] = 1 }
+		$5 in want && $2 ~ /s$/ { print $1, $2, $3, $4, $5, "anon_inode:kvm-spapr-tce"; next }
+		{ print }' "/proc/$HOLDER_PID/maps" > "$maps"
+	run --separate-stderr unshare --mount --propagation private -- \
+		sh -c 'mount --bind "$1" "/proc/$2/fd" && mount --bind "$3" "/proc/$2/maps" &&
+		       out=$4 && shift 4 &&
+		       if [ -n "$out" ]; then exec "$@" > "$out"; else exec "$@"; fi' \
+		sh "$view" "$HOLDER_PID" "$maps" "${TCE_OUT:-}" "$TCECTL" "$@"
+}
+
+# map_addr FD: the address at which the holder maps fd FD, as 0x...
+map_addr() {
+	local ino
+	ino=$(stat -L -c %i "/proc/$HOLDER_PID/fd/$1")
+	awk -v ino="$ino" '$5 == ino && $2 ~ /s$/ { split($1, r, "-"); print "0x" r[1]; exit }' \
+		"/proc/$HOLDER_PID/maps"
+}
+
+# holding_warning VERB TABLE: the line a table read through a duplicate of its fd draws.
+holding_warning() {
+	echo "tcectl: $1: warning: reading table $2 through a duplicate of its fd: no mapping of it is known, and holding it can make a resetting VMM lose the table; see tcectl(1) HOLDING A TABLE"
+}
+
 stop_holder() {
 	if [ -n "${HOLDER_PID:-}" ]; then
 		kill "$HOLDER_PID" 2>/dev/null || true

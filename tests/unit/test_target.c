@@ -55,7 +55,7 @@ TEST(target_errors_name_the_problem)
 	struct tce_err err;
 
 	CHECK(parse("0", &t, &err) < 0 && err.status == TCE_EUSAGE);
-	CHECK_STR(err.msg, "'0' is not a target; give PID, PID:FD, PID:FD,KEY=VALUE,... (keys: shift, page, offset, liobn, entries) or a checkpoint FILE");
+	CHECK_STR(err.msg, "'0' is not a target; give PID, PID:FD or PID@ADDR (each table with ,KEY=VALUE,...: shift, page, offset, liobn, entries) or a checkpoint FILE");
 	CHECK(parse("12:", &t, &err) < 0);
 	CHECK(parse("12:x", &t, &err) < 0);
 	CHECK(parse("99999999999", &t, &err) < 0);
