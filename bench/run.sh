@@ -52,18 +52,23 @@ report() {	# name ratio op limit detail
 echo "table: $entries entries ($((table_kb / 1024)) MiB), $(("$TCECTL" list --noheadings -o MAPPED "$target" 2>/dev/null) || true) mapped; best of $RUNS runs"
 
 cat_ns=$(best_ns cat "$table")
+# tcectl reads the table through the holder's own mapping (process_vm_readv);
+# --attach=fd maps a duplicate of its fd instead, as tcectl did before.
 dump_ns=$(best_ns "$TCECTL" dump "$target")
-report "dump (extents) / cat" "$(ratio "$dump_ns" "$cat_ns")" "<=" 2 \
+report "dump (extents) / cat" "$(ratio "$dump_ns" "$cat_ns")" "<=" 1.5 \
 	"dump $(ms "$dump_ns"), cat $(ms "$cat_ns")"
+fd_dump_ns=$(best_ns "$TCECTL" dump --attach=fd "$target")
+printf '%-34s %8s  (for comparison)        %s\n' "dump --attach=fd / cat" "$(ratio "$fd_dump_ns" "$cat_ns")" \
+	"dump --attach=fd $(ms "$fd_dump_ns")"
 
 od_ns=$(best_ns od -An -tx8 -v "$table")
 all_ns=$(best_ns "$TCECTL" dump --entries --all "$target")
 report "od / dump --entries --all" "$(ratio "$od_ns" "$all_ns")" ">=" 4 \
 	"od $(ms "$od_ns"), dump --all $(ms "$all_ns")"
 
+# Nothing of the table is mapped into tcectl now: its whole peak RSS counts.
 peak_kb=$(/usr/bin/time -f %M "$TCECTL" dump "$target" 2>&1 >/dev/null | tail -1)
-extra_kb=$((peak_kb - table_kb))
-report "dump peak memory beyond table, MiB" "$(ratio "$extra_kb" 1024)" "<=" 16 \
+report "dump peak memory, MiB" "$(ratio "$peak_kb" 1024)" "<=" 16 \
 	"peak RSS ${peak_kb} kB, table ${table_kb} kB"
 
 # --- checkpoint, diff, restore (same filesystem for every file) ---------------

@@ -146,8 +146,17 @@ static int prepare(struct restore *r, struct tce_err *err)
 	r->live_meta = calloc(r->live.count, sizeof(*r->live_meta));
 	if (!r->live_meta)
 		return tce_fail(err, TCE_EIO, "out of memory");
-	for (size_t i = 0; i < r->live.count; i++)
+	for (size_t i = 0; i < r->live.count; i++) {
+		char name[4200];
+
 		tce_source_meta(&r->live, i, &r->live_meta[i]);
+		if (!r->live_meta[i].origin.emulated)
+			continue;
+		tce_source_table_name(&r->live, i, name, sizeof(name));
+		return tce_fail(err, TCE_EUSAGE,
+				"table %s is QEMU's emulated copy in its own memory (the kernel refused to create it); "
+				"tcectl writes only kernel tables: reset the guest to get one back", name);
+	}
 	if (!r->reset) {
 		if (tce_source_open(&r->file, &r->file_target, err))
 			return -1;
@@ -483,7 +492,8 @@ int do_restore(int argc, char **argv)
 		status = cli_report(&err);
 		goto out;
 	}
-	if (plan(&r, &err)) {
+	/* Paused now: the tables must still be the ones found before. */
+	if (tce_source_recheck(&r.live, &err) || plan(&r, &err)) {
 		status = cli_report(&err);
 	} else if (total_writes(&r)) {
 		if (r.undo_path)

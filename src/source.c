@@ -393,6 +393,42 @@ int tce_source_snapshot_stable(struct tce_source *s, size_t i, unsigned max_pass
 	return snapshot_live(s, i, NULL, max_passes, meta, x, passes, agreed, err);
 }
 
+static bool same_place(const struct tce_place *a, const struct tce_place *b)
+{
+	return a->fd == b->fd && a->addr == b->addr && a->len == b->len && a->via == b->via &&
+	       a->has_record == b->has_record &&
+	       (!a->has_record || (a->rec.liobn == b->rec.liobn && a->rec.nb_table == b->rec.nb_table &&
+				   a->rec.page_shift == b->rec.page_shift &&
+				   a->rec.bus_offset == b->rec.bus_offset));
+}
+
+int tce_source_recheck(struct tce_source *s, struct tce_err *err)
+{
+	struct tce_places now;
+	int rc = 0;
+
+	if (s->target->kind == TCE_TARGET_FILE)
+		return 0;
+	if (tce_locate(s->target->pid, s->target->kind == TCE_TARGET_FD ? s->target->fd : -1,
+		       attach_mode, &now, err))
+		return -1;
+	for (size_t i = 0; i < s->count && !rc; i++) {
+		bool found = s->places.p[i].via == TCE_VIA_FD;	/* re-attached by fd anyway */
+		char name[4200];
+
+		for (size_t k = 0; k < now.count && !found; k++)
+			found = same_place(&s->places.p[i], &now.p[k]);
+		if (found)
+			continue;
+		tce_source_table_name(s, i, name, sizeof(name));
+		rc = tce_fail(err, TCE_ENOTARGET,
+			      "table %s is not where it was a moment ago: pid %d re-created its tables; nothing was written, run the command again",
+			      name, (int)s->target->pid);
+	}
+	tce_places_free(&now);
+	return rc;
+}
+
 void tce_source_close(struct tce_source *s)
 {
 	tce_places_free(&s->places);

@@ -83,6 +83,13 @@ bool tce_source_disagrees(const struct tce_source *s, size_t i, char *buf, size_
 int tce_source_attach(struct tce_source *s, size_t i, struct tce_table *t,
 		      unsigned flags, struct tce_err *err);
 
+/*
+ * Checks that every live table is still where it was found (same fd, same
+ * mapping, same record), for a writer that paused the VMM after opening:
+ * a VMM that re-created its tables meanwhile would have them elsewhere.
+ */
+int tce_source_recheck(struct tce_source *s, struct tce_err *err);
+
 void tce_source_close(struct tce_source *s);
 
 #endif

@@ -180,9 +180,12 @@ load test_helper
 	run_tcectl_vmm "$FD0" dump -n --entries "$HOLDER_PID@$addr"
 	assert_success
 	assert_output "    0 0x00000000 0x00001000 rw   0x0000000000001003"
+	cd "$BATS_TEST_TMPDIR"
 	run_tcectl_vmm "$FD0" restore --reset --yes "$HOLDER_PID@$addr"
 	assert_failure 2
-	[[ "$stderr" == *"is QEMU's emulated copy in its own memory (the kernel refused to create it); tcectl writes only kernel tables: reset the guest to get one back"* ]]
+	[ "$stderr" = "tcectl: restore: table $HOLDER_PID@$addr is QEMU's emulated copy in its own memory (the kernel refused to create it); tcectl writes only kernel tables: reset the guest to get one back" ]
+	# Refused before anything: no undo file either.
+	[ -z "$(ls "$BATS_TEST_TMPDIR"/tcectl-undo-* 2>/dev/null)" ]
 	[ "$(holder_cmd get 0 0)" = 0x0000000010000003 ]
 }
 
