@@ -52,17 +52,8 @@ int maps_read(pid_t pid, struct areas *out, struct tce_err *err)
 	*out = (struct areas){ 0 };
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
 	f = fopen(path, "re");
-	if (!f) {
-		int e = errno;
-		char hint[256];
-
-		if (e == ENOENT)
-			return tce_fail(err, TCE_ENOTARGET,
-					"no process with pid %d; check the pid with ps or tcectl list", (int)pid);
-		proc_permission_hint(pid, hint, sizeof(hint));
-		return tce_fail(err, tce_status_from_errno(e), "cannot read the memory map of pid %d: %s; %s",
-				(int)pid, strerror(e), hint);
-	}
+	if (!f)
+		return proc_read_error(pid, errno, "the memory map", err);
 	while (fgets(line, sizeof(line), f)) {
 		struct area a;
 
@@ -93,12 +84,9 @@ int maps_read(pid_t pid, struct areas *out, struct tce_err *err)
 	/* Reading another process's maps fails at the first read, not at open. */
 	if (ferror(f) && !out->count) {
 		int e = errno;
-		char hint[256];
 
 		fclose(f);
-		proc_permission_hint(pid, hint, sizeof(hint));
-		return tce_fail(err, tce_status_from_errno(e), "cannot read the memory map of pid %d: %s; %s",
-				(int)pid, strerror(e), hint);
+		return proc_read_error(pid, e, "the memory map", err);
 	}
 	fclose(f);
 	return 0;

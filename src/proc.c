@@ -86,6 +86,18 @@ static int numeric_entries(DIR *dir, int **out, size_t *count)
 	return 0;
 }
 
+int proc_read_error(pid_t pid, int errnum, const char *what, struct tce_err *err)
+{
+	char hint[256];
+
+	if (errnum == ENOENT || errnum == ESRCH)
+		return tce_fail(err, TCE_ENOTARGET,
+				"no process with pid %d; check the pid with ps or tcectl list", (int)pid);
+	proc_permission_hint(pid, hint, sizeof(hint));
+	return tce_fail(err, tce_status_from_errno(errnum), "cannot read %s of pid %d: %s; %s", what,
+			(int)pid, strerror(errnum), hint);
+}
+
 int proc_tce_fds(pid_t pid, int **fds, size_t *count, struct tce_err *err)
 {
 	char path[64], link[256];
@@ -95,18 +107,8 @@ int proc_tce_fds(pid_t pid, int **fds, size_t *count, struct tce_err *err)
 
 	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
 	dir = opendir(path);
-	if (!dir) {
-		int e = errno;
-		char hint[256];
-
-		if (e == ENOENT)
-			return tce_fail(err, TCE_ENOTARGET,
-					"no process with pid %d; check the pid with ps or tcectl list", (int)pid);
-		proc_permission_hint(pid, hint, sizeof(hint));
-		return tce_fail(err, tce_status_from_errno(e),
-				"cannot read the file descriptors of pid %d: %s; %s",
-				(int)pid, strerror(e), hint);
-	}
+	if (!dir)
+		return proc_read_error(pid, errno, "the file descriptors", err);
 	if (numeric_entries(dir, &all, &n)) {
 		closedir(dir);
 		return tce_fail(err, TCE_EIO, "out of memory listing fds of pid %d", (int)pid);

@@ -40,6 +40,12 @@ static inline bool proc_link_is_tce(const char *link)
  */
 int proc_tce_fds(pid_t pid, int **fds, size_t *count, struct tce_err *err);
 
+/*
+ * The failure to read a /proc file of pid ("the file descriptors", "the
+ * memory map"): no such process, or the permission that is missing.
+ */
+int proc_read_error(pid_t pid, int errnum, const char *what, struct tce_err *err);
+
 /* Whether the process holds a /dev/vfio file (passthrough devices). */
 bool proc_has_vfio(pid_t pid);
 

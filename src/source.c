@@ -48,6 +48,22 @@ static void keep_one(struct tce_source *s, size_t k)
 	s->places.count = s->count = 1;
 }
 
+/* Makes p the one table of the source, found by other means than locate's. */
+static int only_place(struct tce_source *s, const struct tce_place *p, struct tce_err *err)
+{
+	if (!s->places.count) {
+		struct tce_place *one = malloc(sizeof(*one));
+
+		if (!one)
+			return tce_fail(err, TCE_EIO, "out of memory");
+		free(s->places.p);
+		s->places.p = one;
+	}
+	s->places.p[0] = *p;
+	s->places.count = s->count = 1;
+	return 0;
+}
+
 static int open_fd(struct tce_source *s, const struct tce_target *target, struct tce_err *err)
 {
 	struct tce_place fallback = { .fd = target->fd, .via = TCE_VIA_FD };
@@ -71,17 +87,7 @@ static int open_fd(struct tce_source *s, const struct tce_target *target, struct
 				"no mapping of fd %d of pid %d is known (no QEMU record pairs it, and nothing else does); "
 				"give --attach=fd to read it through a duplicate of its fd, or read the mappings: tcectl list %d",
 				target->fd, (int)target->pid, (int)target->pid);
-	if (!s->places.count) {
-		struct tce_place *p = malloc(sizeof(*p));
-
-		if (!p)
-			return tce_fail(err, TCE_EIO, "out of memory");
-		free(s->places.p);
-		s->places.p = p;
-	}
-	s->places.p[0] = fallback;
-	s->places.count = s->count = 1;
-	return 0;
+	return only_place(s, &fallback, err);
 }
 
 static int open_addr(struct tce_source *s, const struct tce_target *target, struct tce_err *err)
@@ -102,18 +108,8 @@ static int open_addr(struct tce_source *s, const struct tce_target *target, stru
 		return tce_fail(err, TCE_ENOTARGET,
 				"pid %d has no shared mapping that starts at 0x%" PRIx64 "; see the tables it maps with tcectl list %d",
 				(int)target->pid, target->addr, (int)target->pid);
-	if (!s->places.count) {
-		struct tce_place *p = malloc(sizeof(*p));
-
-		if (!p)
-			return tce_fail(err, TCE_EIO, "out of memory");
-		free(s->places.p);
-		s->places.p = p;
-	}
-	s->places.p[0] = (struct tce_place){ .fd = -1, .addr = a->start, .len = a->end - a->start,
-					     .via = TCE_VIA_MAPPING, .tce = a->tce };
-	s->places.count = s->count = 1;
-	return 0;
+	return only_place(s, &(struct tce_place){ .fd = -1, .addr = a->start, .len = a->end - a->start,
+						  .via = TCE_VIA_MAPPING, .tce = a->tce }, err);
 }
 
 int tce_source_open(struct tce_source *s, const struct tce_target *target,

@@ -53,20 +53,27 @@ holder_cmd() {
 	esac
 }
 
+# fake_fd_view "FD..." DIR: DIR becomes a copy of /proc/$HOLDER_PID/fd in
+# which those fds link to anon_inode:kvm-spapr-tce.
+fake_fd_view() {
+	local link fd
+	rm -rf "$2"
+	mkdir "$2"
+	for link in /proc/"$HOLDER_PID"/fd/*; do
+		ln -s "$(readlink "$link")" "$2/${link##*/}"
+	done
+	for fd in $1; do
+		ln -sfn anon_inode:kvm-spapr-tce "$2/$fd"
+	done
+}
+
 # [TCE_OUT=FILE] run_tcectl_tce_fds "FD..." ARGS...: tcectl in a private mount namespace in
 # which /proc/$HOLDER_PID/fd shows those fds as anon_inode:kvm-spapr-tce,
 # so the holder passes for a VMM.  Other fds keep their links.
 run_tcectl_tce_fds() {
-	local fds=$1 view="$BATS_TEST_TMPDIR/tce-fds" link fd
+	local fds=$1 view="$BATS_TEST_TMPDIR/tce-fds"
 	shift
-	rm -rf "$view"
-	mkdir "$view"
-	for link in /proc/"$HOLDER_PID"/fd/*; do
-		ln -s "$(readlink "$link")" "$view/${link##*/}"
-	done
-	for fd in $fds; do
-		ln -sfn anon_inode:kvm-spapr-tce "$view/$fd"
-	done
+	fake_fd_view "$fds" "$view"
 	# TCE_OUT, when set, receives tcectl's standard output (for --raw).
 	run --separate-stderr unshare --mount --propagation private -- \
 		sh -c 'mount --bind "$1" "/proc/$2/fd" && out=$3 && shift 3 &&
@@ -79,17 +86,12 @@ run_tcectl_tce_fds() {
 # anon_inode:kvm-spapr-tce, as a VMM's mappings of its tables: the view of a
 # QEMU, whose records (holder_cmd record ...) pair each fd with its mapping.
 run_tcectl_vmm() {
-	local fds=$1 view="$BATS_TEST_TMPDIR/tce-fds" maps="$BATS_TEST_TMPDIR/maps" link fd inodes=""
+	local fds=$1 view="$BATS_TEST_TMPDIR/tce-fds" maps="$BATS_TEST_TMPDIR/maps" fd inodes=""
 	shift
-	rm -rf "$view"
-	mkdir "$view"
-	for link in /proc/"$HOLDER_PID"/fd/*; do
-		ln -s "$(readlink "$link")" "$view/${link##*/}"
-	done
 	for fd in $fds; do
 		inodes="$inodes $(stat -L -c %i "/proc/$HOLDER_PID/fd/$fd")"
-		ln -sfn anon_inode:kvm-spapr-tce "$view/$fd"
 	done
+	fake_fd_view "$fds" "$view"
 	awk -v inodes="$inodes" 'BEGIN { n = split(inodes, v, " "); for (i = 1; i <= n; i++) want[v[i]] = 1 }
 		$5 in want && $2 ~ /s$/ { print $1, $2, $3, $4, $5, "anon_inode:kvm-spapr-tce"; next }
 		{ print }' "/proc/$HOLDER_PID/maps" > "$maps"
