@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# Cross-compile the VM test fixtures (minivmm, tcepeek, runas) for ppc64el, static,
+# Cross-compile the VM test fixtures (minivmm, tcepeek, runas, qmp) for ppc64el, static,
 # so the initramfs needs no shared libraries.
 set -eu -o pipefail
 . "$(dirname "$0")/lib.sh"
@@ -10,7 +10,7 @@ usage() {
 	cat <<EOF
 usage: $VM_PROG [-o DIR]
 
-Builds DIR/minivmm, DIR/tcepeek and DIR/runas (default DIR: $VM_BUILD/bin).
+Builds DIR/minivmm, DIR/tcepeek, DIR/runas and DIR/qmp (default DIR: $VM_BUILD/bin).
 CC overrides the compiler ($VM_TRIPLET-gcc).
 EOF
 }
@@ -35,3 +35,5 @@ mkdir -p "$out"
 	die "cannot build tcepeek"
 "$cc" "${cflags[@]}" -static -o "$out/runas" "$VM_DIR/runas.c" ||
 	die "cannot build runas"
+"$cc" "${cflags[@]}" -static -o "$out/qmp" "$VM_DIR/qmp.c" ||
+	die "cannot build qmp"

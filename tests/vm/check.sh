@@ -65,7 +65,8 @@ payload=$VM_BUILD/payload
 rm -rf "$payload"
 cp -a "$VM_DIR/payload" "$payload"
 mkdir -p "$payload/bin"
-cp "$VM_BUILD/bin/minivmm" "$VM_BUILD/bin/tcepeek" "$VM_BUILD/bin/runas" "$payload/bin/"
+cp "$VM_BUILD/bin/minivmm" "$VM_BUILD/bin/tcepeek" "$VM_BUILD/bin/runas" \
+	"$VM_BUILD/bin/qmp" "$payload/bin/"
 for d in "${extra[@]}"; do
 	[ -d "$d" ] || die "payload directory '$d' does not exist"
 	cp -a "$d/." "$payload/"

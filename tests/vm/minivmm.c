@@ -22,6 +22,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,6 +80,42 @@ struct mailbox {
 	uint64_t out[9];
 };
 
+/*
+ * QEMU's record of a table, SpaprTceTable (include/hw/ppc/spapr.h), as QEMU
+ * 7.2 lays it out on ppc64le: the DeviceState it derives from (a zeroed
+ * stand-in of the same size here), then the table's fields.  QEMU keeps
+ * one per table for the life of the device, in its heap, and rewrites the
+ * fields whenever it creates or drops the table (spapr_tce_table_enable,
+ * spapr_tce_table_disable); minivmm does the same, so a reader can find the
+ * record whose "table" is a kvm-spapr-tce mapping's address and learn the
+ * table's liobn, page size, bus offset and exact size from it.
+ */
+#define QEMU_DEVICE_STATE_SIZE	160
+
+struct qemu_tce_record {
+	unsigned char parent[QEMU_DEVICE_STATE_SIZE];
+	uint32_t liobn;
+	uint32_t nb_table;
+	uint64_t bus_offset;
+	uint32_t page_shift;
+	uint64_t *table;	/* the VMM's mapping of the fd (or heap memory) */
+	uint32_t mig_nb_table;
+	uint64_t *mig_table;
+	bool bypass;
+	bool need_vfio;
+	bool skipping_replay;
+	bool def_win;
+	int fd;			/* -1: no in-kernel table */
+};
+
+#define REC_OFF(field)	(offsetof(struct qemu_tce_record, field) - QEMU_DEVICE_STATE_SIZE)
+_Static_assert(REC_OFF(liobn) == 0 && REC_OFF(nb_table) == 4 && REC_OFF(bus_offset) == 8 &&
+	       REC_OFF(page_shift) == 16 && REC_OFF(table) == 24 &&
+	       REC_OFF(mig_nb_table) == 32 && REC_OFF(mig_table) == 40 &&
+	       REC_OFF(bypass) == 48 && REC_OFF(need_vfio) == 49 &&
+	       REC_OFF(skipping_replay) == 50 && REC_OFF(def_win) == 51 && REC_OFF(fd) == 52,
+	       "struct qemu_tce_record must match QEMU's SpaprTceTable");
+
 /* A range of entries an hcall set to one value, or a single entry. */
 struct tce_write {
 	uint64_t index;		/* relative to the start of the table */
@@ -96,6 +133,8 @@ struct tce_table {
 	int fd;			/* -1 once closed */
 	uint64_t *map;
 	size_t map_len;
+	bool def_win;		/* a PHB's default window (QEMU's def_win) */
+	struct qemu_tce_record *rec;	/* NULL with -R */
 	/* What hypercalls wrote, in order, so tests know what to expect. */
 	struct tce_write *writes;
 	size_t nwrites, writes_cap;
@@ -114,6 +153,10 @@ static struct tce_table tables[MAX_TABLES];
 static size_t ntables;
 static FILE *resp;		/* where command responses go */
 static bool verbose;
+static bool keep_records = true;	/* -R: keep none, like a VMM that is not QEMU */
+/* Decoy records made by "forge": never updated, freed at exit. */
+static struct qemu_tce_record *forged[MAX_TABLES];
+static size_t nforged;
 
 static void die(const char *fmt, ...)
 {
@@ -324,6 +367,30 @@ static void table_note_write(struct tce_table *t, uint64_t index, uint64_t count
 	t->writes[t->nwrites++] = (struct tce_write){ index, count, tce };
 }
 
+/* Bring @t's record up to date, as spapr_tce_table_enable/_disable do. */
+static void record_update(struct tce_table *t)
+{
+	struct qemu_tce_record *r = t->rec;
+
+	if (!r)
+		return;
+	r->liobn = (uint32_t)t->liobn;
+	r->def_win = t->def_win;
+	if (t->fd >= 0) {
+		r->nb_table = (uint32_t)t->size;
+		r->bus_offset = table_bus_offset(t);
+		r->page_shift = t->page_shift;
+		r->table = t->map;
+		r->fd = t->fd;
+	} else {
+		r->fd = -1;
+		r->table = NULL;
+		r->bus_offset = 0;
+		r->page_shift = 0;
+		r->nb_table = 0;
+	}
+}
+
 /* Create (or re-create) @t's table in the kernel; returns 0 or an errno. */
 static int table_open(struct tce_table *t)
 {
@@ -360,6 +427,7 @@ static int table_open(struct tce_table *t)
 	}
 	t->fd = fd;
 	t->nwrites = 0;
+	record_update(t);
 	return 0;
 }
 
@@ -372,6 +440,7 @@ static void table_close(struct tce_table *t)
 	t->map = NULL;
 	t->fd = -1;
 	t->nwrites = 0;
+	record_update(t);
 }
 
 static struct tce_table *table_add(const char *name, uint64_t liobn, bool legacy,
@@ -388,10 +457,23 @@ static struct tce_table *table_add(const char *name, uint64_t liobn, bool legacy
 	*t = (struct tce_table){
 		.name = name, .liobn = liobn, .legacy = legacy,
 		.page_shift = page_shift, .offset = offset, .size = size, .fd = -1,
+		/* QEMU's PHB window 0: liobn 0x80000000 | index << 8. */
+		.def_win = (liobn & 0xffff00ffULL) == 0x80000000ULL,
 	};
+	if (keep_records) {
+		/* A heap object of its own, as QEMU's object model allocates it. */
+		t->rec = malloc(sizeof(*t->rec));
+		if (!t->rec)
+			die("out of memory");
+		memset(t->rec, 0, sizeof(*t->rec));
+		record_update(t);
+	}
 	*err = table_open(t);
-	if (*err)
+	if (*err) {
+		free(t->rec);
+		t->rec = NULL;
 		return NULL;
+	}
 	ntables++;
 	return t;
 }
@@ -400,11 +482,26 @@ static void print_table(FILE *f, const struct tce_table *t)
 {
 	fprintf(f, "table name=%s liobn=0x%" PRIx64 " fd=%d ioctl=%s page_shift=%u"
 		" offset=0x%" PRIx64 " bus_offset=0x%" PRIx64 " entries=%" PRIu64
-		" window=0x%" PRIx64 "\n",
+		" window=0x%" PRIx64 " map=0x%" PRIxPTR " record=",
 		t->name, t->liobn, t->fd,
 		t->legacy ? "KVM_CREATE_SPAPR_TCE" : "KVM_CREATE_SPAPR_TCE_64",
 		t->page_shift, t->offset, table_bus_offset(t), t->size,
-		t->size << t->page_shift);
+		t->size << t->page_shift, (uintptr_t)t->map);
+	if (t->rec)
+		fprintf(f, "0x%" PRIxPTR "\n", (uintptr_t)t->rec->parent + QEMU_DEVICE_STATE_SIZE);
+	else
+		fputs("none\n", f);
+}
+
+/* A record's fields as they are in memory; @addr is that of its liobn field. */
+static void print_record(FILE *f, const char *verb, const struct qemu_tce_record *r)
+{
+	fprintf(f, "%s addr=0x%" PRIxPTR " start=0x%" PRIxPTR " liobn=0x%" PRIx32
+		" nb_table=%" PRIu32 " bus_offset=0x%" PRIx64 " page_shift=%" PRIu32
+		" table=0x%" PRIxPTR " def_win=%d fd=%d\n", verb,
+		(uintptr_t)r->parent + QEMU_DEVICE_STATE_SIZE, (uintptr_t)r,
+		r->liobn, r->nb_table, r->bus_offset, r->page_shift,
+		(uintptr_t)r->table, r->def_win, r->fd);
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -839,6 +936,38 @@ static bool run_command(char **argv, int argc)
 			t->liobn, err ? errname(err) : "ok", t->fd);
 		return !err;
 	}
+	if (!strcmp(cmd, "record")) {
+		if (argc != 2)
+			return cmd_error("record wants LIOBN");
+		if (!(t = arg_table(argv[1])))
+			return false;
+		if (!t->rec)
+			return cmd_error("no records are kept (-R)");
+		print_record(resp, "record", t->rec);
+		return true;
+	}
+	if (!strcmp(cmd, "forge")) {
+		/* forge LIOBN [AS_LIOBN]: a decoy copy of LIOBN's record, left as it is */
+		struct qemu_tce_record *r;
+
+		if ((argc != 2 && argc != 3) || (argc == 3 && !parse_u64(argv[2], &v[0])))
+			return cmd_error("forge wants LIOBN [AS_LIOBN]");
+		if (!(t = arg_table(argv[1])))
+			return false;
+		if (!t->rec)
+			return cmd_error("no records are kept (-R)");
+		if (nforged == MAX_TABLES)
+			return cmd_error("too many forged records");
+		r = malloc(sizeof(*r));
+		if (!r)
+			die("out of memory");
+		memcpy(r, t->rec, sizeof(*r));
+		if (argc == 3)
+			r->liobn = (uint32_t)v[0];
+		forged[nforged++] = r;
+		print_record(resp, "forge", r);
+		return true;
+	}
 	if (!strcmp(cmd, "create")) {
 		/* create LIOBN PAGE_SHIFT BUS_OFFSET ENTRIES [legacy] */
 		bool legacy = argc == 6 && !strcmp(argv[5], "legacy");
@@ -851,7 +980,7 @@ static bool run_command(char **argv, int argc)
 			return cmd_error("legacy tables have 4 KiB pages at bus offset 0");
 		t = table_find(v[0]);
 		if (t && t->fd < 0) {
-			/* A closed table keeps its slot; reuse it. */
+			/* A closed table keeps its slot (and record); reuse it. */
 			t->legacy = legacy;
 			t->page_shift = v[1];
 			t->offset = v[2] >> v[1];
@@ -915,7 +1044,7 @@ static FILE *open_fifo(const char *path, const char *mode)
 
 static void usage(FILE *f)
 {
-	fputs("usage: minivmm [-b] [-D] [-v] [-o DESCFILE] [-p PIDFILE] [-c CMDFIFO] [-r RESPFIFO]\n"
+	fputs("usage: minivmm [-b] [-D] [-R] [-v] [-o DESCFILE] [-p PIDFILE] [-c CMDFIFO] [-r RESPFIFO]\n"
 	      "\n"
 	      "Creates a KVM guest with TCE tables, lets the guest fill them through\n"
 	      "hypercalls the kernel handles, prints the tables and the entries the\n"
@@ -924,14 +1053,23 @@ static void usage(FILE *f)
 	      "  -b  also create a 16,777,216-entry table (128 MiB)\n"
 	      "  -D  make the process non-dumpable (PR_SET_DUMPABLE 0) before it is ready,\n"
 	      "      as QEMU is after -runas: only CAP_SYS_PTRACE may then attach\n"
+	      "  -R  keep no QEMU-like records of the tables (a VMM that is not QEMU)\n"
 	      "  -o  also write the description to DESCFILE (before PIDFILE)\n"
 	      "  -c  read commands from CMDFIFO instead of standard input\n"
 	      "  -r  write responses to RESPFIFO instead of standard output\n"
 	      "  -v  report hypercalls that reach userspace on standard error\n"
 	      "\n"
 	      "Output: 'table name= liobn= fd= ioctl= page_shift= offset= bus_offset=\n"
-	      "entries= window=' per table, then 'entry liobn= index= ioba= tce=' per\n"
-	      "non-zero entry written by hypercalls, then 'ready pid='.\n"
+	      "entries= window= map= record=' per table, then 'entry liobn= index= ioba=\n"
+	      "tce=' per non-zero entry written by hypercalls, then 'ready pid='.\n"
+	      "map= is minivmm's mapping of the table; record= the address of the liobn\n"
+	      "field of its record (none with -R).  Each table has a record laid out like\n"
+	      "QEMU 7.2's SpaprTceTable on ppc64le, in the heap: 160 zero bytes for\n"
+	      "DeviceState, then u32 liobn, u32 nb_table, u64 bus_offset, u32 page_shift,\n"
+	      "u64 *table (at +24), u32 mig_nb_table, u64 *mig_table, bool bypass,\n"
+	      "need_vfio, skipping_replay, def_win (+48..51), int fd (+52); kept current\n"
+	      "on close (fd -1, table NULL, nb_table, bus_offset, page_shift 0), recreate\n"
+	      "and create.\n"
 	      "\n"
 	      "Commands (numbers in C notation; each answer ends with 'end SEQ ok|fail'):\n"
 	      "  put LIOBN IOBA TCE            H_PUT_TCE\n"
@@ -943,6 +1081,10 @@ static void usage(FILE *f)
 	      "  peek LIOBN INDEX | poke LIOBN INDEX VALUE   through our own mapping\n"
 	      "  close LIOBN | recreate LIOBN  drop fd + mapping (and create again)\n"
 	      "  create LIOBN PAGE_SHIFT BUS_OFFSET ENTRIES [legacy]\n"
+	      "  record LIOBN                  the record's fields: 'record addr= start= liobn=\n"
+	      "                                nb_table= bus_offset= page_shift= table= def_win= fd='\n"
+	      "  forge LIOBN [AS_LIOBN]        a second record, a copy of LIOBN's (with liobn\n"
+	      "                                AS_LIOBN), never updated: a decoy\n"
 	      "  quit\n"
 	      "hcall results print rc= (r3) and by=kernel|userspace.\n", f);
 }
@@ -954,10 +1096,11 @@ int main(int argc, char **argv)
 	FILE *in = stdin;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "bDho:p:c:r:v")) != -1) {
+	while ((opt = getopt(argc, argv, "bDhRo:p:c:r:v")) != -1) {
 		switch (opt) {
 		case 'b': big = true; break;
 		case 'D': nondumpable = true; break;
+		case 'R': keep_records = false; break;
 		case 'o': desc_path = optarg; break;
 		case 'p': pid_path = optarg; break;
 		case 'c': cmd_path = optarg; break;
@@ -994,7 +1137,11 @@ int main(int argc, char **argv)
 
 	serve(in);
 
-	for (size_t i = 0; i < ntables; i++)
+	for (size_t i = 0; i < ntables; i++) {
 		table_close(&tables[i]);
+		free(tables[i].rec);
+	}
+	for (size_t i = 0; i < nforged; i++)
+		free(forged[i]);
 	return 0;
 }

@@ -3,6 +3,8 @@
  * tcepeek: look at another process's sPAPR TCE table the way tcectl does
  * (pidfd_open + pidfd_getfd, then mmap), independently of tcectl, so the VM
  * tests can check the fixture and tcectl against a second implementation.
+ * It also reads the process's memory (process_vm_readv), so tests can see the
+ * records a VMM keeps about its tables.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -16,6 +18,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #ifndef MADV_POPULATE_READ
@@ -26,6 +29,9 @@
 /* How far "size" looks: 2^33 entries, more than any real window. */
 #define PROBE_BYTES	(1ULL << 36)
 #define MAX_REPORTED	10
+/* "find" looks in [heap] and anonymous private mappings up to malloc's arena size. */
+#define FIND_MAX_REGION	(64ULL << 20)
+#define MEM_CHUNK	(1 << 20)
 
 static long page_size;
 
@@ -238,6 +244,102 @@ static void scan(int fd)
 	munmap(tbl, n * sizeof(uint64_t));
 }
 
+/* Copy @len bytes at @addr of @pid; returns the bytes copied (short at a hole). */
+static size_t read_mem(pid_t pid, uint64_t addr, void *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		struct iovec local = { (char *)buf + done, len - done };
+		struct iovec remote = { (void *)(uintptr_t)(addr + done), len - done };
+		ssize_t n = process_vm_readv(pid, &local, 1, &remote, 1, 0);
+
+		if (n < 0 && errno == EFAULT)
+			break;
+		if (n < 0)
+			die("process_vm_readv(%d, 0x%" PRIx64 "): %s", (int)pid, addr + done,
+			    strerror(errno));
+		if (n == 0)
+			break;
+		done += n;
+	}
+	return done;
+}
+
+/* mem ADDR LEN: 16 bytes a line, in memory order, "0xADDR: xx xx ..." */
+static int mem_dump(pid_t pid, uint64_t addr, uint64_t len)
+{
+	unsigned char *buf;
+	size_t got;
+
+	if (len > (256ULL << 20))
+		die("mem: %" PRIu64 " bytes is too much", len);
+	buf = malloc(len ? len : 1);
+	if (!buf)
+		die("out of memory");
+	got = read_mem(pid, addr, buf, len);
+	for (size_t off = 0; off < got; off += 16) {
+		printf("0x%" PRIx64 ":", addr + off);
+		for (size_t k = off; k < off + 16 && k < got; k++)
+			printf(" %02x", buf[k]);
+		putchar('\n');
+	}
+	free(buf);
+	if (got < len) {
+		fflush(stdout);
+		fprintf(stderr, "tcepeek: only %zu of %" PRIu64 " bytes at 0x%" PRIx64
+			" are readable\n", got, len, addr);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * find VALUE: every 8-byte aligned u64 equal to VALUE (host byte order) in
+ * the process's [heap] and its anonymous private read-write mappings up to
+ * 64 MiB (malloc's thread arenas); larger ones, guest RAM among them, are
+ * left out.  Prints "found addr= region=" lines; status 1 if none.
+ */
+static int mem_find(pid_t pid, uint64_t value)
+{
+	char path[64], line[512];
+	unsigned hits = 0;
+	uint64_t *buf = malloc(MEM_CHUNK);
+	FILE *maps;
+
+	if (!buf)
+		die("out of memory");
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	maps = fopen(path, "r");
+	if (!maps)
+		die("cannot open %s: %s", path, strerror(errno));
+	while (fgets(line, sizeof(line), maps)) {
+		uint64_t lo, hi, ino;
+		char perms[8], name[256] = "";
+		int n = sscanf(line, "%" SCNx64 "-%" SCNx64 " %7s %*s %*s %" SCNu64 " %255s",
+			       &lo, &hi, perms, &ino, name);
+
+		if (n < 4 || strncmp(perms, "rw-p", 4))
+			continue;
+		if (strcmp(name, "[heap]") && (n == 5 || ino != 0 || hi - lo > FIND_MAX_REGION))
+			continue;
+		for (uint64_t at = lo; at < hi; at += MEM_CHUNK) {
+			size_t want = hi - at < MEM_CHUNK ? hi - at : MEM_CHUNK;
+			size_t got = read_mem(pid, at, buf, want) / 8;
+
+			for (size_t k = 0; k < got; k++)
+				if (buf[k] == value) {
+					printf("found addr=0x%" PRIx64 " region=%s\n",
+					       at + k * 8, *name ? name : "anon");
+					hits++;
+				}
+		}
+	}
+	fclose(maps);
+	free(buf);
+	return hits ? 0 : 1;
+}
+
 static void on_term(int sig)
 {
 	(void)sig;
@@ -247,6 +349,7 @@ static void on_term(int sig)
 static void usage(FILE *f)
 {
 	fputs("usage: tcepeek PID FD COMMAND [ARGS]\n"
+	      "       tcepeek PID mem ADDR LEN | tcepeek PID find VALUE\n"
 	      "\n"
 	      "Takes fd FD of process PID with pidfd_getfd (it must be a kvm-spapr-tce\n"
 	      "table) and:\n"
@@ -260,6 +363,13 @@ static void usage(FILE *f)
 	      "                        entries: those listed must match, the rest be zero\n"
 	      "  hold [fd|map|both]    keeps the fd, a mapping, or both until SIGTERM;\n"
 	      "                        prints 'holding' when it does\n"
+	      "Without a table (process_vm_readv of PID's memory):\n"
+	      "  mem ADDR LEN          prints LEN bytes at ADDR as hex, 16 a line in memory\n"
+	      "                        order: '0xADDR: xx xx ...'; status 1 if some are\n"
+	      "                        unreadable (those readable are printed)\n"
+	      "  find VALUE            prints 'found addr= region=' for every 8-byte aligned\n"
+	      "                        word equal to VALUE (host order) in [heap] and the\n"
+	      "                        anonymous rw-p mappings up to 64 MiB; status 1 if none\n"
 	      "Exit status: 0 success, 1 failure or mismatch, 2 usage.\n", f);
 }
 
@@ -277,6 +387,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	page_size = sysconf(_SC_PAGESIZE);
+	if (!strcmp(argv[2], "mem") && argc == 5)
+		return mem_dump((pid_t)parse_u64(argv[1], "pid"), parse_u64(argv[3], "address"),
+				parse_u64(argv[4], "length"));
+	if (!strcmp(argv[2], "find") && argc == 4)
+		return mem_find((pid_t)parse_u64(argv[1], "pid"), parse_u64(argv[3], "value"));
 	cmd = argv[3];
 	fd = grab((pid_t)parse_u64(argv[1], "pid"), (int)parse_u64(argv[2], "fd"));
 

@@ -2,7 +2,8 @@
 #
 # tcectl against a real QEMU running a Linux guest under KVM (check.sh -Q):
 # list finds QEMU's three tables (v-scsi 65536 entries, PCI window 0 262144,
-# the 64-bit DDW window 16 entries, mappable as 8192); with the guest frozen,
+# the 64-bit DDW window 16 entries, mappable as 8192: tcectl knows the 16 from
+# QEMU's record of the table, tcepeek only the 8192); with the guest frozen,
 # dump of the v-scsi table shows exactly the DMA mappings the guest's own
 # driver made, as an independent reader (tcepeek) sees them, and list counts
 # the same; the DDW table, read with 16M pages at 0x800000000000000, is one
@@ -53,8 +54,10 @@ after=$(proc_snapshot "$qpid")
 tc_rc 0 "list QEMU_PID exits 0"
 is "$(cat "$TC_OUT")" "$(for fd in $fds; do
 	s=$(cat "$TC_DIR/scan.$fd")
-	echo "$qpid qemu-system-ppc $fd $(field entries "$s") $(field nonzero "$s") anon_inode:kvm-spapr-tce"
-done)" "list QEMU_PID: the three tables, their sizes and the entries in use, as tcepeek counts them"
+	entries=$(field entries "$s")
+	[ "$fd" = "$ddw" ] && entries=16
+	echo "$qpid qemu-system-ppc $fd $entries $(field nonzero "$s") kvm"
+done)" "list QEMU_PID: the three tables, their sizes (the DDW window's 16 entries from QEMU's record) and the entries in use, as tcepeek counts them"
 is "$after" "$before" "list leaves QEMU's fds, mappings and state as they were"
 
 # The v-scsi table: what the guest's ibmvscsi driver mapped.
@@ -83,8 +86,8 @@ is "$(expand_extents 12 csv <"$TC_OUT" | sort)" \
 # The DDW window: the guest's direct map of its memory in 16 MiB pages.
 tc dump --csv -n "$qpid:$ddw,page=16M,offset=0x800000000000000"
 tc_rc 0 "dump of the DDW table exits 0"
-is "$(cat "$TC_OUT")" "$qpid,$ddw,,0x800000000000000,0x80000000fffffff,0x0,0xfffffff,rw,16" \
-	"the DDW table is one extent: 16 pages of 16M mapping guest 0x0-0xfffffff rw"
+is "$(cat "$TC_OUT")" "$qpid,$ddw,0x80000001,0x800000000000000,0x80000000fffffff,0x0,0xfffffff,rw,16" \
+	"the DDW table (liobn 0x80000001 from QEMU's record) is one extent: 16 pages of 16M mapping guest 0x0-0xfffffff rw"
 tc translate "$qpid:$ddw,page=16M,offset=0x800000000000000" 0x800000001234567 0x80000000fffffff
 tc_rc 0 "translate in the DDW window exits 0"
 is "$(cat "$TC_OUT")" "ioba 0x800000001234567: $qpid:$ddw entry 1, gpa 0x1234567, perm rw, raw 0x0000000001000003
