@@ -121,6 +121,14 @@ check-vm: vm-tcectl
 		-e TCECTL_VM_TESTS=0*,1*,2*,4*,5*,6*,7*,8*,9*
 
 
+# The reset test's controls, too long for make check: 100 resets of a real
+# QEMU guest against tcectl --attach=fd and against a reader that grabs
+# every fd, which must lose a table at least once (about 14 minutes).
+check-vm-stress: vm-tcectl
+	tests/vm/check.sh -Q -t 3600 -T $(VM_TCECTL) -p tests/vm/payload-tcectl \
+		-p tests/vm/payload-tcectl-qemu -e TCECTL_VM_TESTS=71-* \
+		-e TCECTL_VM_STRESS=1 -e TCECTL_VM_TEST_TIMEOUT=3000
+
 # The main job: tcectl on a real QEMU guest, inside the emulated POWER host.
 demo: vm-tcectl
 	tests/vm/demo.sh -T $(VM_TCECTL)
@@ -130,7 +138,7 @@ demo-fixture: $(BUILD)/tcectl $(BUILD)/tce-holder
 	@tests/deps.sh
 	@TCECTL=$(abspath $(BUILD)/tcectl) TCE_HOLDER=$(abspath $(BUILD)/tce-holder) tests/fixtures/demo.sh
 
-.PHONY: vm-tcectl check-vm demo demo-fixture
+.PHONY: vm-tcectl check-vm check-vm-stress demo demo-fixture
 
 # --- robustness: sanitizers and fuzzing (tests/fuzz/README.md) ---------------
 

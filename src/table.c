@@ -169,11 +169,14 @@ int tce_table_attach(struct tce_table *t, pid_t pid, int fd,
 void tce_table_populate(struct tce_table *t, uint64_t first, uint64_t end)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	uintptr_t lo = (uintptr_t)(t->tce + first) & ~(uintptr_t)(page - 1);
-	uintptr_t hi = (uintptr_t)(t->tce + end);
+	uintptr_t lo, hi;
 
+	if (!t->map_len)
+		return;		/* read through the VMM's mapping: nothing mapped here */
+	lo = (uintptr_t)(t->tce + first) & ~(uintptr_t)(page - 1);
+	hi = (uintptr_t)(t->tce + end);
 	/* Advisory: a kernel without it faults page by page instead. */
-	if (t->map_len && hi > lo)
+	if (hi > lo)
 		madvise((void *)lo, hi - lo, MADV_POPULATE_READ);
 }
 

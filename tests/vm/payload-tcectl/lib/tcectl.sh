@@ -27,10 +27,11 @@
 #                             "index= ioba= gpa= pages= perm=" extents
 #   expand_extents SHIFT FMT  tcectl's extents (FMT text or csv) on stdin ->
 #                             "IOBA RAW" for every entry they cover
-#   list_rows [geometry]      the rows "tcectl list --raw -n -o
+#   list_rows [rounded]       the rows "tcectl list --raw -n -o
 #                             PID,COMM,FD,ENTRIES,MAPPED,RW,R,W,NONE" should
-#                             print for minivmm, by fd: ENTRIES rounded up to
-#                             8192 (64 KiB host pages), or as created
+#                             print for minivmm, by fd: ENTRIES as created
+#                             (minivmm's records say it), or rounded up to
+#                             8192 (64 KiB host pages)
 #   maps_gpa SHIFT LO HI      "entry" lines on stdin -> the who-maps results
 #                             (extents of entries with a permission bit whose
 #                             page meets GPA LO..HI), without pid/fd/liobn
@@ -248,12 +249,22 @@ list_rows() {
 	grep '^table ' "$VMM_DESC" | while read -r _lr_line; do
 		_lr_liobn=$(field liobn "$_lr_line")
 		_lr_entries=$(field entries "$_lr_line")
-		[ "${1:-}" = geometry ] || _lr_entries=$(((_lr_entries + 8191) / 8192 * 8192))
+		# minivmm keeps QEMU-style records, so tcectl knows each table's
+		# length; "rounded": what can be mapped (a VMM without records).
+		[ "${1:-}" = rounded ] && _lr_entries=$(((_lr_entries + 8191) / 8192 * 8192))
 		golden "$_lr_liobn" | awk -v pid="$VMM_PID" -v fd="$(field fd "$_lr_line")" \
 			-v entries="$_lr_entries" "$HEX_AWK"'
 		{ n[permname(wlow(kv($0, "tce"), 4))]++; mapped++ }
 		END { print pid, "minivmm", fd, entries, mapped + 0, n["rw"] + 0, n["r"] + 0, n["w"] + 0, n["-"] + 0 }'
 	done | sort -n -k3
+}
+
+# liobn_device LIOBN: the DEVICE tcectl names after QEMU's liobn numbering.
+liobn_device() {
+	case $1 in
+	0x71*) echo "vio-${1#0x}" ;;
+	0x800*) echo "phb$(( ($1 >> 8) & 255 ))-win$(( $1 & 1 ))" ;;
+	esac
 }
 
 # What a process looks like from outside: its fds, its mappings, its state.

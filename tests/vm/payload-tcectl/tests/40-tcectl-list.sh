@@ -23,8 +23,8 @@ is "$(echo "$liobns" | tr '\n' ' ')" "0x71000003 0x80000000 0x80000001 0x8000010
 
 cols=PID,COMM,FD,ENTRIES,MAPPED,RW,R,W,NONE
 want=$(list_rows)
-is "$(echo "$want" | awk '{ print $4 }' | tr '\n' ' ')" "65536 262144 8192 8192 " \
-	"the expected ENTRIES are 65536, 262144 and twice 8192 (1000 and 16 rounded up)"
+is "$(echo "$want" | awk '{ print $4 }' | tr '\n' ' ')" "65536 262144 1000 16 " \
+	"the expected ENTRIES are 65536, 262144, 1000 and 16: minivmm's records give each table's length"
 
 # Host-wide: nothing but minivmm holds a table in the VM.
 before=$(proc_snapshot "$pid")
@@ -41,10 +41,20 @@ tc_recreate "list (host-wide)" $liobns
 # The default columns too, host-wide.
 tcx "list (host-wide, default columns)" "$liobns" list
 tc_rc 0 "list (host-wide, default columns) exits 0"
-is "$(sed 1d "$TC_OUT" | awk '{ print $1, $2, $4, $5, $6, $7, $8 }')" \
-	"$(echo "$want" | awk '{ print $1, $2, $4, $5, $6, $7, $8 }')" \
-	"list (host-wide, default columns): PID COMM ENTRIES MAPPED RW R W of the 4 tables"
-is "$(head -n 1 "$TC_OUT" | tr -s ' ' | sed 's/^ //')" "PID COMM FD ENTRIES MAPPED RW R W WINDOW" \
+is "$(sed 1d "$TC_OUT" | awk '{ print $1, $2, $5, $6, $7, $8, $9 }')" \
+	"$(echo "$want" | awk '{ print $1 ":" $3, $2, $4, $5, $6, $7, $8 }')" \
+	"list (host-wide, default columns): TABLE COMM ENTRIES MAPPED RW R W of the 4 tables"
+is "$(sed 1d "$TC_OUT" | awk '{ print $3, $4, $10, $11, $12 }')" \
+	"$(for l in 0x71000003 0x80000000 0x80000001 0x80000101; do
+		line=$(grep "^table .* liobn=$l " "$VMM_DESC")
+		case $(field page_shift "$line") in 12) ps=4K ;; 16) ps=64K ;; 24) ps=16M ;; esac
+		case $l in 0x71000003) dev=vio-71000003 ;; 0x80000000) dev=phb0-win0 ;;
+			   0x80000001) dev=phb0-win1 ;; 0x80000101) dev=phb1-win1 ;; esac
+		echo "$l $dev $ps $(field bus_offset "$line") qemu"
+	done)" \
+	"list (host-wide, default columns): LIOBN DEVICE PAGESIZE OFFSET SOURCE from minivmm's records"
+is "$(head -n 1 "$TC_OUT" | tr -s ' ' | sed 's/^ //')" \
+	"TABLE COMM LIOBN DEVICE ENTRIES MAPPED RW R W PAGESIZE OFFSET SOURCE" \
 	"list: the default headings"
 
 want=$(list_rows)
@@ -59,13 +69,16 @@ is "$after" "$before" "list PID leaves minivmm's fds, mappings and state as they
 tc_recreate "list PID" $liobns
 
 # JSON, default keys.
-want=$(list_rows | awk '{ printf "pid=%s comm=%s fd=%s entries=%s mapped=%s rw=%s r=%s w=%s window_size=%.0f\n", $1, $2, $3, $4, $5, $6, $7, $8, $4 * 4096 }')
-tcx "list --json PID" "$liobns" list --json "$pid"
+want=$(list_rows | while read -r p c fd entries mapped rw r w rest; do
+	line=$(grep "^table .* fd=$fd " "$VMM_DESC")
+	echo "pid=$p fd=$fd entries=$entries mapped=$mapped rw=$rw r=$r w=$w window_size=$((entries << $(field page_shift "$line")))"
+done)
+tcx "list --json PID" "$liobns" list --json -o pid,fd,entries,mapped,rw,r,w,window "$pid"
 tc_rc 0 "list --json PID exits 0"
-is "$(json_rows <"$TC_OUT")" "$want" "list --json PID: the same counts, window_size = entries * 4 KiB"
+is "$(json_rows <"$TC_OUT")" "$want" "list --json PID: the same counts, window_size = entries << the record's page shift"
 
 # With each table's geometry: its true length, shift and offset.
-want=$(list_rows geometry | while read -r p c fd entries rest; do
+want=$(list_rows | while read -r p c fd entries rest; do
 	line=$(grep "^table .* fd=$fd " "$VMM_DESC")
 	echo "$p $c $fd $entries $rest $(field liobn "$line") $(field page_shift "$line") $(field bus_offset "$line")"
 done)

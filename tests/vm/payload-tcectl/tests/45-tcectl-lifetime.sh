@@ -63,7 +63,7 @@ tcectl dump --entries --all "$target" >"$TC_DIR/stream" 2>"$TC_ERR" &
 tpid=$!
 exec 7<"$TC_DIR/stream"
 IFS= read -r title <&7
-is "$title" "table $pid:$fd (minivmm), liobn $big, 64K pages, bus offset 0x800000000000000, 16777216 entries" \
+is "$title" "table $pid:$fd (minivmm), liobn $big ($(liobn_device "$big")), 64K pages, bus offset 0x800000000000000, 16777216 entries" \
 	"dump --entries --all of the big table has begun its output"
 # Printing means it is done with the table; give the kernel a moment anyway.
 # shellcheck disable=SC2016  # wait_for evaluates the string

@@ -76,14 +76,15 @@ is "$([ -e "$TC_DIR/undo.refused" ] && echo written)" "" "the refused restore wr
 guest_sees "vscsi: after the refused restore of pci0's table" 0x71000003
 tc_recreate "the refused restore FILE:1 into vscsi" 0x71000003
 
-# Refused: unlabelled, the fd the file recorded for pci0 is vscsi's now.
+# Refused: no label given, the fd the file recorded for pci0 is vscsi's
+# now, and minivmm's record of it says liobn 0x71000003.
 target=$pid:$(tfield vscsi fd)
 tc restore --yes --undo="$TC_DIR/undo.refused" "$F:1" "$target"
 no_holders "restore FILE:1 into the fd pci0 had"
 tc_rc 6 "restore of pci0's table into the fd it was read from, now vscsi's, exits 6"
 is "$(cat "$TC_OUT")|$(tc_stderr)" \
-	"|tcectl: restore: $F:1 has 262144 entries and $target 65536; they are not the same window" \
-	"restore FILE:1 into pci0's old fd: paired by fd, refused on geometry"
+	"|tcectl: restore: live table $target is labelled liobn 0x71000003, and $F holds liobn 0x80000000; label it with the checkpoint's liobn" \
+	"restore FILE:1 into pci0's old fd: the record's liobn keeps them apart"
 is "$([ -e "$TC_DIR/undo.refused" ] && echo written)" "" "the refused restore wrote no undo file"
 guest_sees "vscsi: after the refused restore into pci0's old fd" 0x71000003
 model_verify "vscsi: after the refused restores" vscsi

@@ -52,11 +52,11 @@ is "$TC_RC|$(cat "$TC_OUT")|$(tc_stderr)" \
 	"2||tcectl: diff: $F:0 has 4096-byte IOMMU pages and ${target%%,*} 65536; if one is live, give its geometry (PID:FD,page=SIZE)" \
 	"diff of the 4K-page table and a table labelled page=64K exits 2 with the same message"
 
-# Another length: vscsi's table into pci0's fd, unlabelled (paired by order).
-target=$pid:$(tfield pci0 fd)
+# Another length: vscsi's table into pci0's fd, labelled as vscsi (the
+# label wins over minivmm's record of pci0).
+target=$pid:$(tfield pci0 fd),liobn=0x71000003
 refused pci0 "vscsi (65536 entries) into pci0 (262144)" "$F:0" "$target" \
-	"tcectl: restore: warning: $target and $F:0 are paired by their order: no liobn or fd in common
-tcectl: restore: $F:0 has 65536 entries and $target 262144; they are not the same window"
+	"tcectl: restore: $F:0 has 65536 entries and ${target%%,*} 262144; they are not the same window"
 
 # pci0's table into vscsi labelled as pci0.
 target=$pid:$(tfield vscsi fd),shift=12,liobn=0x80000000
@@ -69,8 +69,8 @@ refused vscsi "vscsi into its own table labelled entries=32768" "$F:0" "$target"
 	"tcectl: restore: $F:0 has 65536 entries and ${target%%,*} 32768; they are not the same window"
 
 # Another bus offset.
-target=$pid:$(tfield ddw64k fd),shift=16,liobn=0x80000001,entries=1000
-refused ddw64k "ddw64k into its own table labelled without offset=" "$F:2" "$target" \
+target=$pid:$(tfield ddw64k fd),shift=16,liobn=0x80000001,entries=1000,offset=0
+refused ddw64k "ddw64k into its own table labelled offset=0" "$F:2" "$target" \
 	"tcectl: restore: $F:2 starts at bus address 0x800000000000000 and ${target%%,*} at 0x0; if one is live, give its geometry (PID:FD,offset=ADDR)"
 
 # The control: the right geometry, the same file.
