@@ -260,7 +260,7 @@ int tce_locate(pid_t pid, int extra_fd, enum tce_attach_mode mode, struct tce_pl
 	if (n_fds || any_tce) {
 		struct record_context ctx = { &out->areas, fds, n_fds };
 
-		if (tce_records_find(pid, &ctx, &rec, &n_rec, err))
+		if (tce_records_find(pid, &ctx, &rec, &n_rec, &out->denied, err))
 			goto out;
 	}
 	rc = tce_places_pair(ids, n_ids, &out->areas, rec, n_rec, mode, out, err);

@@ -71,6 +71,7 @@ struct tce_places {
 	struct tce_place *p;
 	size_t count;
 	struct areas areas;	/* tce_locate: the process's areas */
+	bool denied;		/* its memory may not be read: every read will say why */
 };
 
 /*

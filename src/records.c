@@ -163,12 +163,13 @@ static int scan_area(struct scan *s, pid_t pid, const struct area *a, unsigned c
 }
 
 int tce_records_find(pid_t pid, const struct record_context *ctx, struct tce_record **out,
-		     size_t *n, struct tce_err *err)
+		     size_t *n, bool *denied, struct tce_err *err)
 {
 	struct scan s = { .ctx = ctx };
 	uint64_t budget = RECORDS_SCAN_MAX;
 	unsigned char *buf;
 
+	*denied = false;
 	*out = NULL;
 	*n = 0;
 	s.rec = malloc(RECORDS_MAX * sizeof(*s.rec));
@@ -186,6 +187,7 @@ int tce_records_find(pid_t pid, const struct record_context *ctx, struct tce_rec
 			continue;
 		if (scan_area(&s, pid, a, buf, &budget)) {
 			/* No permission or no process: the caller's own read will say so. */
+			*denied = errno == EPERM;
 			s.n = 0;
 			break;
 		}

@@ -84,10 +84,11 @@ size_t tce_records_unique(struct tce_record *rec, size_t n);
 
 /*
  * Scans pid's heap and anonymous areas up to the caps above; *out is
- * malloc'd.  Memory used is one buffer and the records found (at most one
+ * malloc'd.  *denied: the process's memory may not be read (no records,
+ * and no table can be read through a mapping either).  Memory used is one buffer and the records found (at most one
  * per table fd and liobn, since duplicates are dropped).
  */
 int tce_records_find(pid_t pid, const struct record_context *ctx, struct tce_record **out,
-		     size_t *n, struct tce_err *err);
+		     size_t *n, bool *denied, struct tce_err *err);
 
 #endif

@@ -23,8 +23,9 @@ static int remote_error(pid_t pid, int errnum, const char *what, const char *doi
 				(int)pid);
 	case EPERM:
 	case EACCES:
+		/* The same check as pidfd_getfd's, and the same words. */
 		proc_permission_hint(pid, hint, sizeof(hint));
-		return tce_fail(err, TCE_EPERM, "cannot %s %s of pid %d: %s; %s", doing, what, (int)pid,
+		return tce_fail(err, TCE_EPERM, "cannot attach to pid %d: %s; %s", (int)pid,
 				strerror(errnum), hint);
 	case ENOSYS:
 		return tce_fail(err, TCE_ENOSYS,

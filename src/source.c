@@ -132,7 +132,7 @@ int tce_source_open(struct tce_source *s, const struct tce_target *target,
 			*err = why;
 			return -1;
 		}
-		s->places = (struct tce_places){ 0 };
+		s->places = (struct tce_places){ .denied = true };
 	}
 	s->count = s->places.count;
 	if (target->kind == TCE_TARGET_FD)
@@ -208,8 +208,9 @@ void tce_source_table_name(const struct tce_source *s, size_t i, char *buf, size
 
 bool tce_source_holds(const struct tce_source *s, size_t i)
 {
+	/* Refused anyway (no permission): no table will be held. */
 	return s->target->kind != TCE_TARGET_FILE && attach_mode == TCE_ATTACH_AUTO &&
-	       s->places.p[i].via == TCE_VIA_FD && s->places.p[i].tce;
+	       s->places.p[i].via == TCE_VIA_FD && s->places.p[i].tce && !s->places.denied;
 }
 
 bool tce_source_disagrees(const struct tce_source *s, size_t i, char *buf, size_t len)
