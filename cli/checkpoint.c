@@ -54,9 +54,15 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	struct checkpoint *c = state->input;
 
 	switch (key) {
-	case OPT_OUTPUT:
+	case OPT_OUTPUT: {
+		struct tce_err err = { 0 };
+
+		/* Refused before any table is read, let alone the VMM stopped. */
+		if (tce_checkpoint_path_ok(arg, "checkpoint", &err))
+			exit(cli_report(&err));
 		c->output = arg;
 		break;
+	}
 	case OPT_FREEZE:
 		c->freeze = true;
 		break;

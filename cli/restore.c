@@ -457,7 +457,8 @@ int do_restore(int argc, char **argv)
 				   (int)r.live_target.pid);
 		goto out;
 	}
-	if (prepare(&r, &err)) {
+	if ((r.undo_path && tce_checkpoint_path_ok(r.undo_path, "undo file", &err)) ||
+	    prepare(&r, &err)) {
 		status = cli_report(&err);
 		goto out;
 	}

@@ -291,16 +291,33 @@ out:
 	return rc;
 }
 
+int tce_checkpoint_path_ok(const char *path, const char *what, struct tce_err *err)
+{
+	struct stat st;
+
+	if (!*path)
+		return tce_fail(err, TCE_EUSAGE, "an empty %s name; give a file name", what);
+	if (lstat(path, &st))
+		return 0;	/* a new name; its directory is checked when it is created */
+	if (S_ISREG(st.st_mode))
+		return 0;
+	return tce_fail(err, TCE_EUSAGE,
+			"%s '%s' is %s, not a regular file; tcectl replaces only regular files: give another name",
+			what, path,
+			S_ISDIR(st.st_mode) ? "a directory" : S_ISLNK(st.st_mode) ? "a symbolic link" :
+			S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISSOCK(st.st_mode) ? "a socket" : "a device");
+}
+
 int tce_checkpoint_write(const char *path, const struct tce_snapshot_info *info,
 			 struct tce_ckpt_table *tables, size_t count, bool big_endian,
 			 unsigned flags, struct tce_err *err)
 {
 	char dir_buf[PATH_MAX], tmp[PATH_MAX], *dir;
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	mode_t mask = umask(0);
 	int fd, dirfd, rc;
 
-	umask(mask);
+	if (tce_checkpoint_path_ok(path, "checkpoint", err))
+		return -1;
 	if (strlen(path) + 16 >= sizeof(tmp))
 		return tce_fail(err, TCE_EUSAGE, "the path '%s' is too long", path);
 	snprintf(dir_buf, sizeof(dir_buf), "%s", path);
@@ -311,7 +328,7 @@ int tce_checkpoint_write(const char *path, const struct tce_snapshot_info *info,
 		return tce_fail(err, errno == EACCES || errno == EPERM ? TCE_EPERM : TCE_EIO,
 				"cannot create a file in '%s': %s; choose a writable directory",
 				dir, strerror(errno));
-	fchmod(fd, 0666 & ~mask);
+	/* mkstemp's 0600 stays: the file is a guest's DMA map, whatever the umask. */
 	elf_version(EV_CURRENT);
 	rc = write_elf(fd, info, tables, count, big_endian, flags & TCE_CKPT_COMPRESS, err);
 	if (!rc && (flags & TCE_CKPT_DURABLE) && fsync(fd))

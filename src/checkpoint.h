@@ -65,8 +65,18 @@ enum {
 };
 
 /*
+ * Whether path may receive a checkpoint: a new name, or an existing
+ * regular file (replaced whole).  A device, FIFO, socket, directory or
+ * symbolic link is refused, since the rename would replace the node
+ * itself (as root, -o /dev/null would replace /dev/null).  what names the
+ * file in the message ("checkpoint", "undo file").
+ */
+int tce_checkpoint_path_ok(const char *path, const char *what, struct tce_err *err);
+
+/*
  * Writes tables to path atomically: a temporary file in the same
- * directory, fsync (TCE_CKPT_DURABLE), rename.  On failure, or on a fatal
+ * directory, mode 0600 (a guest's DMA map is nobody else's business),
+ * fsync (TCE_CKPT_DURABLE), rename.  On failure, or on a fatal
  * signal meanwhile, the temporary file is removed and an existing file at
  * path is untouched.  Fills each table's crc, compressed and stored_bytes.
  */

@@ -156,11 +156,36 @@ temporaries() {
 	assert_output "wrote $OUT/c.tce: 2 tables, 8207 mapped entries, $((s0 + s1)) bytes of entries, consistent"
 }
 
-@test "the file is created with the mode umask allows, like any new file" {
+@test "the file is mode 0600 whatever the umask, and an existing file becomes 0600" {
 	start_holder 8K:mixed
-	run --separate-stderr sh -c 'umask 027 && exec "$@"' sh "$TCECTL" checkpoint -o "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	run --separate-stderr sh -c 'umask 000 && exec "$@"' sh "$TCECTL" checkpoint -o "$OUT/c.tce" "$HOLDER_PID:$FD0"
 	assert_success
-	[ "$(stat -c %a "$OUT/c.tce")" = 640 ]
+	[ "$(stat -c %a "$OUT/c.tce")" = 600 ]
+	chmod 644 "$OUT/c.tce"
+	run_tcectl checkpoint -o "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	assert_success
+	[ "$(stat -c %a "$OUT/c.tce")" = 600 ]
+}
+
+@test "-o that is a FIFO, a device, a directory or a symbolic link: exit 2, the node left as it was" {
+	start_holder 8K:mixed
+	mkfifo "$OUT/fifo"
+	mknod "$OUT/null" c 1 3
+	mkdir "$OUT/dir"
+	ln -s c.tce "$OUT/link"
+	local name kind
+	for name in fifo:a\ FIFO null:a\ device dir:a\ directory link:a\ symbolic\ link; do
+		kind=${name#*:} name=${name%%:*}
+		run_tcectl checkpoint -o "$OUT/$name" "$HOLDER_PID:$FD0"
+		assert_failure 2
+		assert_output ""
+		[ "$stderr" = "tcectl: checkpoint: checkpoint '$OUT/$name' is $kind, not a regular file; tcectl replaces only regular files: give another name" ]
+	done
+	[ -p "$OUT/fifo" ] && [ -c "$OUT/null" ] && [ -d "$OUT/dir" ] && [ -L "$OUT/link" ]
+	[ "$(ls -A "$OUT" | sort | tr '\n' ' ')" = "dir fifo link null " ]
+	run_tcectl checkpoint -o '' "$HOLDER_PID:$FD0"
+	assert_failure 2
+	[ "$stderr" = "tcectl: checkpoint: an empty checkpoint name; give a file name" ]
 }
 
 @test "--json: file, tables, mapped, stored_bytes, consistent and passes" {

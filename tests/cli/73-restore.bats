@@ -603,3 +603,20 @@ nothing to write: the tables already hold it"
 	assert_success
 	echo "$output" | jq -e '.restored == 0 and .undo == null'
 }
+
+@test "--undo that is a FIFO or a device: exit 2 before anything is read, paused or written" {
+	start_holder 8K:mixed
+	run_tcectl checkpoint -o "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	assert_success
+	holder_cmd set 0 5 0x77773003
+	mkfifo "$OUT/fifo"
+	mknod "$OUT/null" c 1 3
+	run_tcectl restore --yes --undo "$OUT/fifo" "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	assert_failure 2
+	[ "$stderr" = "tcectl: restore: undo file '$OUT/fifo' is a FIFO, not a regular file; tcectl replaces only regular files: give another name" ]
+	run_tcectl restore --yes --undo "$OUT/null" "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	assert_failure 2
+	[ "$stderr" = "tcectl: restore: undo file '$OUT/null' is a device, not a regular file; tcectl replaces only regular files: give another name" ]
+	[ -p "$OUT/fifo" ] && [ -c "$OUT/null" ]
+	[ "$(holder_cmd get 0 5)" = 0x0000000077773003 ]
+}
