@@ -12,6 +12,7 @@
 #include "../src/tce.h"
 #include "cli.h"
 #include "digits.h"
+#include "escape.h"
 #include "fields.h"
 #include "lines.h"
 #include "visit.h"
@@ -131,11 +132,11 @@ static uint64_t mapped_shown(const struct dump *d, const struct tce_extents *x)
 
 static void text_title(const struct tce_table *t)
 {
-	char page[16], name[64], device[32];
+	char page[16], name[64], device[32], comm[4 * sizeof(t->origin.comm)];
 
 	format_size(page, sizeof(page), tce_page_size(&t->geo));
 	table_label(t, name, sizeof(name));
-	ob_printf(out, "table %s (%s), liobn ", name, t->origin.comm);
+	ob_printf(out, "table %s (%s), liobn ", name, safe_text(t->origin.comm, comm, sizeof(comm)));
 	if (t->geo.has_liobn)
 		ob_hex(out, t->geo.liobn, 1);
 	else

@@ -9,6 +9,7 @@
 #include "../src/checkpoint.h"
 #include "../src/parse.h"
 #include "cli.h"
+#include "escape.h"
 
 struct files {
 	char **paths;
@@ -52,15 +53,15 @@ static void when(int64_t t, char *buf, size_t len)
 static void inspect_text(const struct tce_ckpt *c)
 {
 	const struct tce_snapshot_info *i = &c->info;
-	char date[64];
+	char date[64], comm[4 * sizeof(i->comm)], guest[4 * sizeof(i->guest)];
 
 	when(i->time, date, sizeof(date));
 	ob_printf(out, "checkpoint %s: format %u, %s-endian entries\n", c->path, c->version,
 		  c->big_endian ? "big" : "little");
 	ob_printf(out, "taken %s on %s, kernel %s\n", date, i->hostname, i->kernel);
 	if (i->pid)
-		ob_printf(out, "process %d (%s), guest %s, ", i->pid, i->comm,
-			  i->guest[0] ? i->guest : "unnamed");
+		ob_printf(out, "process %d (%s), guest %s, ", i->pid, safe_text(i->comm, comm, sizeof(comm)),
+			  i->guest[0] ? safe_text(i->guest, guest, sizeof(guest)) : "unnamed");
 	else
 		ob_printf(out, "from checkpoint files, ");
 	ob_printf(out, "%s (%u %s)\n", i->consistent ? "consistent" : "NOT consistent", i->passes,

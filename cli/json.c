@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include "escape.h"
 #include "json.h"
 
 void json_init(struct json *j, struct obuf *ob, bool pretty)
@@ -61,6 +62,8 @@ static void quoted(struct obuf *ob, const char *s)
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
+		size_t n = utf8_char_len((const unsigned char *)s);
+
 		if (c == '"' || c == '\\') {
 			ob_putc(ob, '\\');
 			ob_putc(ob, (char)c);
@@ -68,8 +71,12 @@ static void quoted(struct obuf *ob, const char *s)
 			char esc[6] = { '\\', 'u', '0', '0', xd[c >> 4], xd[c & 15] };
 
 			ob_write(ob, esc, sizeof(esc));
+		} else if (!n) {
+			/* Not UTF-8 (a name another process chose): U+FFFD, so the document stays valid. */
+			ob_write(ob, "\\ufffd", 6);
 		} else {
-			ob_putc(ob, (char)c);
+			ob_write(ob, s, n);
+			s += n - 1;
 		}
 	}
 	ob_putc(ob, '"');

@@ -10,6 +10,7 @@
 #include "../src/proc.h"
 #include "cli.h"
 #include "columns.h"
+#include "escape.h"
 #include "fields.h"
 #include "visit.h"
 
@@ -38,7 +39,7 @@ static void text_u64(char *buf, size_t len, uint64_t v)
 }
 
 static void text_pid(const void *r, char *b, size_t l) { text_u64(b, l, (uint64_t)ROW(r)->t.origin.pid); }
-static void text_comm(const void *r, char *b, size_t l) { snprintf(b, l, "%s", ROW(r)->t.origin.comm); }
+static void text_comm(const void *r, char *b, size_t l) { safe_text(ROW(r)->t.origin.comm, b, l); }
 static void text_fd(const void *r, char *b, size_t l)
 {
 	if (ROW(r)->t.origin.fd >= 0)
@@ -50,7 +51,7 @@ static void text_table(const void *r, char *b, size_t l) { table_label(&ROW(r)->
 static void text_device(const void *r, char *b, size_t l) { table_device(&ROW(r)->t, b, l); }
 static void text_source(const void *r, char *b, size_t l) { snprintf(b, l, "%s", tce_geo_source_name(ROW(r)->t.geo.source)); }
 static void text_via(const void *r, char *b, size_t l) { snprintf(b, l, "%s", tce_via_name(ROW(r)->t.origin.via)); }
-static void text_link(const void *r, char *b, size_t l) { snprintf(b, l, "%s", ROW(r)->t.origin.link); }
+static void text_link(const void *r, char *b, size_t l) { safe_text(ROW(r)->t.origin.link, b, l); }
 static void text_entries(const void *r, char *b, size_t l) { text_u64(b, l, ROW(r)->t.entries); }
 static void text_mapped(const void *r, char *b, size_t l) { text_u64(b, l, ROW(r)->counts.mapped); }
 static void text_rw(const void *r, char *b, size_t l) { text_u64(b, l, ROW(r)->counts.by_perm[3]); }
@@ -59,7 +60,7 @@ static void text_w(const void *r, char *b, size_t l) { text_u64(b, l, ROW(r)->co
 static void text_none(const void *r, char *b, size_t l) { text_u64(b, l, ROW(r)->counts.by_perm[0]); }
 static void text_extents(const void *r, char *b, size_t l) { text_u64(b, l, ROW(r)->extents); }
 static void text_shift(const void *r, char *b, size_t l) { text_u64(b, l, ROW(r)->t.geo.page_shift); }
-static void text_type(const void *r, char *b, size_t l) { snprintf(b, l, "%s", table_type(&ROW(r)->t)); }
+static void text_type(const void *r, char *b, size_t l) { safe_text(table_type(&ROW(r)->t), b, l); }
 
 static void text_liobn(const void *r, char *b, size_t l)
 {

@@ -6,6 +6,7 @@
 #include "../src/proc.h"
 #include "../src/source.h"
 #include "cli.h"
+#include "escape.h"
 #include "visit.h"
 
 /* The one failure path: a line on stderr, and in JSON mode an array element. */
@@ -23,9 +24,11 @@ static int visit_fail(const struct visit *v, pid_t pid, const char *what, const 
 
 void warn_not_tce(const struct tce_table *t)
 {
+	char link[4 * sizeof(t->origin.link)];
+
 	if (t->origin.fd >= 0)
 		cli_warn("fd %d of pid %d is '%s', not a kvm-spapr-tce table; decoding it anyway",
-			 t->origin.fd, (int)t->origin.pid, t->origin.link);
+			 t->origin.fd, (int)t->origin.pid, safe_text(t->origin.link, link, sizeof(link)));
 	else
 		cli_warn("the mapping at 0x%llx of pid %d is not a kvm-spapr-tce table; decoding it anyway",
 			 (unsigned long long)t->origin.addr, (int)t->origin.pid);

@@ -331,3 +331,34 @@ EOF
 		.error == "unknown column '"'nosuch'"'; see tcectl list --list-columns" and .status == 2'
 	[ "$stderr" = "tcectl: list: unknown column 'nosuch'; see tcectl list --list-columns" ]
 }
+
+@test "a process name with terminal escapes or bytes that are not UTF-8: escaped in text, valid UTF-8 in JSON" {
+	TCE_HOLDER_COMM=$'a\e]0;PWN\a\e[2J' start_holder 8K:mixed
+	run_tcectl list -n -o COMM "$HOLDER_PID:$FD0"
+	assert_success
+	assert_output 'a\x1b]0;PWN\x07\x1b[2J'
+	# --raw escapes the backslashes of that too, as it does blanks.
+	run_tcectl list -r -n -o COMM "$HOLDER_PID:$FD0"
+	assert_output 'a\x5cx1b]0;PWN\x5cx07\x5cx1b[2J'
+	run_tcectl dump "$HOLDER_PID:$FD0"
+	assert_success
+	[[ "${lines[0]}" == "table $HOLDER_PID:$FD0 (a\\x1b]0;PWN\\x07\\x1b[2J), liobn unknown, "* ]]
+	run_tcectl list --json -o comm "$HOLDER_PID:$FD0"
+	assert_success
+	echo "$output" | jq -e '.[0].comm == "a\u001b]0;PWN\u0007\u001b[2J"'
+	# A checkpoint keeps the name as it was; inspect escapes it the same way.
+	run_tcectl checkpoint -o "$BATS_TEST_TMPDIR/c.tce" "$HOLDER_PID:$FD0"
+	assert_success
+	run_tcectl inspect "$BATS_TEST_TMPDIR/c.tce"
+	assert_success
+	[[ "${lines[2]}" == "process $HOLDER_PID (a\\x1b]0;PWN\\x07\\x1b[2J), guest unnamed, "* ]]
+	stop_holder
+	TCE_HOLDER_COMM=$'x\xffy\xc3\xa9\\n' start_holder 8K:mixed
+	run_tcectl list -n -o COMM "$HOLDER_PID:$FD0"
+	assert_success
+	assert_output 'x\xffy'$'\xc3\xa9''\x5cn'
+	run_tcectl list --json -o comm "$HOLDER_PID:$FD0"
+	assert_success
+	iconv -f UTF-8 -t UTF-8 <<<"$output" > /dev/null
+	echo "$output" | jq -e '.[0].comm == "x\ufffdy\u00e9\\n"'
+}
