@@ -147,15 +147,10 @@ static int prepare(struct restore *r, struct tce_err *err)
 	if (!r->live_meta)
 		return tce_fail(err, TCE_EIO, "out of memory");
 	for (size_t i = 0; i < r->live.count; i++) {
-		char name[4200];
-
 		tce_source_meta(&r->live, i, &r->live_meta[i]);
-		if (!r->live_meta[i].origin.emulated)
-			continue;
-		tce_source_table_name(&r->live, i, name, sizeof(name));
-		return tce_fail(err, TCE_EUSAGE,
-				"table %s is QEMU's emulated copy in its own memory (the kernel refused to create it); "
-				"tcectl writes only kernel tables: reset the guest to get one back", name);
+		/* Before the undo file, let alone a pause: nothing to undo. */
+		if (tce_origin_writable(&r->live_meta[i].origin, err))
+			return -1;
 	}
 	if (!r->reset) {
 		if (tce_source_open(&r->file, &r->file_target, err))

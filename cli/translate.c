@@ -174,8 +174,7 @@ int do_translate(int argc, char **argv)
 		status = cli_report(&err);
 		goto out;
 	}
-	if (tr.target.kind != TCE_TARGET_FILE && !t.origin.emulated && !proc_link_is_tce(t.origin.link))
-		warn_not_tce(&t);
+	warn_not_tce(&t);
 	if (tr.target.kind == TCE_TARGET_FILE)
 		snprintf(name, sizeof(name), "%s", tr.target.text);
 	else

@@ -26,6 +26,9 @@ void warn_not_tce(const struct tce_table *t)
 {
 	char link[4 * sizeof(t->origin.link)];
 
+	/* A file's tables, QEMU's emulated copies and kernel tables are what they say. */
+	if (t->origin.via == TCE_VIA_FILE || t->origin.emulated || proc_link_is_tce(t->origin.link))
+		return;
 	if (t->origin.fd >= 0)
 		cli_warn("fd %d of pid %d is '%s', not a kvm-spapr-tce table; decoding it anyway",
 			 t->origin.fd, (int)t->origin.pid, safe_text(t->origin.link, link, sizeof(link)));
@@ -56,9 +59,7 @@ static int visit_source(struct tce_source *src, const struct visit *v)
 			tce_extents_free(&x);
 			continue;
 		}
-		if (src->target->kind != TCE_TARGET_FILE && !t.origin.emulated &&
-		    !proc_link_is_tce(t.origin.link))
-			warn_not_tce(&t);
+		warn_not_tce(&t);
 		if (t.origin.emulated)
 			cli_warn("table %s (liobn 0x%llx) is emulated by QEMU: the kernel refused to create it, "
 				 "so the guest's every H_PUT_TCE on it exits to QEMU; the next guest reset may bring it back",

@@ -31,7 +31,7 @@ struct visit {
 	bool ignore_vanished;
 };
 
-/* The warning for a live table that is not a kvm-spapr-tce one. */
+/* Warns when a live table is not a kvm-spapr-tce one; else nothing. */
 void warn_not_tce(const struct tce_table *t);
 
 int visit_targets(const struct tce_target *targets, size_t count, const struct visit *v);

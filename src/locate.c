@@ -139,18 +139,24 @@ static int pair_rest(struct pairing *pr, const struct fd_ident *fds, size_t n_fd
 
 		return add(pr, &p, err);
 	}
-	/* As many mappings as fds (or more): every fd is presumably one of them. */
+	/*
+	 * As many mappings as fds (or more): every fd is presumably one of
+	 * them, so the mappings are the tables.  Else the fds are.
+	 */
 	mappings = mode != TCE_ATTACH_FD && n_a && n_a >= n_u;
-	for (size_t f = 0; f < n_fds && !mappings; f++)
+	if (mappings) {
+		for (size_t a = 0; a < areas->count; a++)
+			if (!pr->area_used[a] && areas->a[a].tce) {
+				struct tce_place p = at_area(-1, &areas->a[a]);
+
+				if (add(pr, &p, err))
+					return -1;
+			}
+		return 0;
+	}
+	for (size_t f = 0; f < n_fds; f++)
 		if (!pr->fd_used[f]) {
 			struct tce_place p = { .fd = fds[f].fd, .via = TCE_VIA_FD, .tce = fds[f].tce };
-
-			if (add(pr, &p, err))
-				return -1;
-		}
-	for (size_t a = 0; a < areas->count && (mappings || (!n_u && mode != TCE_ATTACH_FD)); a++)
-		if (!pr->area_used[a] && areas->a[a].tce) {
-			struct tce_place p = at_area(-1, &areas->a[a]);
 
 			if (add(pr, &p, err))
 				return -1;

@@ -20,7 +20,7 @@ struct batch {
 static int walk(struct tce_table *t, const struct tce_diff *d, bool forward, bool check,
 		bool *same, struct tce_err *err)
 {
-	static struct batch b;	/* 16 KiB: off the stack */
+	struct batch b;
 	uint64_t got[BATCH];
 
 	b.n = 0;

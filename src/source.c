@@ -248,10 +248,7 @@ int tce_source_attach(struct tce_source *s, size_t i, struct tce_table *t,
 		return tce_fail(err, TCE_EUSAGE, "'%s' is a checkpoint file, not a live table",
 				s->target->text);
 	tce_source_meta(s, i, &meta);
-	if (tce_table_open(t, s->target->pid, &s->places.p[i], &meta.geo, flags, err))
-		return -1;
-	t->geo.source = meta.geo.source;
-	return 0;
+	return tce_table_open(t, s->target->pid, &s->places.p[i], &meta.geo, flags, err);
 }
 
 /* The entries a range covers; its error names the table, one of several. */

@@ -198,6 +198,18 @@ void tce_origin_name(const struct tce_origin *o, char *buf, size_t len)
 		snprintf(buf, len, "%d", (int)o->pid);
 }
 
+int tce_origin_writable(const struct tce_origin *o, struct tce_err *err)
+{
+	char name[64];
+
+	if (!o->emulated)
+		return 0;
+	tce_origin_name(o, name, sizeof(name));
+	return tce_fail(err, TCE_EUSAGE,
+			"table %s is QEMU's emulated copy in its own memory (the kernel refused to create it); "
+			"tcectl writes only kernel tables: reset the guest to get one back", name);
+}
+
 /* Through the VMM's own mapping or heap copy: nothing to hold, only bounds to set. */
 static int open_remote(struct tce_table *t, const struct tce_place *p, unsigned flags,
 		       struct tce_err *err)
@@ -206,10 +218,8 @@ static int open_remote(struct tce_table *t, const struct tce_place *p, unsigned 
 	char name[64];
 
 	tce_origin_name(&t->origin, name, sizeof(name));
-	if (p->via == TCE_VIA_MEMORY && (flags & TCE_ATTACH_WRITE))
-		return tce_fail(err, TCE_EUSAGE,
-				"table %s is QEMU's emulated copy in its own memory (the kernel refused to create it); "
-				"tcectl writes only kernel tables: reset the guest to get one back", name);
+	if ((flags & TCE_ATTACH_WRITE) && tce_origin_writable(&t->origin, err))
+		return -1;
 	if (!mappable)
 		return tce_fail(err, TCE_ENOTARGET, "table %s maps no entries", name);
 	if (t->geo.entries > mappable)
@@ -217,8 +227,6 @@ static int open_remote(struct tce_table *t, const struct tce_place *p, unsigned 
 				"entries=%" PRIu64 " is more than the %" PRIu64
 				" entries table %s maps; give at most %" PRIu64,
 				t->geo.entries, mappable, name, mappable);
-	if (!t->geo.entries && p->has_record && p->rec.nb_table <= mappable)
-		t->geo.entries = p->rec.nb_table;
 	t->entries = t->geo.entries ? t->geo.entries : mappable;
 	t->geo.entries = t->entries;
 	return tce_geometry_check(&t->geo, t->entries, err);

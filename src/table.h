@@ -45,6 +45,9 @@ struct tce_table {
 /* "PID:FD", "PID@0xADDR" or "PID": how output and messages name a table. */
 void tce_origin_name(const struct tce_origin *o, char *buf, size_t len);
 
+/* Fails, saying why, for a table tcectl must not write: QEMU's emulated copy. */
+int tce_origin_writable(const struct tce_origin *o, struct tce_err *err);
+
 enum {
 	TCE_ATTACH_WRITE = 1 << 0,	/* map writable, for restore and reset */
 };
