@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 
+#include "../src/cursor.h"
 #include "../src/diff.h"
 #include "../src/match.h"
 #include "../src/source.h"
@@ -79,14 +80,93 @@ static void pair_begin(struct differ *d, const char *a, const char *b, const str
 	a && b ? json_string(&d->json, matched_by[by]) : json_null(&d->json);
 }
 
+/* The changes of df so far, but the last unless done: it may go on. */
+static void print_changes(struct differ *d, const struct tce_table *ta, struct tce_diff *df,
+			  const struct widths *w, bool done)
+{
+	size_t n = done ? df->count : df->count ? df->count - 1 : 0;
+
+	for (size_t k = 0; k < n; k++)
+		if (output.json)
+			json_change(&d->json, &ta->geo, df, &df->ch[k], d->entries);
+		else
+			print_change(&ta->geo, df, &df->ch[k], d->entries, w);
+	if (!done)
+		tce_diff_keep_last(df);
+}
+
+/*
+ * The two tables are read side by side a chunk at a time (src/cursor.h),
+ * each change printed once no later chunk can extend it.
+ */
+static int compare_tables(struct differ *d, const struct tce_pair *p, const char *a_name,
+			  const char *b_name, struct tce_diff *df, struct tce_err *err)
+{
+	struct tce_cursor ca = { 0 }, cb = { 0 };
+	struct widths w = { 0 };
+	bool begun = false;
+	int more = 0, rc = -1;
+
+	if (tce_cursor_open(&ca, &d->a.src, (size_t)p->a, NULL, TCE_CUT_CHUNK, err) ||
+	    tce_cursor_open(&cb, &d->b.src, (size_t)p->b, NULL, TCE_CUT_CHUNK, err) ||
+	    tce_same_geometry(&ca.t, a_name, &cb.t, b_name, err))
+		goto out;
+	while ((more = tce_cursor_next(&ca, err)) > 0 && (more = tce_cursor_next(&cb, err)) > 0) {
+		if (!begun) {
+			w = table_widths(&ca.t, &ca.x);
+			widths_include(&w, &cb.t, &cb.x);
+		}
+		if (tce_diff_more(&ca.x, &cb.x, df, err))
+			goto out;
+		/* Like diff(1), tables that are the same print nothing. */
+		if (!begun && (df->count || output.json)) {
+			pair_begin(d, a_name, b_name, ca.t.geo.has_liobn ? &ca.t : &cb.t, p->by);
+			if (output.json) {
+				json_key(&d->json, "changes");
+				json_array_begin(&d->json);
+			}
+			begun = true;
+		}
+		if (begun)
+			print_changes(d, &ca.t, df, &w, false);
+	}
+	if (more < 0)
+		goto out;
+	rc = 0;
+	if (!begun)
+		goto out;
+	print_changes(d, &ca.t, df, &w, true);
+	if (output.json) {
+		json_array_end(&d->json);
+		json_key(&d->json, "added");
+		json_u64(&d->json, df->added);
+		json_key(&d->json, "removed");
+		json_u64(&d->json, df->removed);
+		json_key(&d->json, "changed");
+		json_u64(&d->json, df->changed);
+		json_object_end(&d->json);
+	} else if (!output.noheadings) {
+		ob_printf(out, "added %llu, removed %llu, changed %llu entries\n",
+			  (unsigned long long)df->added, (unsigned long long)df->removed,
+			  (unsigned long long)df->changed);
+	}
+out:
+	/* The error becomes the next element: close this one first. */
+	if (rc && begun && output.json) {
+		json_array_end(&d->json);
+		json_object_end(&d->json);
+	}
+	tce_cursor_close(&ca);
+	tce_cursor_close(&cb);
+	return rc;
+}
+
 static int compare_pair(struct differ *d, const struct tce_pair *p)
 {
 	char a_name[4200] = "", b_name[4200] = "";
-	struct tce_table ta, tb;
-	struct tce_extents xa = { 0 }, xb = { 0 };
 	struct tce_diff df = { 0 };
 	struct tce_err err = { 0 };
-	int status = 0;
+	int status;
 
 	if (p->a >= 0)
 		tce_source_table_name(&d->a.src, (size_t)p->a, a_name, sizeof(a_name));
@@ -106,52 +186,17 @@ static int compare_pair(struct differ *d, const struct tce_pair *p)
 	if (p->by == TCE_MATCH_ORDER)
 		cli_warn("%s and %s are paired by their order: no liobn or fd in common; label them with liobn=",
 			 a_name, b_name);
-	if (tce_source_snapshot(&d->a.src, (size_t)p->a, NULL, &ta, &xa, &err) ||
-	    tce_source_snapshot(&d->b.src, (size_t)p->b, NULL, &tb, &xb, &err) ||
-	    tce_same_geometry(&ta, a_name, &tb, b_name, &err) || tce_diff(&xa, &xb, &df, &err)) {
+	if (compare_tables(d, p, a_name, b_name, &df, &err)) {
 		/* As everywhere (tcectl(1) JSON OUTPUT): the failure is an element. */
 		if (output.json)
-			cli_json_target_error(&d->json, p->a >= 0 ? a_name : b_name, &err);
+			cli_json_target_error(&d->json, a_name, &err);
 		else
 			cli_report(&err);
 		status = err.status;
-		goto out;
+	} else {
+		status = df.added + df.removed + df.changed ? TCE_NEGATIVE : 0;
 	}
-	struct widths w = table_widths(&ta, &xa);
-
-	widths_include(&w, &tb, &xb);
-	status = df.count ? TCE_NEGATIVE : 0;
-	/* Like diff(1), tables that are the same print nothing. */
-	if (!df.count && !output.json)
-		goto out;
-	pair_begin(d, a_name, b_name, ta.geo.has_liobn ? &ta : &tb, p->by);
-	if (output.json) {
-		json_key(&d->json, "changes");
-		json_array_begin(&d->json);
-	}
-	for (size_t k = 0; k < df.count; k++)
-		if (output.json)
-			json_change(&d->json, &ta.geo, &df, &df.ch[k], d->entries);
-		else
-			print_change(&ta.geo, &df, &df.ch[k], d->entries, &w);
-	if (output.json) {
-		json_array_end(&d->json);
-		json_key(&d->json, "added");
-		json_u64(&d->json, df.added);
-		json_key(&d->json, "removed");
-		json_u64(&d->json, df.removed);
-		json_key(&d->json, "changed");
-		json_u64(&d->json, df.changed);
-		json_object_end(&d->json);
-	} else if (!output.noheadings) {
-		ob_printf(out, "added %llu, removed %llu, changed %llu entries\n",
-			  (unsigned long long)df.added, (unsigned long long)df.removed,
-			  (unsigned long long)df.changed);
-	}
-out:
 	tce_diff_free(&df);
-	tce_extents_free(&xa);
-	tce_extents_free(&xb);
 	return status;
 }
 

@@ -31,6 +31,8 @@ struct dump {
 	enum format format;
 	size_t tables;		/* printed so far */
 	struct json json;
+	struct widths w;	/* of the table being printed, from its first batch */
+	uint64_t extents;	/* of it, shown so far */
 };
 
 enum {
@@ -120,13 +122,13 @@ static bool shown(const struct dump *d, uint64_t raw)
 	return d->perms & (1u << tce_perm(raw));
 }
 
-static uint64_t mapped_shown(const struct dump *d, const struct tce_extents *x)
+static uint64_t mapped_shown(const struct dump *d, const struct tce_counts *counts)
 {
 	uint64_t n = 0;
 
 	for (unsigned p = 0; p < 4; p++)
 		if (d->perms & (1u << p))
-			n += x->counts.by_perm[p];
+			n += counts->by_perm[p];
 	return n;
 }
 
@@ -361,19 +363,23 @@ static int write_raw(const struct tce_extents *x)
 	return 0;
 }
 
-static int dump_table(void *ctx, const struct tce_table *t, const struct tce_extents *x)
+/*
+ * Columns are sized on the table's first batch (all of it, for tables up
+ * to a chunk): a later run with wider addresses widens its own line only.
+ */
+static int dump_begin(void *ctx, const struct tce_table *t, const struct tce_extents *x)
 {
 	struct dump *d = ctx;
-	struct widths w = table_widths(t, x);
-	size_t extents;
 
+	d->w = table_widths(t, x);
+	d->extents = 0;
 	if (d->format == FORMAT_RAW)
-		return write_raw(x);
+		return 0;
 	if (d->format == FORMAT_TEXT && !output.noheadings) {
 		if (d->tables)
 			ob_putc(out, '\n');
 		text_title(t);
-		text_headings(d, &w);
+		text_headings(d, &d->w);
 	}
 	if (d->format == FORMAT_CSV && !output.noheadings && !d->tables)
 		ob_puts(out, d->entries ? "pid,fd,liobn,index,ioba,gpa,perm,raw\n"
@@ -384,26 +390,43 @@ static int dump_table(void *ctx, const struct tce_table *t, const struct tce_ext
 		json_key(&d->json, d->entries ? "tces" : "extents");
 		json_array_begin(&d->json);
 	}
+	return 0;
+}
+
+static int dump_batch(void *ctx, const struct tce_table *t, const struct tce_extents *x)
+{
+	struct dump *d = ctx;
+
+	if (d->format == FORMAT_RAW)
+		return write_raw(x);
 	if (d->entries) {
-		emit_entries(d, t, x, &w);
-		extents = 0;
+		emit_entries(d, t, x, &d->w);
 		for (size_t n = 0; n < x->count; n++)
-			extents += shown(d, x->ext[n].raw);
+			d->extents += shown(d, x->ext[n].raw);
 	} else {
-		extents = emit_extents(d, t, x, &w);
+		d->extents += emit_extents(d, t, x, &d->w);
 	}
+	return 0;
+}
+
+static int dump_end(void *ctx, const struct tce_table *t, const struct tce_counts *counts,
+		    uint64_t extents)
+{
+	struct dump *d = ctx;
+
+	(void)extents;	/* of every permission; the footer counts those shown */
 	if (d->format == FORMAT_JSON) {
 		json_array_end(&d->json);
 		json_key(&d->json, "mapped");
-		json_u64(&d->json, mapped_shown(d, x));
+		json_u64(&d->json, mapped_shown(d, counts));
 		json_key(&d->json, "extent_count");
-		json_u64(&d->json, extents);
+		json_u64(&d->json, d->extents);
 		json_object_end(&d->json);
 	}
 	if (d->format == FORMAT_TEXT && !output.noheadings)
-		ob_printf(out, "entries %llu, mapped %llu, extents %zu\n",
+		ob_printf(out, "entries %llu, mapped %llu, extents %llu\n",
 			  (unsigned long long)t->entries,
-			  (unsigned long long)mapped_shown(d, x), extents);
+			  (unsigned long long)mapped_shown(d, counts), (unsigned long long)d->extents);
 	return 0;
 }
 
@@ -446,7 +469,7 @@ int do_dump(int argc, char **argv)
 		children, NULL, NULL
 	};
 	struct dump d = { .perms = 0xf };
-	struct visit v = { .table = dump_table, .ctx = &d };
+	struct visit v = { .begin = dump_begin, .batch = dump_batch, .end = dump_end, .ctx = &d };
 	int status;
 
 	cli_parse(&argp, argc, argv, &d);

@@ -219,7 +219,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static int list_table(void *ctx, const struct tce_table *t, const struct tce_extents *x)
+static int list_table(void *ctx, const struct tce_table *t, const struct tce_counts *counts,
+		      uint64_t extents)
 {
 	struct list *l = ctx;
 	struct list_row *rows = realloc(l->rows, (l->n_rows + 1) * sizeof(*rows));
@@ -227,7 +228,7 @@ static int list_table(void *ctx, const struct tce_table *t, const struct tce_ext
 	if (!rows)
 		return cli_error(TCE_EIO, "out of memory");
 	l->rows = rows;
-	rows[l->n_rows++] = (struct list_row){ .t = *t, .counts = x->counts, .extents = x->count };
+	rows[l->n_rows++] = (struct list_row){ .t = *t, .counts = *counts, .extents = extents };
 	return 0;
 }
 
@@ -279,7 +280,7 @@ int do_list(int argc, char **argv)
 		children, NULL, NULL
 	};
 	struct list l = { 0 };
-	struct visit v = { .table = list_table, .ctx = &l };
+	struct visit v = { .end = list_table, .ctx = &l };
 	int status;
 
 	columns_default(&l.columns, list_columns, sizeof(list_columns) / sizeof(list_columns[0]));

@@ -91,18 +91,65 @@ static void print_json(struct json *j, const struct tce_table *t, uint64_t ioba,
 	json_object_end(j);
 }
 
+struct wanted {
+	uint64_t index;
+	size_t n;	/* which address */
+};
+
+static int by_index(const void *a, const void *b)
+{
+	const struct wanted *x = a, *y = b;
+
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
 /*
- * Each entry asked for, read alone: a snapshot of just that entry, the
- * table released before anything is printed.  Reading no more matters:
- * every page read makes the kernel allocate it.  An address outside the
- * window gets its message in outside[n].
+ * Reads the entries asked for, and no others: every page of a live table
+ * read makes the kernel allocate it.  A live table is opened once and
+ * released before anything is printed; a file's table is decoded once,
+ * in index order, whatever the number of addresses.
+ */
+static int read_wanted(struct tce_source *src, struct tce_table *t, struct wanted *w, size_t m,
+		       uint64_t *tces, struct tce_err *err)
+{
+	uint64_t *index, *val;
+	int rc = 0;
+
+	qsort(w, m, sizeof(*w), by_index);
+	if (src->target->kind == TCE_TARGET_FILE) {
+		for (size_t k = 0; k < m && !rc; k++)
+			rc = tce_source_file_read(src, 0, w[k].index, 1, &tces[w[k].n], err);
+		return rc;
+	}
+	index = calloc(m + 1, sizeof(*index));
+	val = calloc(m + 1, sizeof(*val));
+	if (!index || !val) {
+		rc = tce_fail(err, TCE_EIO, "out of memory");
+	} else {
+		for (size_t k = 0; k < m; k++)
+			index[k] = w[k].index;
+		rc = tce_table_get(t, index, val, m, err);
+		for (size_t k = 0; k < m && !rc; k++)
+			tces[w[k].n] = val[k];
+	}
+	free(index);
+	free(val);
+	return rc;
+}
+
+/*
+ * The entries of the addresses asked for into tces; an address outside
+ * the window gets its message in outside[n] instead.
  */
 static int read_entries(struct translate *tr, struct tce_table *t, uint64_t *tces,
 			struct tce_err *outside, struct tce_err *err)
 {
 	struct tce_source src;
+	struct wanted *w = NULL;
+	size_t m = 0;
 	int rc = -1;
 
+	*t = (struct tce_table){ 0 };
 	if (tce_source_open(&src, &tr->target, err))
 		goto out;
 	if (src.count > 1 && tr->target.kind == TCE_TARGET_FILE) {
@@ -117,26 +164,27 @@ static int read_entries(struct translate *tr, struct tce_table *t, uint64_t *tce
 			 (int)tr->target.pid, src.count, (int)tr->target.pid);
 		goto out;
 	}
+	if (tr->target.kind == TCE_TARGET_FILE)
+		tce_source_meta(&src, 0, t);
+	else if (tce_source_attach(&src, 0, t, 0, err))
+		goto out;
+	w = calloc(tr->count, sizeof(*w));
+	if (!w) {
+		tce_fail(err, TCE_EIO, "out of memory");
+		goto out;
+	}
 	for (size_t n = 0; n < tr->count; n++) {
 		struct addr_range one = { tr->iobas[n], tr->iobas[n] };
-		struct tce_err why = { 0 };
-		struct tce_extents x;
+		uint64_t first, end;
 
-		if (tce_source_snapshot(&src, 0, &one, t, &x, &why)) {
-			/* Outside the window: this address only; anything else: all of them. */
-			if (why.status != TCE_EUSAGE) {
-				*err = why;
-				goto out;
-			}
-			outside[n] = why;
+		if (tce_source_index_range(&src, 0, t, &one, &first, &end, &outside[n]))
 			continue;
-		}
-		tces[n] = x.count ? x.ext[0].raw : 0;
-		tce_extents_free(&x);
+		w[m++] = (struct wanted){ first, n };
 	}
-	/* t: the last snapshot's table, filled in also when its address was outside. */
-	rc = 0;
+	rc = read_wanted(&src, t, w, m, tces, err);
 out:
+	tce_table_release(t);
+	free(w);
 	tce_source_close(&src);
 	return rc;
 }

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <stdio.h>
 
+#include "../src/cursor.h"
 #include "../src/proc.h"
 #include "../src/source.h"
 #include "cli.h"
@@ -37,35 +38,71 @@ void warn_not_tce(const struct tce_table *t)
 			 (unsigned long long)t->origin.addr, (int)t->origin.pid);
 }
 
+static void warn_once(struct tce_source *src, size_t i, const char *name)
+{
+	char why[256];
+
+	if (tce_source_holds(src, i))
+		cli_warn("reading table %s through a duplicate of its fd: no mapping of it is known, "
+			 "and holding it can make a resetting VMM lose the table; see tcectl(1) HOLDING A TABLE",
+			 name);
+	if (tce_source_disagrees(src, i, why, sizeof(why)))
+		cli_warn("table %s: the target gives %s; the target wins", name, why);
+}
+
+static void warn_table(const struct tce_table *t, const char *name)
+{
+	warn_not_tce(t);
+	if (t->origin.emulated)
+		cli_warn("table %s (liobn 0x%llx) is emulated by QEMU: the kernel refused to create it, "
+			 "so the guest's every H_PUT_TCE on it exits to QEMU; the next guest reset may bring it back",
+			 name, (unsigned long long)t->geo.liobn);
+}
+
+/* One table: its batches to the verb; the status of the verb or of the read. */
+static int visit_table(struct tce_source *src, size_t i, const struct visit *v,
+		       struct tce_err *err)
+{
+	struct tce_cursor c;
+	uint64_t extents = 0;
+	int status = 0, more;
+	char name[4200];
+
+	tce_source_table_name(src, i, name, sizeof(name));
+	warn_once(src, i, name);
+	if (tce_cursor_open(&c, src, i, v->range, TCE_CUT_EXTENT, err) ||
+	    (more = tce_cursor_next(&c, err)) < 0) {
+		tce_cursor_close(&c);
+		return -1;
+	}
+	warn_table(&c.t, name);
+	if (v->begin)
+		status = v->begin(v->ctx, &c.t, &c.x);
+	while (more > 0) {
+		extents += c.x.count;
+		if (v->batch)
+			status = status_merge(status, v->batch(v->ctx, &c.t, &c.x));
+		more = tce_cursor_next(&c, err);
+	}
+	if (v->end)
+		status = status_merge(status, v->end(v->ctx, &c.t, &c.counts, extents));
+	tce_cursor_close(&c);
+	return more < 0 ? -1 : status;
+}
+
 static int visit_source(struct tce_source *src, const struct visit *v)
 {
 	int status = 0;
 
 	for (size_t i = 0; i < src->count; i++) {
 		struct tce_err err = { 0 };
-		struct tce_table t;
-		struct tce_extents x;
-		char name[4200], why[256];
+		char name[4200];
+		int rc = visit_table(src, i, v, &err);
 
 		tce_source_table_name(src, i, name, sizeof(name));
-		if (tce_source_holds(src, i))
-			cli_warn("reading table %s through a duplicate of its fd: no mapping of it is known, "
-				 "and holding it can make a resetting VMM lose the table; see tcectl(1) HOLDING A TABLE",
-				 name);
-		if (tce_source_disagrees(src, i, why, sizeof(why)))
-			cli_warn("table %s: the target gives %s; the target wins", name, why);
-		if (tce_source_snapshot(src, i, v->range, &t, &x, &err)) {
-			status = status_merge(status, visit_fail(v, src->target->pid, name, &err));
-			tce_extents_free(&x);
-			continue;
-		}
-		warn_not_tce(&t);
-		if (t.origin.emulated)
-			cli_warn("table %s (liobn 0x%llx) is emulated by QEMU: the kernel refused to create it, "
-				 "so the guest's every H_PUT_TCE on it exits to QEMU; the next guest reset may bring it back",
-				 name, (unsigned long long)t.geo.liobn);
-		status = status_merge(status, v->table(v->ctx, &t, &x));
-		tce_extents_free(&x);
+		if (rc < 0)
+			rc = visit_fail(v, src->target->pid, name, &err);
+		status = status_merge(status, rc);
 	}
 	return status;
 }

@@ -2,8 +2,9 @@
 /*
  * visit.h - run a verb over every table its targets name.
  *
- * Each table is attached, scanned into extents and released before the
- * verb sees it, so no table is held while output is written.  A failing
+ * Each table is read in chunks (src/cursor.h), so memory stays bounded
+ * whatever it holds; a table reached through its fd is attached only
+ * while a chunk is read, never while output is written.  A failing
  * target is reported and the rest still run (eu-readelf's habit); the
  * merged exit status says whether any failed.
  */
@@ -20,10 +21,19 @@
 #include "json.h"
 
 struct visit {
-	/* IO bus addresses to scan in each table; NULL: the whole window. */
+	/* IO bus addresses to read in each table; NULL: the whole window. */
 	const struct addr_range *range;
-	/* Called with the released table (geometry, origin) and its extents. */
-	int (*table)(void *ctx, const struct tce_table *t, const struct tce_extents *x);
+	/*
+	 * Each table's batches of whole extents in index order: begin sees
+	 * the first (enough to size columns), then batch sees every one,
+	 * then end the counts over them all.  Any may be NULL.  end is
+	 * called too when a later batch cannot be read, so that output
+	 * begun is closed; the failure is reported after it.
+	 */
+	int (*begin)(void *ctx, const struct tce_table *t, const struct tce_extents *x);
+	int (*batch)(void *ctx, const struct tce_table *t, const struct tce_extents *x);
+	int (*end)(void *ctx, const struct tce_table *t, const struct tce_counts *counts,
+		   uint64_t extents);
 	void *ctx;
 	/* JSON mode: a failing target becomes an element of this array. */
 	struct json *json;

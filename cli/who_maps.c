@@ -136,7 +136,7 @@ int do_who_maps(int argc, char **argv)
 		children, NULL, NULL
 	};
 	struct who_maps w = { 0 };
-	struct visit v = { .table = who_maps_table, .ctx = &w };
+	struct visit v = { .batch = who_maps_table, .ctx = &w };
 	int status;
 
 	cli_parse(&argp, argc, argv, &w);

@@ -57,14 +57,14 @@ static int add(struct tce_diff *d, uint64_t index, uint64_t count, uint64_t old_
 	return 0;
 }
 
-int tce_diff(const struct tce_extents *a, const struct tce_extents *b, struct tce_diff *d,
-	     struct tce_err *err)
+int tce_diff_more(const struct tce_extents *a, const struct tce_extents *b, struct tce_diff *d,
+		  struct tce_err *err)
 {
 	struct side sa = { a, 0 }, sb = { b, 0 };
 	uint64_t pos = a->first > b->first ? a->first : b->first;
 	uint64_t end = a->end < b->end ? a->end : b->end;
 
-	*d = (struct tce_diff){ .page_shift = a->page_shift };
+	d->page_shift = a->page_shift;
 	while (pos < end) {
 		uint64_t va, vb, until_a, until_b, until;
 
@@ -79,6 +79,21 @@ int tce_diff(const struct tce_extents *a, const struct tce_extents *b, struct tc
 		pos = until;
 	}
 	return 0;
+}
+
+int tce_diff(const struct tce_extents *a, const struct tce_extents *b, struct tce_diff *d,
+	     struct tce_err *err)
+{
+	*d = (struct tce_diff){ .page_shift = a->page_shift };
+	return tce_diff_more(a, b, d, err);
+}
+
+void tce_diff_keep_last(struct tce_diff *d)
+{
+	if (d->count > 1) {
+		d->ch[0] = d->ch[d->count - 1];
+		d->count = 1;
+	}
 }
 
 void tce_diff_free(struct tce_diff *d)

@@ -34,6 +34,20 @@ struct tce_diff {
 int tce_diff(const struct tce_extents *a, const struct tce_extents *b, struct tce_diff *d,
 	     struct tce_err *err);
 
+/*
+ * The same for the next chunk of two tables read side by side: appends
+ * to d, a run that carries on from d's last change joining it.
+ */
+int tce_diff_more(const struct tce_extents *a, const struct tce_extents *b, struct tce_diff *d,
+		  struct tce_err *err);
+
+/*
+ * Drops every change but the last, which the next chunk may extend, once
+ * the caller has used them: d's memory stays one chunk's worth.  The
+ * counts stay.
+ */
+void tce_diff_keep_last(struct tce_diff *d);
+
 void tce_diff_free(struct tce_diff *d);
 
 /* Entry i of a change run, before and after. */

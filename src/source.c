@@ -147,8 +147,7 @@ int tce_source_open(struct tce_source *s, const struct tce_target *target,
 	return 0;
 }
 
-/* The file's table behind source index i. */
-static size_t file_table(const struct tce_source *s, size_t i)
+size_t tce_source_file_table(const struct tce_source *s, size_t i)
 {
 	return s->target->table >= 0 ? (size_t)s->target->table : i;
 }
@@ -181,7 +180,7 @@ void tce_source_meta(const struct tce_source *s, size_t i, struct tce_table *met
 	const struct tce_place *p;
 
 	if (s->target->kind == TCE_TARGET_FILE) {
-		*meta = s->ckpt.tables[file_table(s, i)].meta;
+		*meta = s->ckpt.tables[tce_source_file_table(s, i)].meta;
 		return;
 	}
 	p = &s->places.p[i];
@@ -199,7 +198,7 @@ void tce_source_table_name(const struct tce_source *s, size_t i, char *buf, size
 	struct tce_table meta;
 
 	if (s->target->kind == TCE_TARGET_FILE) {
-		snprintf(buf, len, "%s:%zu", s->target->path, file_table(s, i));
+		snprintf(buf, len, "%s:%zu", s->target->path, tce_source_file_table(s, i));
 		return;
 	}
 	tce_source_meta(s, i, &meta);
@@ -251,10 +250,9 @@ int tce_source_attach(struct tce_source *s, size_t i, struct tce_table *t,
 	return tce_table_open(t, s->target->pid, &s->places.p[i], &meta.geo, flags, err);
 }
 
-/* The entries a range covers; its error names the table, one of several. */
-static int index_range(const struct tce_source *s, size_t i, const struct tce_table *meta,
-		       const struct addr_range *range, uint64_t *first, uint64_t *end,
-		       struct tce_err *err)
+int tce_source_index_range(const struct tce_source *s, size_t i, const struct tce_table *meta,
+			   const struct addr_range *range, uint64_t *first, uint64_t *end,
+			   struct tce_err *err)
 {
 	struct tce_err why = { 0 };
 	char name[4200];
@@ -307,7 +305,7 @@ static int snapshot_live(struct tce_source *s, size_t i, const struct addr_range
 	*agreed = false;
 	if (tce_source_attach(s, i, meta, 0, err))
 		return -1;
-	rc = index_range(s, i, meta, range, &first, &end, err);
+	rc = tce_source_index_range(s, i, meta, range, &first, &end, err);
 	if (!rc && !meta->tce && !(buf = malloc(TCE_READ_BLOCK * sizeof(*buf))))
 		rc = tce_fail(err, TCE_EIO, "out of memory");
 	if (!rc) {
@@ -335,12 +333,12 @@ static int snapshot_live(struct tce_source *s, size_t i, const struct addr_range
 static int snapshot_file(struct tce_source *s, size_t i, const struct addr_range *range,
 			 struct tce_table *meta, struct tce_extents *x, struct tce_err *err)
 {
-	size_t n = file_table(s, i);
+	size_t n = tce_source_file_table(s, i);
 	struct tce_ckpt_table *t = &s->ckpt.tables[n];
 	uint64_t first, end;
 
 	*meta = t->meta;
-	if (index_range(s, i, meta, range, &first, &end, err) ||
+	if (tce_source_index_range(s, i, meta, range, &first, &end, err) ||
 	    tce_checkpoint_load(&s->ckpt, n, err))
 		return -1;
 	if (!range) {
@@ -421,6 +419,19 @@ int tce_source_recheck(struct tce_source *s, struct tce_err *err)
 	}
 	tce_places_free(&now);
 	return rc;
+}
+
+int tce_source_file_read(struct tce_source *s, size_t i, uint64_t first, uint64_t n, uint64_t *buf,
+			 struct tce_err *err)
+{
+	size_t k = tce_source_file_table(s, i);
+	struct tce_ckpt_table *t = &s->ckpt.tables[k];
+	size_t cursor = 0;
+
+	if (!t->x.ext && t->meta.entries && tce_checkpoint_load(&s->ckpt, k, err))
+		return -1;
+	tce_extents_expand(&t->x, first, n, buf, &cursor);
+	return 0;
 }
 
 void tce_source_close(struct tce_source *s)

@@ -90,6 +90,18 @@ int tce_source_attach(struct tce_source *s, size_t i, struct tce_table *t,
  */
 int tce_source_recheck(struct tce_source *s, struct tce_err *err);
 
+/* The entries of table i that range covers (NULL: all); the error names the table. */
+int tce_source_index_range(const struct tce_source *s, size_t i, const struct tce_table *meta,
+			   const struct addr_range *range, uint64_t *first, uint64_t *end,
+			   struct tce_err *err);
+
+/* The checkpoint's table behind source index i. */
+size_t tce_source_file_table(const struct tce_source *s, size_t i);
+
+/* Entries [first, first + n) of file table i, n <= TCE_READ_BLOCK, into buf. */
+int tce_source_file_read(struct tce_source *s, size_t i, uint64_t first, uint64_t n, uint64_t *buf,
+			 struct tce_err *err);
+
 void tce_source_close(struct tce_source *s);
 
 #endif

@@ -269,8 +269,21 @@ const uint64_t *tce_table_read(struct tce_table *t, uint64_t first, uint64_t n, 
 {
 	char what[96];
 
-	if (t->tce)
-		return t->tce + first;
+	if (t->tce) {
+		/*
+		 * Copied rather than read in place: a file behind the fd that
+		 * shrinks meanwhile (anything but a real table can) is then an
+		 * error here, not a SIGBUS.
+		 */
+		size_t len = n * sizeof(uint64_t);
+
+		if (remote_read_some(getpid(), (uintptr_t)(t->tce + first), buf, len) == (ssize_t)len)
+			return buf;
+		tce_fail(err, TCE_ENOTARGET,
+			 "%s lost entries from %" PRIu64 " on while it was read (the file behind it shrank); run the command again",
+			 table_what(t, what, sizeof(what)), first);
+		return NULL;
+	}
 	if (remote_read(t->origin.pid, t->origin.addr + first * sizeof(uint64_t), buf,
 			n * sizeof(uint64_t), table_what(t, what, sizeof(what)), err))
 		return NULL;
@@ -302,9 +315,24 @@ static int remote_words(struct tce_table *t, const uint64_t *index, uint64_t *va
 int tce_table_get(struct tce_table *t, const uint64_t *index, uint64_t *val, size_t n,
 		  struct tce_err *err)
 {
+	for (size_t k = 0; k < n; k++)
+		if (index[k] >= t->entries)
+			return tce_fail(err, TCE_EUSAGE, "entry %" PRIu64 " is past the table's %" PRIu64 " entries",
+					index[k], t->entries);
 	if (t->tce) {
-		for (size_t k = 0; k < n; k++)
-			val[k] = ((volatile const uint64_t *)t->tce)[index[k]];
+		/* As tce_table_read: a file that shrank is an error, not a SIGBUS. */
+		uint64_t addr[WORDS_BATCH];
+		char what[96];
+
+		table_what(t, what, sizeof(what));
+		for (size_t k = 0; k < n; k += WORDS_BATCH) {
+			size_t m = n - k < WORDS_BATCH ? n - k : WORDS_BATCH;
+
+			for (size_t j = 0; j < m; j++)
+				addr[j] = (uintptr_t)(t->tce + index[k + j]);
+			if (remote_read_words(getpid(), addr, val + k, m, what, err))
+				return -1;
+		}
 		return 0;
 	}
 	return remote_words(t, index, val, n, false, err);

@@ -1,0 +1,71 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Memory a guest cannot grow: tables are read in chunks of 2^18 entries
+# (src/cursor.h), and what is printed is the same as for one scan of the
+# whole table.  A guest decides its table's contents, so the tables here
+# are the worst it can make: every entry a run of its own.
+
+load test_helper
+
+# peak_kib CMD...: runs CMD with its output discarded; prints its peak RSS
+# in KiB.  Fails when CMD exits with more than 1 (diff's "they differ").
+peak_kib() {
+	local rc=0
+	/usr/bin/time -f '%M' -o "$BATS_TEST_TMPDIR/peak" "$@" > /dev/null 2> "$BATS_TEST_TMPDIR/stderr" || rc=$?
+	[ "$rc" -le 1 ] || { cat "$BATS_TEST_TMPDIR/stderr" >&2; return 1; }
+	tail -n 1 "$BATS_TEST_TMPDIR/peak"
+}
+
+# run_across_boundary FD: entries 262140..262151 of table FD map 12 consecutive pages.
+run_across_boundary() {
+	local i
+	for i in $(seq 262140 262151); do
+		holder_cmd "set $1 $i $(( 0x40000000 + (i - 262140) * 4096 + 3 ))"
+	done
+}
+
+@test "a run across a chunk's end is one extent, through the mapping and through the fd" {
+	start_holder 512K:empty
+	run_across_boundary 0
+	for via in mapping fd; do
+		run_tcectl dump -n --attach=$via "$HOLDER_PID:$FD0"
+		assert_success
+		assert_output "0x3fffc000-0x40007fff 0x40000000-0x4000bfff rw      12"
+	done
+	run_tcectl list -n -r -o MAPPED,EXTENTS "$HOLDER_PID:$FD0"
+	assert_success
+	assert_output "12 1"
+}
+
+@test "dump --entries --all across chunks: every entry once, in order" {
+	start_holder 600K:empty
+	run_across_boundary 0
+	run_tcectl dump -n --entries --all "$HOLDER_PID:$FD0"
+	assert_success
+	[ "$(printf '%s\n' "$output" | wc -l)" -eq 614400 ]
+	[ "$(printf '%s\n' "$output" | awk '{print $1}' | sort -n -c && echo sorted)" = sorted ]
+	[ "$(printf '%s\n' "$output" | grep -c ' rw ')" -eq 12 ]
+}
+
+@test "a change across a chunk's end is one change in diff" {
+	start_holder 512K:empty 512K:empty
+	run_across_boundary 1
+	run_tcectl diff -n "$HOLDER_PID:$FD0" "$HOLDER_PID:$FD1"
+	assert_failure 1
+	assert_output "$(printf '%s\n' "--- $HOLDER_PID:$FD0" "+++ $HOLDER_PID:$FD1" \
+		"+ 0x3fffc000-0x40007fff 0x40000000-0x4000bfff rw      12")"
+}
+
+@test "list, dump, who-maps and diff stay under 64 MiB on 4M-entry tables without runs" {
+	start_holder 4M:random 4M:same
+	local verb kib
+	for verb in "list $HOLDER_PID:$FD0 $HOLDER_PID:$FD1" "dump $HOLDER_PID:$FD0" "dump $HOLDER_PID:$FD1" \
+		"dump --entries $HOLDER_PID:$FD1" "who-maps $HOLDER_PID:$FD0 $HOLDER_PID:$FD1 0x7000000" \
+		"diff $HOLDER_PID:$FD0 $HOLDER_PID:$FD1" "dump --attach=fd $HOLDER_PID:$FD1"; do
+		# shellcheck disable=SC2086
+		kib=$(peak_kib "$TCECTL" $verb)
+		echo "$verb: $kib KiB"
+		[ "$kib" -lt 65536 ] || return 1
+	done
+}
