@@ -109,4 +109,27 @@ report "restore / diff (checkpoint, live)" "$(ratio "$restore_ns" "$file_diff_ns
 	"restore $(ms "$restore_ns") writing $written entries (diff: $changed)"
 [ "$written" = "$changed" ] || { echo "restore wrote $written entries, not the $changed that differ"; misses=$((misses + 1)); }
 
+# --- memory a guest controls ---------------------------------------------------
+# Tables without a single run: every entry random, or every entry the same
+# page.  Each verb's peak RSS must stay under 64 MiB, whatever the table.
+"$TCE_HOLDER" "$work/worst" 16M:random 16M:same &
+worst=$!
+for _ in $(seq 200); do [ -e "$work/worst/info" ] && break; sleep 0.05; done
+{ read -r rfd _; read -r sfd _; } < "$work/worst/info"
+peak() {	# label CMD...: peak RSS of CMD in KiB against the 64 MiB bar
+	local label=$1 kb
+	shift
+	kb=$(/usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1)
+	report "peak MiB: $label" "$(ratio "$kb" 1024)" "<=" 64 "${kb} kB"
+}
+for pattern in random same; do
+	t="$worst:$([ $pattern = random ] && echo "$rfd" || echo "$sfd")"
+	peak "list ($pattern)" "$TCECTL" list "$t"
+	peak "dump ($pattern)" "$TCECTL" dump "$t"
+	peak "dump --entries ($pattern)" "$TCECTL" dump --entries "$t"
+	peak "who-maps ($pattern)" "$TCECTL" who-maps "$t" 0x7000000
+done
+peak "diff (random, same)" "$TCECTL" diff "$worst:$rfd" "$worst:$sfd"
+kill "$worst" 2>/dev/null
+
 exit $((misses > 0))

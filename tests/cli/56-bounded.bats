@@ -69,3 +69,10 @@ run_across_boundary() {
 		[ "$kib" -lt 65536 ] || return 1
 	done
 }
+
+@test "out of memory is exit 7 with its message, never a crash" {
+	start_holder 1M:random
+	run bash -c "ulimit -v 9000; exec '$TCECTL' dump '$HOLDER_PID:$FD0' 2>&1 >/dev/null"
+	assert_failure 7
+	assert_line --partial "tcectl: dump: out of memory"
+}
