@@ -18,7 +18,7 @@ CFLAGS ?= -O2 -g
 override CPPFLAGS += -D_GNU_SOURCE
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	  -DTCECTL_VERSION='"$(VERSION)"'
-LDLIBS ?= -lelf -lz
+LDLIBS ?= $(shell pkg-config --libs libelf zlib libzstd 2>/dev/null || echo -lelf -lz -lzstd)
 
 BUILD ?= build
 LIB_SRC := $(wildcard src/*.c)

@@ -336,11 +336,11 @@ EOF
 	[ "${output##* }" = - ]
 	run_tcectl inspect --json "$OUT/z.tce"
 	echo "$output" | jq -e '[.[0].tables[].compressed] == [true, true]'
-	# Elf64_Chdr: ELFCOMPRESS_ZLIB, 8 bytes an entry, aligned to 8; then a zlib header.
+	# Elf64_Chdr: ELFCOMPRESS_ZSTD, 8 bytes an entry, aligned to 8; then a zstd frame.
 	objcopy -I elf64-little --dump-section .tce.0="$OUT/z0" "$OUT/z.tce" "$OUT/copy.o"
-	[ "$(od -An -tx8 -N24 --endian=little "$OUT/z0" | tr -s ' \n' ' ')" = " 0000000000000001 0000000000010000 0000000000000008 " ]
-	[ "$(od -An -tx1 -j24 -N2 "$OUT/z0")" = " 78 01" ]
-	# readelf -z inflates a standard Elf64_Chdr + zlib section.
+	[ "$(od -An -tx8 -N24 --endian=little "$OUT/z0" | tr -s ' \n' ' ')" = " 0000000000000002 0000000000010000 0000000000000008 " ]
+	[ "$(od -An -tx1 -j24 -N4 "$OUT/z0")" = " 28 b5 2f fd" ]
+	# readelf -z decompresses a standard Elf64_Chdr + zstd section.
 	local n
 	for n in 0 1; do
 		[ "$(readelf -z -x .tce.$n "$OUT/z.tce")" = "$(readelf -x .tce.$n "$OUT/raw.tce")" ]
@@ -357,7 +357,7 @@ EOF
 	run_tcectl verify "$OUT/be.tce"
 	assert_success
 	run_tcectl inspect "$OUT/be.tce"
-	[ "${lines[0]}" = "checkpoint $OUT/be.tce: format 1, big-endian entries" ]
+	[ "${lines[0]}" = "checkpoint $OUT/be.tce: format 2, big-endian entries" ]
 	local what
 	for what in "dump" "dump --entries" "dump --json" "dump --csv" "list"; do
 		# shellcheck disable=SC2086
@@ -378,7 +378,7 @@ EOF
 	start_holder 8K:mixed
 	"$TCECTL" checkpoint --byte-order big -o "$OUT/be.tce" "$HOLDER_PID:$FD0" > /dev/null
 	objcopy -I elf64-big --dump-section .tce.0="$OUT/z0" "$OUT/be.tce" "$OUT/copy.o"
-	[ "$(od -An -tx4 -N8 --endian=big "$OUT/z0" | tr -s ' \n' ' ')" = " 00000001 00000000 " ]
+	[ "$(od -An -tx4 -N8 --endian=big "$OUT/z0" | tr -s ' \n' ' ')" = " 00000002 00000000 " ]
 	[ "$(od -An -tx8 -j8 -N16 --endian=big "$OUT/z0" | tr -s ' \n' ' ')" = " 0000000000010000 0000000000000008 " ]
 	readelf -z -x .tce.0 "$OUT/be.tce" > /dev/null
 }
@@ -437,7 +437,7 @@ EOF
 	assert_success
 	assert_output "$(cat <<EOF
 magic=tcectl-checkpoint
-version=1
+version=2
 
 time=$time
 hostname=$(uname -n)

@@ -58,7 +58,7 @@ checkpoint() {
 	local row="%3s %-10s %8s %-18s %9s %9s %10s %-10s %s\n"
 	# shellcheck disable=SC2059
 	assert_output "$(cat <<EOF
-checkpoint $OUT/c.tce: format 1, little-endian entries
+checkpoint $OUT/c.tce: format 2, little-endian entries
 taken $(utc "$time") on $(uname -n), kernel $(uname -r)
 process $HOLDER_PID (tce-holder), guest unnamed, consistent (2 passes)
 $(printf "$row" N LIOBN PAGESIZE OFFSET ENTRIES MAPPED STORED CRC32 FROM \
@@ -77,7 +77,7 @@ EOF
 	"$TCECTL" checkpoint --freeze --byte-order big --no-compress -o "$OUT/c.tce" "$HOLDER_PID:$FD0" > /dev/null
 	run_tcectl inspect "$OUT/c.tce"
 	assert_success
-	[ "${lines[0]}" = "checkpoint $OUT/c.tce: format 1, big-endian entries" ]
+	[ "${lines[0]}" = "checkpoint $OUT/c.tce: format 2, big-endian entries" ]
 	[ "${lines[2]}" = "process $HOLDER_PID (tce-holder), guest unnamed, consistent (1 pass)" ]
 	# The checksum is of the entries as the file stores them: big-endian.
 	objcopy -I elf64-big --dump-section .tce.0="$OUT/t0" "$OUT/c.tce" "$OUT/copy.o"
@@ -114,15 +114,15 @@ $b"
 		length == 1 and (.[0] | keys_unsorted == ["file", "version", "byte_order", "time", "hostname",
 			"kernel", "pid", "comm", "guest", "consistent", "passes", "tables"]) and
 		(.[0].time | type) == "number" and
-		(.[0] | del(.time)) == {file: $f, version: 1, byte_order: "little", hostname: $host,
+		(.[0] | del(.time)) == {file: $f, version: 2, byte_order: "little", hostname: $host,
 			kernel: $kernel, pid: $p, comm: "tce-holder", guest: "", consistent: true, passes: 2,
 			tables: [
 			 {index: 0, liobn: null, page_shift: 12, bus_offset: "0x0", entries: 8192, mapped: 15,
-			  compressed: true, stored_bytes: $s0, crc32: $c0, pid: $p, fd: $f0},
+			  compressed: true, codec: "zstd", stored_bytes: $s0, crc32: $c0, pid: $p, fd: $f0},
 			 {index: 1, liobn: "0x80000001", page_shift: 12, bus_offset: "0x0", entries: 8192,
-			  mapped: 8192, compressed: true, stored_bytes: $s1, crc32: $c1, pid: $p, fd: $f1}]} and
+			  mapped: 8192, compressed: true, codec: "zstd", stored_bytes: $s1, crc32: $c1, pid: $p, fd: $f1}]} and
 		(.[0].tables[0] | keys_unsorted) == ["index", "liobn", "page_shift", "bus_offset", "entries",
-			"mapped", "compressed", "stored_bytes", "crc32", "pid", "fd"]'
+			"mapped", "compressed", "codec", "stored_bytes", "crc32", "pid", "fd"]'
 }
 
 @test "verify: one ok line per whole file, exit 0" {
@@ -157,6 +157,44 @@ $OUT/b.tce: ok, 1 table, every checksum matches"
 		. == [{file: $a, tables: 1, ok: true},
 		      {target: $b, status: 6,
 		       error: "checkpoint '"'"'\($b)'"'"': not an ELF file; it is not a tcectl checkpoint, or it is damaged"}]'
+}
+
+@test "verify: a mapped count the data does not have: exit 6, the file was altered" {
+	start_holder 8K:mixed
+	checkpoint "$OUT/a.tce" "$HOLDER_PID:$FD0"
+	# The record says 15 mapped entries; 16 has the same length.
+	local off
+	off=$(grep -obaF mapped=15 "$OUT/a.tce" | cut -d: -f1)
+	cp "$OUT/a.tce" "$OUT/m.tce"
+	printf 'mapped=16' | dd of="$OUT/m.tce" bs=1 seek="$off" conv=notrunc status=none
+	run_tcectl verify "$OUT/m.tce"
+	assert_failure 6
+	assert_output ""
+	[ "$stderr" = "tcectl: verify: checkpoint '$OUT/m.tce': table 0: the record says 16 mapped entries, the data has 15; the file was altered" ]
+	run_tcectl dump "$OUT/m.tce"
+	assert_failure 6
+}
+
+@test "inspect names each table's codec; version-1 files still verify and dump" {
+	local data=$BATS_TEST_DIRNAME/../unit/data
+	start_holder 8K:mixed
+	checkpoint "$OUT/z.tce" "$HOLDER_PID:$FD0"
+	"$TCECTL" checkpoint --no-compress -o "$OUT/raw.tce" "$HOLDER_PID:$FD0" > /dev/null
+	run_tcectl inspect --json "$OUT/z.tce" "$OUT/raw.tce" "$data/v1-zlib-le.tce" "$data/v1-raw-le.tce" \
+		"$data/v1-zlib-be.tce"
+	assert_success
+	echo "$output" | jq -e '[.[] | [.version, (.tables[] | .codec)]] ==
+		[[2, "zstd"], [2, "none"], [1, "zlib", "zlib"], [1, "none", "none"], [1, "zlib", "zlib"]]'
+	run_tcectl verify "$data/v1-zlib-le.tce" "$data/v1-raw-le.tce" "$data/v1-zlib-be.tce"
+	assert_success
+	run_tcectl dump "$data/v1-zlib-le.tce:1"
+	assert_success
+	local zlib=$output
+	run_tcectl dump "$data/v1-zlib-be.tce:1"
+	assert_output "$zlib"
+	run_tcectl dump "$data/v1-raw-le.tce:1"
+	assert_output "$zlib"
+	[ "${lines[3]}" = "0x800000000c80000-0x800000000c8ffff 0x00005550-0x0001554f r        1" ]
 }
 
 @test "inspect and verify without a file: exit 2" {

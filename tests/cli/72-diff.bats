@@ -380,7 +380,7 @@ added 1, removed 0, changed 0 entries"
 @test "a damaged or missing file: exit 2" {
 	start_holder 8K:mixed
 	checkpoint "$OUT/c.tce" "$HOLDER_PID:$FD0"
-	head -c 1000 "$OUT/c.tce" > "$OUT/cut.tce"
+	head -c -100 "$OUT/c.tce" > "$OUT/cut.tce"
 	printf 'not a checkpoint\n' > "$OUT/text.tce"
 	run_tcectl diff "$OUT/text.tce" "$HOLDER_PID:$FD0"
 	assert_failure 2

@@ -185,11 +185,11 @@ rejected() {
 }
 
 @test "a format version this tcectl does not read" {
-	patch "$OUT/good.tce" "$OUT/v2.tce" version=1 version=2
-	rejected "$OUT/v2.tce" "checkpoint '$OUT/v2.tce': format version 2 is not the version 1 this tcectl reads; use a tcectl that knows it"
-	patch "$OUT/good.tce" "$OUT/v0.tce" version=1 version=0
-	rejected "$OUT/v0.tce" "checkpoint '$OUT/v0.tce': format version 0 is not the version 1 this tcectl reads; use a tcectl that knows it"
-	patch "$OUT/good.tce" "$OUT/vx.tce" version=1 versiox=1
+	patch "$OUT/good.tce" "$OUT/v3.tce" version=2 version=3
+	rejected "$OUT/v3.tce" "checkpoint '$OUT/v3.tce': format version 3 is not one this tcectl reads (1 to 2); use a tcectl that knows it"
+	patch "$OUT/good.tce" "$OUT/v0.tce" version=2 version=0
+	rejected "$OUT/v0.tce" "checkpoint '$OUT/v0.tce': format version 0 is not one this tcectl reads (1 to 2); use a tcectl that knows it"
+	patch "$OUT/good.tce" "$OUT/vx.tce" version=2 versiox=2
 	rejected "$OUT/vx.tce" "checkpoint '$OUT/vx.tce': the format record has no version; it is not a tcectl checkpoint, or it is damaged"
 }
 
@@ -284,34 +284,35 @@ rejected() {
 	rejected "$OUT/nobits.tce" "checkpoint '$OUT/nobits.tce': table 0: its section is not PROGBITS; it is not a tcectl checkpoint, or it is damaged"
 }
 
-@test "a compression header that is not zlib, or of the wrong size" {
+@test "a compression header that is neither zstd nor zlib, or of the wrong size" {
 	local off size
 	read -r off size < <(section_at "$OUT/good.tce" .tce.0)
-	cp "$OUT/good.tce" "$OUT/zstd.tce"
-	poke "$OUT/zstd.tce" "$off" '\002'
-	rejected "$OUT/zstd.tce" "checkpoint '$OUT/zstd.tce': table 0: compression type 2 is not zlib"
+	cp "$OUT/good.tce" "$OUT/type3.tce"
+	poke "$OUT/type3.tce" "$off" '\003'
+	rejected "$OUT/type3.tce" "checkpoint '$OUT/type3.tce': table 0: compression type 3 is neither zstd (2) nor zlib (1)"
+	# zlib's type over a zstd frame: the stream is judged as zlib, and refused.
+	cp "$OUT/good.tce" "$OUT/type1.tce"
+	poke "$OUT/type1.tce" "$off" '\001'
+	rejected "$OUT/type1.tce" "checkpoint '$OUT/type1.tce': table 0: the compressed table is corrupt (zlib: incorrect header check)" entries
 	cp "$OUT/good.tce" "$OUT/chsize.tce"
 	poke "$OUT/chsize.tce" $((off + 8)) '\000\001'
 	rejected "$OUT/chsize.tce" "checkpoint '$OUT/chsize.tce': table 0: the compression header says 65792 bytes, the record 8192 entries"
 }
 
-@test "a damaged zlib stream: its header, its check value, its middle" {
+@test "a damaged zstd frame: its magic, its middle" {
 	local off size
 	read -r off size < <(section_at "$OUT/good.tce" .tce.0)
-	[ "$(od -An -tx1 -j $((off + 24)) -N2 "$OUT/good.tce")" = " 78 01" ]
-	cp "$OUT/good.tce" "$OUT/zhead.tce"
-	poke "$OUT/zhead.tce" $((off + 24)) '\171'
-	rejected "$OUT/zhead.tce" "checkpoint '$OUT/zhead.tce': table 0: the compressed table has no valid zlib header" entries
-	cp "$OUT/good.tce" "$OUT/adler.tce"
-	poke "$OUT/adler.tce" $((off + size - 1)) "\\$(printf '%03o' $(( $(od -An -tu1 -j $((off + size - 1)) -N1 "$OUT/good.tce") ^ 0xff )))"
-	rejected "$OUT/adler.tce" "checkpoint '$OUT/adler.tce': table 0: the compressed table is corrupt (incorrect data check)" entries
+	[ "$(od -An -tx1 -j $((off + 24)) -N4 "$OUT/good.tce")" = " 28 b5 2f fd" ]
+	cp "$OUT/good.tce" "$OUT/magic.tce"
+	poke "$OUT/magic.tce" $((off + 24)) '\051'
+	rejected "$OUT/magic.tce" "checkpoint '$OUT/magic.tce': table 0: the compressed table is corrupt (zstd: Unknown frame descriptor)" entries
 	cp "$OUT/good.tce" "$OUT/middle.tce"
 	poke "$OUT/middle.tce" $((off + 24 + (size - 24) / 2)) '\377'
 	cmp -s "$OUT/good.tce" "$OUT/middle.tce" && poke "$OUT/middle.tce" $((off + 24 + (size - 24) / 2)) '\000'
 	run_tcectl verify "$OUT/middle.tce"
 	assert_failure 6
 	[ "${#stderr_lines[@]}" -eq 1 ]
-	[[ $stderr == "tcectl: verify: checkpoint '$OUT/middle.tce': table 0: the compressed table "* ]]
+	[[ $stderr == "tcectl: verify: checkpoint '$OUT/middle.tce': table 0: the "* ]]
 	local msg=${stderr#tcectl: verify: }
 	run_tcectl restore --yes "$OUT/middle.tce:0" "$HOLDER_PID:$FD0"
 	assert_failure 6
@@ -320,6 +321,33 @@ rejected() {
 	assert_failure 2
 	[ "$stderr" = "tcectl: diff: $msg" ]
 	nothing_changed
+}
+
+@test "a damaged zlib stream of a version-1 file: its header, its check value, its middle" {
+	local v1=$BATS_TEST_DIRNAME/../unit/data/v1-zlib-le.tce off size f
+	read -r off size < <(section_at "$v1" .tce.0)
+	[ "$(od -An -tx1 -j $((off + 24)) -N2 "$v1")" = " 78 01" ]
+	cp "$v1" "$OUT/zhead.tce"
+	poke "$OUT/zhead.tce" $((off + 24)) '\171'
+	cp "$v1" "$OUT/adler.tce"
+	poke "$OUT/adler.tce" $((off + size - 1)) "\\$(printf '%03o' $(( $(od -An -tu1 -j $((off + size - 1)) -N1 "$v1") ^ 0xff )))"
+	cp "$v1" "$OUT/middle.tce"
+	poke "$OUT/middle.tce" $((off + 24 + (size - 24) / 2)) '\377'
+	for f in zhead adler middle; do
+		run_tcectl verify "$OUT/$f.tce"
+		assert_failure 6
+		assert_output ""
+		[ "${#stderr_lines[@]}" -eq 1 ]
+		case $f in
+		zhead) [ "$stderr" = "tcectl: verify: checkpoint '$OUT/zhead.tce': table 0: the compressed table is corrupt (zlib: incorrect header check)" ] ;;
+		adler) [ "$stderr" = "tcectl: verify: checkpoint '$OUT/adler.tce': table 0: the compressed table is corrupt (zlib: incorrect data check)" ] ;;
+		*) [[ $stderr == "tcectl: verify: checkpoint '$OUT/middle.tce': table 0: the "* ]] ;;
+		esac
+		run_tcectl dump "$OUT/$f.tce:0"
+		assert_failure 6
+		run_tcectl inspect "$OUT/$f.tce"
+		assert_success
+	done
 }
 
 @test "keys and notes the format does not describe are ignored" {
