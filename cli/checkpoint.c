@@ -9,6 +9,8 @@
 
 #include "../src/byteorder.h"
 #include "../src/checkpoint.h"
+#include "../src/cursor.h"
+#include "../src/digest.h"
 #include "../src/freeze.h"
 #include "../src/source.h"
 #include "cli.h"
@@ -25,8 +27,9 @@ struct checkpoint {
 	bool big_endian;
 	bool progress;		/* a progress line on a terminal */
 	struct tce_freeze frozen;	/* the VMM stopped for consecutive targets of it */
-	struct tce_ckpt_table *tables;
+	struct tce_ckpt_writer writer;
 	size_t n_tables;
+	uint64_t mapped, stored;	/* over the tables written */
 	struct tce_snapshot_info info;
 };
 
@@ -99,21 +102,76 @@ static void progress(const struct checkpoint *c, const char *name, size_t n, siz
 		fprintf(stderr, "\rtcectl: checkpoint: reading %s (%zu of %zu)\033[K", name, n, of);
 }
 
-/* Reads table i until two passes agree, or MAX_PASSES; once with --freeze. */
-static int read_table(struct checkpoint *c, struct tce_source *src, size_t i,
-		      struct tce_ckpt_table *table, struct tce_err *err)
+/* One pass over the table: its digest, and its entries into the writer when writing. */
+static int pass(struct checkpoint *c, struct tce_cursor *cur, bool writing, uint64_t *digest,
+		struct tce_err *err)
 {
-	unsigned passes;
-	bool agreed;
+	static uint64_t block[TCE_READ_BLOCK];
+	struct tce_digest d;
+	int more;
 
-	*table = (struct tce_ckpt_table){ 0 };
-	if (tce_source_snapshot_stable(src, i, c->freeze ? 1 : MAX_PASSES, &table->meta,
-				       &table->x, &passes, &agreed, err))
+	tce_digest_init(&d);
+	tce_cursor_rewind(cur);
+	if (writing && tce_ckpt_writer_begin(&c->writer, &cur->t, err))
 		return -1;
-	c->info.consistent &= agreed || c->freeze || src->target->kind == TCE_TARGET_FILE;
-	if (passes > c->info.passes)
-		c->info.passes = passes;
-	return 0;
+	while ((more = tce_cursor_next(cur, err)) > 0) {
+		const struct tce_extents *x = &cur->x;
+		size_t at = 0;
+
+		tce_digest_add(&d, x->ext, x->count * sizeof(*x->ext));
+		tce_digest_add(&d, &x->end, sizeof(x->end));
+		for (uint64_t i = x->first; writing && i < x->end; i += TCE_READ_BLOCK) {
+			uint64_t n = x->end - i < TCE_READ_BLOCK ? x->end - i : TCE_READ_BLOCK;
+
+			tce_extents_expand(x, i, n, block, &at);
+			if (tce_ckpt_writer_feed(&c->writer, block, n, err))
+				return -1;
+		}
+	}
+	*digest = tce_digest_final(&d);
+	return more;
+}
+
+/*
+ * Writes table i.  A live table is read until two passes agree, or
+ * MAX_PASSES: the first only for its digest, each later one into the file
+ * (the previous written one dropped) and compared with the pass before.
+ * Once with --freeze, and once from a file, whose table cannot change.
+ */
+static int write_table(struct checkpoint *c, struct tce_source *src, size_t i,
+		       struct tce_err *err)
+{
+	unsigned passes = c->freeze || src->target->kind == TCE_TARGET_FILE ? 1 : MAX_PASSES;
+	uint64_t before = 0, now;
+	struct tce_cursor cur;
+	bool agreed = false;
+	unsigned n;
+	int rc = -1;
+
+	if (tce_cursor_open(&cur, src, i, NULL, TCE_CUT_CHUNK, err))
+		goto out;
+	for (n = 1; n <= passes && !agreed; n++) {
+		bool writing = passes == 1 || n > 1;
+
+		if (n > 2)
+			tce_ckpt_writer_rewind(&c->writer);
+		if (pass(c, &cur, writing, &now, err))
+			goto out;
+		agreed = n > 1 && now == before;
+		before = now;
+	}
+	if (tce_ckpt_writer_end(&c->writer, err))
+		goto out;
+	c->info.consistent &= agreed || passes == 1;
+	if (n - 1 > c->info.passes)
+		c->info.passes = n - 1;
+	c->n_tables++;
+	c->mapped += c->writer.last.mapped;
+	c->stored += c->writer.last.stored_bytes;
+	rc = 0;
+out:
+	tce_cursor_close(&cur);
+	return rc;
 }
 
 static int read_target(struct checkpoint *c, const struct tce_target *target)
@@ -135,20 +193,12 @@ static int read_target(struct checkpoint *c, const struct tce_target *target)
 		}
 	}
 	for (size_t i = 0; i < src.count && !status; i++) {
-		struct tce_ckpt_table *grown = realloc(c->tables, (c->n_tables + 1) * sizeof(*grown));
 		char name[4200];
 
-		if (!grown) {
-			status = cli_error(TCE_EIO, "out of memory");
-			break;
-		}
-		c->tables = grown;
 		tce_source_table_name(&src, i, name, sizeof(name));
 		progress(c, name, i + 1, src.count);
-		if (read_table(c, &src, i, &c->tables[c->n_tables], &err))
+		if (write_table(c, &src, i, &err))
 			status = cli_report(&err);
-		else
-			c->n_tables++;
 	}
 	if (!c->info.pid && target->kind != TCE_TARGET_FILE) {
 		c->info.pid = target->pid;
@@ -161,13 +211,9 @@ static int read_target(struct checkpoint *c, const struct tce_target *target)
 
 static void report(const struct checkpoint *c)
 {
-	uint64_t mapped = 0, stored = 0;
+	uint64_t mapped = c->mapped, stored = c->stored;
 	struct json j;
 
-	for (size_t i = 0; i < c->n_tables; i++) {
-		mapped += c->tables[i].x.counts.mapped;
-		stored += c->tables[i].stored_bytes;
-	}
 	if (!output.json) {
 		ob_printf(out, "wrote %s: %zu %s, %llu mapped %s, %llu bytes of entries, %s\n",
 			  c->output, c->n_tables, c->n_tables == 1 ? "table" : "tables",
@@ -216,20 +262,21 @@ int do_checkpoint(int argc, char **argv)
 	c.progress = isatty(STDERR_FILENO);
 	c.info.consistent = true;
 	tce_snapshot_info_host(&c.info);
+	/* Each table goes into the file as it is read; the file appears only whole. */
+	if (tce_ckpt_writer_open(&c.writer, c.output, c.big_endian,
+				 TCE_CKPT_DURABLE | (c.compress ? TCE_CKPT_COMPRESS : 0), &err))
+		status = cli_report(&err);
 	for (size_t n = 0; n < c.count && !status; n++)
 		status = read_target(&c, &c.targets[n]);
 	tce_thaw(&c.frozen);
 	if (c.progress)
 		fprintf(stderr, "\r\033[K");
 	/* Nothing is written unless every table was read. */
-	if (!status && tce_checkpoint_write(c.output, &c.info, c.tables, c.n_tables, c.big_endian,
-					    TCE_CKPT_DURABLE | (c.compress ? TCE_CKPT_COMPRESS : 0), &err))
+	if (!status && tce_ckpt_writer_commit(&c.writer, &c.info, &err))
 		status = cli_report(&err);
+	tce_ckpt_writer_abort(&c.writer);
 	if (!status)
 		report(&c);
-	for (size_t i = 0; i < c.n_tables; i++)
-		tce_extents_free(&c.tables[i].x);
-	free(c.tables);
 	free(c.targets);
 	return cli_finish(status);
 }

@@ -117,8 +117,13 @@ static int read_wanted(struct tce_source *src, struct tce_table *t, struct wante
 
 	qsort(w, m, sizeof(*w), by_index);
 	if (src->target->kind == TCE_TARGET_FILE) {
+		uint64_t *block = malloc(TCE_READ_BLOCK * sizeof(*block));
+
+		/* The whole table is decoded anyway, to check it before use. */
+		rc = block ? tce_source_file_check(src, 0, block, err) : tce_fail(err, TCE_EIO, "out of memory");
 		for (size_t k = 0; k < m && !rc; k++)
 			rc = tce_source_file_read(src, 0, w[k].index, 1, &tces[w[k].n], err);
+		free(block);
 		return rc;
 	}
 	index = calloc(m + 1, sizeof(*index));

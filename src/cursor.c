@@ -28,7 +28,8 @@ int tce_cursor_open(struct tce_cursor *c, struct tce_source *s, size_t i,
 	c->buf = malloc(TCE_READ_BLOCK * sizeof(*c->buf));
 	if (!c->buf)
 		return tce_fail(err, TCE_EIO, "out of memory");
-	return 0;
+	/* A damaged file's table is refused before any of it is used. */
+	return from_file(c) ? tce_source_file_check(s, i, c->buf, err) : 0;
 }
 
 /* Reattaches a table read through its fd, which must still be as long. */

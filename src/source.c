@@ -424,13 +424,20 @@ int tce_source_recheck(struct tce_source *s, struct tce_err *err)
 int tce_source_file_read(struct tce_source *s, size_t i, uint64_t first, uint64_t n, uint64_t *buf,
 			 struct tce_err *err)
 {
-	size_t k = tce_source_file_table(s, i);
-	struct tce_ckpt_table *t = &s->ckpt.tables[k];
-	size_t cursor = 0;
+	return tce_checkpoint_read(&s->ckpt, tce_source_file_table(s, i), first, n, buf, err);
+}
 
-	if (!t->x.ext && t->meta.entries && tce_checkpoint_load(&s->ckpt, k, err))
-		return -1;
-	tce_extents_expand(&t->x, first, n, buf, &cursor);
+int tce_source_file_check(struct tce_source *s, size_t i, uint64_t *buf, struct tce_err *err)
+{
+	struct tce_table meta;
+
+	tce_source_meta(s, i, &meta);
+	for (uint64_t at = 0; at < meta.entries; at += TCE_READ_BLOCK) {
+		uint64_t n = meta.entries - at < TCE_READ_BLOCK ? meta.entries - at : TCE_READ_BLOCK;
+
+		if (tce_source_file_read(s, i, at, n, buf, err))
+			return -1;
+	}
 	return 0;
 }
 

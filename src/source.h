@@ -102,6 +102,13 @@ size_t tce_source_file_table(const struct tce_source *s, size_t i);
 int tce_source_file_read(struct tce_source *s, size_t i, uint64_t first, uint64_t n, uint64_t *buf,
 			 struct tce_err *err);
 
+/*
+ * Reads file table i through to its end, which checks its checksum and
+ * mapped count: before anything of a damaged table is printed.  buf holds
+ * TCE_READ_BLOCK entries.
+ */
+int tce_source_file_check(struct tce_source *s, size_t i, uint64_t *buf, struct tce_err *err);
+
 void tce_source_close(struct tce_source *s);
 
 #endif
