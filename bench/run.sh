@@ -128,8 +128,11 @@ for pattern in random same; do
 	peak "dump ($pattern)" "$TCECTL" dump "$t"
 	peak "dump --entries ($pattern)" "$TCECTL" dump --entries "$t"
 	peak "who-maps ($pattern)" "$TCECTL" who-maps "$t" 0x7000000
+	peak "checkpoint ($pattern)" "$TCECTL" checkpoint -o "$work/$pattern.tce" "$t"
+	peak "dump FILE ($pattern)" "$TCECTL" dump "$work/$pattern.tce"
 done
 peak "diff (random, same)" "$TCECTL" diff "$worst:$rfd" "$worst:$sfd"
+peak "diff (FILE random, FILE same)" "$TCECTL" diff "$work/random.tce" "$work/same.tce"
 kill "$worst" 2>/dev/null
 
 exit $((misses > 0))
