@@ -25,8 +25,13 @@ void widths_include(struct widths *w, const struct tce_table *t, const struct tc
 		w->ioba = hex_digits(last_ioba);
 	for (size_t n = 0; n < x->count; n++) {
 		const struct tce_extent *e = &x->ext[n];
-		uint64_t last_gpa = tce_gpa(tce_extent_entry(x, e, e->index + e->count - 1)) +
-				    (tce_page_size(&t->geo) - 1);
+		uint64_t last_gpa = tce_gpa(tce_extent_entry(x, e, e->index + e->count - 1));
+
+		/* An entry's address need not be aligned to a page size given wrong. */
+		if (last_gpa + (tce_page_size(&t->geo) - 1) < last_gpa)
+			last_gpa = UINT64_MAX;
+		else
+			last_gpa += tce_page_size(&t->geo) - 1;
 
 		if (hex_digits(last_gpa) > w->gpa)
 			w->gpa = hex_digits(last_gpa);

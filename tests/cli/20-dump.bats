@@ -159,6 +159,42 @@ EOF
 )"
 }
 
+# Entries 5-7 map the last guest page of the 64-bit space, then pages 0 and 1
+# (tce-holder takes values as signed: -0xffd is 0xfffffffffffff003).
+set_wrapping_entries() {
+	holder_cmd set 0 5 -0xffd
+	holder_cmd set 0 6 0x3
+	holder_cmd set 0 7 0x1003
+}
+
+@test "a run ends where the next guest page would lie past 2^64" {
+	start_holder 8K:empty
+	set_wrapping_entries
+	run_tcectl dump -n "$HOLDER_PID:$FD0"
+	assert_success
+	assert_output "$(cat <<EOF
+0x00005000-0x00005fff 0xfffffffffffff000-0xffffffffffffffff rw       1
+0x00006000-0x00007fff 0x0000000000000000-0x0000000000001fff rw       2
+EOF
+)"
+}
+
+@test "--entries prints every digit of a guest address, whatever the page size" {
+	start_holder 8K:empty
+	holder_cmd set 0 0 0x3
+	holder_cmd set 0 9 -0xffd
+	run_tcectl dump --entries -n "$HOLDER_PID:$FD0,page=16M"
+	assert_success
+	assert_output "$(cat <<EOF
+    0 0x0000000000 0x0000000000000000 rw   0x0000000000000003
+    9 0x0009000000 0xfffffffffffff000 rw   0xfffffffffffff003
+EOF
+)"
+	run_tcectl dump --entries -n --range 0x90000 "$HOLDER_PID:$FD0,page=64K"
+	assert_success
+	assert_output "    9 0x00090000 0xfffffffffffff000 rw   0xfffffffffffff003"
+}
+
 @test "--all shows the empty entries too" {
 	start_holder 8K:mixed
 	run_tcectl dump --all "$HOLDER_PID:$FD0,entries=12"

@@ -86,6 +86,16 @@ hit() {
 	assert_output "$(hit "$HOLDER_PID:$FD0" - 0x80000001fff0000-0x80000001fffffff 0x60000000-0x6000ffff rw 1)"
 }
 
+@test "an entry that maps guest page 0 right after one at the top of the address space" {
+	start_holder 8K:empty
+	holder_cmd set 0 5 -0xffd	# 0xfffffffffffff003
+	holder_cmd set 0 6 0x3
+	run_tcectl who-maps "$HOLDER_PID:$FD0" 0x0-0xfff
+	assert_success
+	assert_output "$(echo "$HEADING"
+		hit "$HOLDER_PID:$FD0" - 0x00006000-0x00006fff 0x00000000-0x00000fff rw 1)"
+}
+
 @test "no table maps the range: no output, exit 1" {
 	start_holder 8K:mixed
 	run_tcectl who-maps "$HOLDER_PID:$FD0" 0x70000000-0x7fffffff
