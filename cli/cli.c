@@ -16,6 +16,9 @@ static const char *current_verb = "tcectl";
 /* Set once a verb has begun its JSON document; errors then go inside it. */
 static bool json_document_begun;
 
+/* diff(1)'s convention, which diff follows: any trouble exits with 2. */
+static bool trouble_is_usage;
+
 static void verror(enum tce_status status, const char *fmt, va_list ap)
 {
 	char msg[1024];
@@ -87,6 +90,35 @@ void cli_json_document_begun(void)
 	json_document_begun = true;
 }
 
+void cli_trouble_is_usage(void)
+{
+	trouble_is_usage = true;
+}
+
+int cli_exit_status(int status)
+{
+	return trouble_is_usage && status > TCE_EUSAGE ? TCE_EUSAGE : status;
+}
+
+/*
+ * argp's help goes to standard output through out, like everything else,
+ * so that a failed write is caught and reported by cli_finish.
+ */
+static void help_to_out(const struct argp_state *state, unsigned flags)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		exit(cli_exit_status(cli_error(TCE_EIO, "out of memory")));
+	argp_help(state->root_argp, f, flags, state->name);
+	fclose(f);
+	ob_write(out, text, len);
+	free(text);
+	exit(cli_finish(0));
+}
+
 enum {
 	OPT_NOHEADINGS = 'n',
 	OPT_JSON = 'j',
@@ -120,11 +152,11 @@ static error_t parse_common_option(int key, char *arg, struct argp_state *state)
 	 * argp_state_help, so help is printed with argp_help.
 	 */
 	case OPT_HELP:
-		argp_help(state->root_argp, stdout, ARGP_HELP_STD_HELP & ~ARGP_HELP_EXIT_ERR, state->name);
-		exit(0);
+		help_to_out(state, ARGP_HELP_STD_HELP & ~ARGP_HELP_EXIT_ERR);
+		break;
 	case OPT_USAGE:
-		argp_help(state->root_argp, stdout, ARGP_HELP_USAGE, state->name);
-		exit(0);
+		help_to_out(state, ARGP_HELP_USAGE);
+		break;
 	case ARGP_KEY_ERROR:
 		bad_arg_next = state->next;
 		break;
@@ -162,7 +194,7 @@ static error_t parse_live_option(int key, char *arg, struct argp_state *state)
 	else if (!strcmp(arg, "fd"))
 		tce_source_set_attach(TCE_ATTACH_FD);
 	else
-		exit(cli_error(TCE_EUSAGE, "--attach takes 'mapping' or 'fd', not '%s'", arg));
+		exit(cli_exit_status(cli_error(TCE_EUSAGE, "--attach takes 'mapping' or 'fd', not '%s'", arg)));
 	return 0;
 }
 
@@ -196,16 +228,19 @@ void cli_parse_target(const char *text, struct tce_target *target)
 	struct tce_err err = { 0 };
 
 	if (tce_target_parse(text, target, &err))
-		exit(cli_report(&err));
+		exit(cli_exit_status(cli_report(&err)));
 }
 
 int cli_finish(int status)
 {
 	ob_flush(out);
 	if (out->error && out->error != EPIPE) {
-		fprintf(stderr, "tcectl: %s: cannot write the output: %s\n",
-			current_verb, strerror(out->error));
-		return status_merge(status, TCE_EIO);
+		if (strcmp(current_verb, "tcectl"))
+			fprintf(stderr, "tcectl: %s: cannot write the output: %s\n",
+				current_verb, strerror(out->error));
+		else
+			fprintf(stderr, "tcectl: cannot write the output: %s\n", strerror(out->error));
+		status = status_merge(status, TCE_EIO);
 	}
-	return status;
+	return cli_exit_status(status);
 }

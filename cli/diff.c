@@ -186,6 +186,7 @@ int do_diff(int argc, char **argv)
 	size_t n_pairs = 0;
 	int status = 0;
 
+	cli_trouble_is_usage();
 	cli_parse(&argp, argc, argv, &d);
 	if (open_side(&d.a, &err) || open_side(&d.b, &err) ||
 	    tce_match(d.a.meta, d.a.src.count, d.b.meta, d.b.src.count, &pairs, &n_pairs, &err)) {

@@ -127,6 +127,15 @@ EOF
 )"
 }
 
+@test "a full output is trouble: exit 2, as for any other" {
+	start_holder 8K:mixed
+	checkpoint "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	change_mixed
+	run --separate-stderr sh -c 'exec "$@" > /dev/full' sh "$TCECTL" diff "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	assert_failure 2
+	[ "$stderr" = "tcectl: diff: cannot write the output: No space left on device" ]
+}
+
 @test "B to A is the same diff the other way round" {
 	start_holder 8K:mixed
 	checkpoint "$OUT/c.tce" "$HOLDER_PID:$FD0"
