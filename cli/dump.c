@@ -29,6 +29,7 @@ struct dump {
 	unsigned perms;		/* bit per tce_perm() to show */
 	bool has_perms;
 	enum format format;
+	const char *format_option;	/* the option that chose it, for the message */
 	size_t tables;		/* printed so far */
 	struct json json;
 };
@@ -54,6 +55,16 @@ static const struct argp_option options[] = {
 	{ "raw", OPT_RAW, NULL, 0, "The table's bytes as they are, for piping (one table)", 0 },
 	{ 0 }
 };
+
+/* --csv and --raw: the later of two formats must not silently win. */
+static void choose_format(struct dump *d, enum format format, const char *option)
+{
+	if (d->format_option && d->format != format)
+		exit(cli_error(TCE_EUSAGE, "%s and %s are two formats; choose one",
+			       d->format_option, option));
+	d->format = format;
+	d->format_option = option;
+}
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
@@ -82,10 +93,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 				       arg));
 		break;
 	case OPT_CSV:
-		d->format = FORMAT_CSV;
+		choose_format(d, FORMAT_CSV, "--csv");
 		break;
 	case OPT_RAW:
-		d->format = FORMAT_RAW;
+		choose_format(d, FORMAT_RAW, "--raw");
 		break;
 	case ARGP_KEY_ARG:
 		d->targets = realloc(d->targets, (d->count + 1) * sizeof(*d->targets));

@@ -573,6 +573,15 @@ EOF
 	done
 }
 
+@test "--csv and --raw together: one line naming both, exit 2" {
+	run_tcectl dump --csv --raw 1:3
+	assert_failure 2
+	[ "$stderr" = "tcectl: dump: --csv and --raw are two formats; choose one" ]
+	run_tcectl dump --raw --csv 1:3
+	assert_failure 2
+	[ "$stderr" = "tcectl: dump: --raw and --csv are two formats; choose one" ]
+}
+
 @test "--json: one object per table with its extents" {
 	start_holder 8K:mixed
 	run_tcectl dump --json "$HOLDER_PID:$FD0"
