@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../src/source.h"
+#include "badopt.h"
 #include "cli.h"
 
 struct output_options output;
@@ -204,7 +205,7 @@ const struct argp common_argp = { common_options_table, parse_common_option, NUL
 
 void cli_parse(const struct argp *argp, int argc, char **argv, void *input)
 {
-	char name[64];
+	char name[64], what[256];
 	error_t e;
 
 	current_verb = argv[0];
@@ -215,6 +216,9 @@ void cli_parse(const struct argp *argp, int argc, char **argv, void *input)
 	argv[0] = (char *)current_verb;
 	if (!e)
 		return;
+	if (bad_option(argp, argc, argv, what, sizeof(what)))
+		exit(cli_exit_status(cli_error(TCE_EUSAGE, "%s; see 'tcectl %s --help'", what,
+					       current_verb)));
 	if (bad_arg_next > 0 && bad_arg_next <= argc)
 		exit(cli_error(TCE_EUSAGE,
 			       "unknown option or missing value in '%s'; see 'tcectl %s --help'",

@@ -6,12 +6,37 @@
 
 #include "columns.h"
 
+static int add_column(struct column_set *set, size_t i)
+{
+	if (set->n_picked == set->capacity) {
+		size_t cap = set->capacity ? 2 * set->capacity : 32;
+		size_t *picked = realloc(set->picked, cap * sizeof(*picked));
+
+		if (!picked)
+			return -1;
+		set->picked = picked;
+		set->capacity = cap;
+	}
+	set->picked[set->n_picked++] = i;
+	return 0;
+}
+
 void columns_default(struct column_set *set, const struct column *all, size_t n_all)
 {
-	*set = (struct column_set){ .all = all, .n_all = n_all };
-	for (size_t i = 0; i < n_all && set->n_picked < 32; i++)
+	size_t *picked = set->picked, capacity = set->capacity;
+
+	*set = (struct column_set){ .all = all, .n_all = n_all, .picked = picked,
+				    .capacity = capacity };
+	for (size_t i = 0; i < n_all; i++)
 		if (all[i].flags & COL_DEFAULT)
-			set->picked[set->n_picked++] = i;
+			add_column(set, i);
+}
+
+void columns_free(struct column_set *set)
+{
+	free(set->picked);
+	set->picked = NULL;
+	set->n_picked = set->capacity = 0;
 }
 
 int columns_pick(struct column_set *set, const char *list, const char **bad)
@@ -30,12 +55,15 @@ int columns_pick(struct column_set *set, const char *list, const char **bad)
 		for (i = 0; i < set->n_all; i++)
 			if (strlen(set->all[i].name) == len && !strncasecmp(set->all[i].name, p, len))
 				break;
-		if (i == set->n_all || set->n_picked == 32) {
+		if (i == set->n_all) {
 			snprintf(name, sizeof(name), "%.*s", (int)len, p);
 			*bad = name;
 			return -1;
 		}
-		set->picked[set->n_picked++] = i;
+		if (add_column(set, i)) {
+			*bad = NULL;
+			return -1;
+		}
 		if (!p[len])
 			return 0;
 		p += len + 1;
@@ -84,10 +112,14 @@ void columns_print(const struct column_set *set, const void *rows, size_t n_rows
 		   size_t row_size, bool raw, bool noheadings)
 {
 	const char *base = rows;
-	size_t width[32] = { 0 };
+	size_t *width = calloc(set->n_picked ? set->n_picked : 1, sizeof(*width));
 	char cell[256];
 
-	for (size_t c = 0; c < set->n_picked; c++) {
+	/* No memory to align: one space between cells still reads. */
+	if (!width)
+		raw = true;
+
+	for (size_t c = 0; width && c < set->n_picked; c++) {
 		const struct column *col = &set->all[set->picked[c]];
 
 		width[c] = noheadings ? 1 : strlen(col->name);
@@ -124,4 +156,5 @@ void columns_print(const struct column_set *set, const void *rows, size_t n_rows
 		}
 		ob_putc(out, '\n');
 	}
+	free(width);
 }

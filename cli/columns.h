@@ -30,14 +30,19 @@ struct column {
 struct column_set {
 	const struct column *all;
 	size_t n_all;
-	size_t picked[32];
-	size_t n_picked;
+	size_t *picked;		/* indexes into all, as many as -o names */
+	size_t n_picked, capacity;
 };
 
 void columns_default(struct column_set *set, const struct column *all, size_t n_all);
 
-/* Applies -o LIST or -o +LIST; on a bad name returns it for the message. */
+/*
+ * Applies -o LIST or -o +LIST.  On a bad name returns -1 with it in *bad;
+ * out of memory, -1 with *bad NULL.
+ */
 int columns_pick(struct column_set *set, const char *list, const char **bad);
+
+void columns_free(struct column_set *set);
 
 void columns_list(const struct column_set *set);
 

@@ -197,7 +197,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case OPT_OUTPUT:
 		if (columns_pick(&l->columns, arg, &bad))
-			exit(cli_error(TCE_EUSAGE, "unknown column '%s'; see tcectl list --list-columns", bad));
+			exit(bad ? cli_error(TCE_EUSAGE, "unknown column '%s'; see tcectl list --list-columns", bad)
+				 : cli_error(TCE_EIO, "out of memory"));
 		break;
 	case OPT_LIST_COLUMNS:
 		l->list_columns = true;
@@ -311,5 +312,6 @@ int do_list(int argc, char **argv)
 	}
 	free(l.rows);
 	free(l.targets);
+	columns_free(&l.columns);
 	return cli_finish(status);
 }

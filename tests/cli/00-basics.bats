@@ -45,7 +45,7 @@ load test_helper
 @test "an unknown option is one line naming it, exit 2" {
 	run_tcectl dump --bogus 1
 	assert_failure 2
-	[ "$stderr" = "tcectl: dump: unknown option or missing value in '--bogus'; see 'tcectl dump --help'" ]
+	[ "$stderr" = "tcectl: dump: unknown option '--bogus'; see 'tcectl dump --help'" ]
 }
 
 # run_tcectl_full ARGS...: tcectl with standard output on /dev/full.

@@ -273,6 +273,39 @@ EOF
 	[ "$stderr" = "tcectl: list: unknown column ''; see tcectl list --list-columns" ]
 }
 
+@test "-o takes any number of columns, repeats included" {
+	start_holder 8K:mixed
+	local list=pid n
+	for n in $(seq 2 40); do list="$list,pid"; done
+	run_tcectl list -n --raw -o "$list" "$HOLDER_PID:$FD0"
+	assert_success
+	assert_output "$(printf "$HOLDER_PID %.0s" $(seq 1 39))$HOLDER_PID"
+}
+
+@test "an option argp refuses is named as typed, inside a cluster too" {
+	run_tcectl list -12
+	assert_failure 2
+	[ "$stderr" = "tcectl: list: unknown option '-1' in '-12'; see 'tcectl list --help'" ]
+	run_tcectl list -xy
+	assert_failure 2
+	[ "$stderr" = "tcectl: list: unknown option '-x' in '-xy'; see 'tcectl list --help'" ]
+	run_tcectl list -nx 1
+	assert_failure 2
+	[ "$stderr" = "tcectl: list: unknown option '-x' in '-nx'; see 'tcectl list --help'" ]
+	run_tcectl list 1 -o
+	assert_failure 2
+	[ "$stderr" = "tcectl: list: option '-o' needs a value; see 'tcectl list --help'" ]
+	run_tcectl list --raw=1
+	assert_failure 2
+	[ "$stderr" = "tcectl: list: option '--raw' takes no value; see 'tcectl list --help'" ]
+	run_tcectl list --bogus
+	assert_failure 2
+	[ "$stderr" = "tcectl: list: unknown option '--bogus'; see 'tcectl list --help'" ]
+	run_tcectl dump --p 1
+	assert_failure 2
+	[ "$stderr" = "tcectl: dump: ambiguous option '--p'; see 'tcectl dump --help'" ]
+}
+
 @test "a process that does not exist: exit 3, nothing on stdout" {
 	run_tcectl list 4194304
 	assert_failure 3

@@ -343,7 +343,7 @@ EOF
 	done
 	run_tcectl dump 1:3 --range
 	assert_failure 2
-	[ "$stderr" = "tcectl: dump: unknown option or missing value in '--range'; see 'tcectl dump --help'" ]
+	[ "$stderr" = "tcectl: dump: option '--range' needs a value; see 'tcectl dump --help'" ]
 }
 
 @test "--perm with one permission shows only those extents and counts them" {
