@@ -179,15 +179,17 @@ int do_translate(int argc, char **argv)
 		snprintf(name, sizeof(name), "%s", tr.target.text);
 	else
 		table_label(&t, name, sizeof(name));
+	/* One shape whatever the number of addresses: an array. */
 	json_init(&j, out, output.pretty);
-	if (output.json && tr.count > 1)
+	if (output.json) {
+		cli_json_document_begun();
 		json_array_begin(&j);
+	}
 	for (size_t n = 0; n < tr.count; n++) {
 		uint64_t index = (tr.iobas[n] - t.geo.bus_offset) >> t.geo.page_shift;
 
 		if (outside[n].status) {
-			/* One address: the error is the document; several: an element. */
-			if (output.json && tr.count > 1)
+			if (output.json)
 				cli_json_target_error(&j, tr.target.text, &outside[n]);
 			else
 				cli_report(&outside[n]);
@@ -201,10 +203,10 @@ int do_translate(int argc, char **argv)
 		if (!tces[n])
 			status = status_merge(status, TCE_NEGATIVE);
 	}
-	if (output.json && tr.count > 1)
+	if (output.json) {
 		json_array_end(&j);
-	if (output.json)
 		json_finish(&j);
+	}
 out:
 	free(tces);
 	free(outside);

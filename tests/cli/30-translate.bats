@@ -73,11 +73,12 @@ EOF
 	assert_output "ioba 0x7010: $HOLDER_PID:$FD0 entry 7, gpa 0x123456789010, perm w, raw 0x0000123456789002"
 }
 
-@test "--json with one address: one object" {
+@test "--json with one address: an array of one object" {
 	start_holder 8K:mixed
 	run_tcectl translate --json "$HOLDER_PID:$FD0" 0x4123
 	assert_success
-	echo "$output" | jq -e --argjson pid "$HOLDER_PID" --argjson fd "$FD0" '
+	echo "$output" | jq -e 'type == "array" and length == 1'
+	echo "$output" | jq -e --argjson pid "$HOLDER_PID" --argjson fd "$FD0" '.[0] |
 		type == "object" and
 		keys_unsorted == ["pid","fd","ioba","index","mapped","gpa","perm","raw"] and
 		. == {pid: $pid, fd: $fd, ioba: "0x4123", index: 4, mapped: true,
@@ -89,8 +90,8 @@ EOF
 	run_tcectl translate -j "$HOLDER_PID:$FD0" 0x7000
 	assert_failure 1
 	echo "$output" | jq -e --argjson pid "$HOLDER_PID" --argjson fd "$FD0" '
-		. == {pid: $pid, fd: $fd, ioba: "0x7000", index: 7, mapped: false,
-		      gpa: null, perm: "-", raw: "0x0"}'
+		. == [{pid: $pid, fd: $fd, ioba: "0x7000", index: 7, mapped: false,
+		      gpa: null, perm: "-", raw: "0x0"}]'
 }
 
 @test "--json with several addresses: an array, in order" {
@@ -106,21 +107,23 @@ EOF
 		map(.index) == [4,7,6]'
 }
 
-@test "--pretty prints the object indented" {
+@test "--pretty prints the array indented" {
 	start_holder 8K:mixed
 	run_tcectl translate --pretty "$HOLDER_PID:$FD0" 0x0
 	assert_success
 	assert_output "$(cat <<EOF
-{
-  "pid": $HOLDER_PID,
-  "fd": $FD0,
-  "ioba": "0x0",
-  "index": 0,
-  "mapped": true,
-  "gpa": "0x10000000",
-  "perm": "rw",
-  "raw": "0x10000003"
-}
+[
+  {
+    "pid": $HOLDER_PID,
+    "fd": $FD0,
+    "ioba": "0x0",
+    "index": 0,
+    "mapped": true,
+    "gpa": "0x10000000",
+    "perm": "rw",
+    "raw": "0x10000003"
+  }
+]
 EOF
 )"
 }
@@ -176,12 +179,13 @@ tcectl: translate: table $HOLDER_PID:$FD0: IO bus address 0x4000 is outside the 
 tcectl: translate: table $HOLDER_PID:$FD0: IO bus address 0x10000 is outside the window 0x0-0xffff; give the table's bus offset and page size (TARGET,offset=ADDR,page=SIZE)" ]
 }
 
-@test "--json: an error is one object with error and status" {
+@test "--json with one address outside the window: an array of its error element" {
 	start_holder 8K:mixed
 	run_tcectl translate -j "$HOLDER_PID:$FD0" 0x2000000
 	assert_failure 2
-	echo "$output" | jq -e '
-		keys_unsorted == ["error","status"] and .status == 2 and
+	echo "$output" | jq -e 'type == "array" and length == 1'
+	echo "$output" | jq -e '.[0] |
+		keys_unsorted == ["target","error","status"] and .status == 2 and
 		.error == "table '"$HOLDER_PID:$FD0"': IO bus address 0x2000000 is outside the window 0x0-0x1ffffff; give the table'"'"'s bus offset and page size (TARGET,offset=ADDR,page=SIZE)"'
 }
 
