@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "columns.h"
+#include "digits.h"
 
 static int add_column(struct column_set *set, size_t i)
 {
@@ -91,16 +92,15 @@ void columns_json_row(const struct column_set *set, struct json *j, const void *
 /* --raw: one space between cells, and spaces inside a cell escaped (lsblk). */
 static void raw_cell(const char *cell, bool separate)
 {
-	static const char xd[] = "0123456789abcdef";
-
 	if (separate)
 		ob_putc(out, ' ');
 	for (; *cell; cell++) {
 		unsigned char ch = (unsigned char)*cell;
 
 		if (ch <= ' ' || ch == '\\' || ch >= 0x7f) {
-			char esc[4] = { '\\', 'x', xd[ch >> 4], xd[ch & 15] };
+			char esc[4] = { '\\', 'x' };
 
+			put_hex_byte(esc + 2, ch);
 			ob_write(out, esc, sizeof(esc));
 		} else {
 			ob_putc(out, (char)ch);

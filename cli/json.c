@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include "digits.h"
 #include "escape.h"
 #include "json.h"
 
@@ -56,8 +57,6 @@ void json_array_end(struct json *j) { container_end(j, ']'); }
 
 static void quoted(struct obuf *ob, const char *s)
 {
-	static const char xd[] = "0123456789abcdef";
-
 	ob_putc(ob, '"');
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
@@ -68,8 +67,9 @@ static void quoted(struct obuf *ob, const char *s)
 			ob_putc(ob, '\\');
 			ob_putc(ob, (char)c);
 		} else if (c < 0x20) {
-			char esc[6] = { '\\', 'u', '0', '0', xd[c >> 4], xd[c & 15] };
+			char esc[6] = { '\\', 'u', '0', '0' };
 
+			put_hex_byte(esc + 4, c);
 			ob_write(ob, esc, sizeof(esc));
 		} else if (!n) {
 			/* Not UTF-8 (a name another process chose): U+FFFD, so the document stays valid. */

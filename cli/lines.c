@@ -3,19 +3,9 @@
 
 #include "../src/diff.h"
 #include "../src/tce.h"
+#include "digits.h"
 #include "lines.h"
 #include "obuf.h"
-
-static unsigned decimal_digits(uint64_t v)
-{
-	unsigned n = 1;
-
-	while (v >= 10) {
-		v /= 10;
-		n++;
-	}
-	return n;
-}
 
 void widths_include(struct widths *w, const struct tce_table *t, const struct tce_extents *x)
 {
@@ -35,11 +25,11 @@ void widths_include(struct widths *w, const struct tce_table *t, const struct tc
 
 		if (hex_digits(last_gpa) > w->gpa)
 			w->gpa = hex_digits(last_gpa);
-		if (decimal_digits(e->count) > w->pages)
-			w->pages = decimal_digits(e->count);
+		if (dec_digits(e->count) > w->pages)
+			w->pages = dec_digits(e->count);
 	}
-	if (decimal_digits(t->entries - 1) > w->index)
-		w->index = decimal_digits(t->entries - 1);
+	if (dec_digits(t->entries - 1) > w->index)
+		w->index = dec_digits(t->entries - 1);
 }
 
 struct widths table_widths(const struct tce_table *t, const struct tce_extents *x)
