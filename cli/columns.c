@@ -123,6 +123,8 @@ void columns_print(const struct column_set *set, const void *rows, size_t n_rows
 		const struct column *col = &set->all[set->picked[c]];
 
 		width[c] = noheadings ? 1 : strlen(col->name);
+		if (width[c] < col->width)
+			width[c] = col->width;
 		for (size_t r = 0; r < n_rows; r++) {
 			col->text(base + r * row_size, cell, sizeof(cell));
 			if (strlen(cell) > width[c])

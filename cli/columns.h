@@ -25,6 +25,7 @@ struct column {
 	/* Text of the value; "" prints as "-" except in --raw. */
 	void (*text)(const void *row, char *buf, size_t len);
 	void (*json)(struct json *j, const void *row);
+	unsigned width;		/* at least this wide when aligned (a hint, as lsblk's) */
 };
 
 struct column_set {

@@ -18,6 +18,14 @@ void table_device(const struct tce_table *t, char *buf, size_t len)
 		buf[0] = '\0';
 }
 
+void liobn_text(const struct tce_geometry *geo, char *buf, size_t len)
+{
+	if (geo->has_liobn)
+		snprintf(buf, len, "0x%08llx", (unsigned long long)geo->liobn);
+	else if (len)
+		buf[0] = '\0';
+}
+
 const char *table_type(const struct tce_table *t)
 {
 	if (t->origin.emulated)

@@ -17,6 +17,9 @@ void table_label(const struct tce_table *t, char *buf, size_t len);
 /* The owner QEMU's liobn numbering names ("phb0-win1", "vio-71000003"), or "". */
 void table_device(const struct tce_table *t, char *buf, size_t len);
 
+/* "0x..." of the liobn, or "" when it is not known. */
+void liobn_text(const struct tce_geometry *geo, char *buf, size_t len);
+
 /* "kvm", "emulated", or the fd's link for anything else. */
 const char *table_type(const struct tce_table *t);
 

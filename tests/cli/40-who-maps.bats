@@ -86,6 +86,17 @@ hit() {
 	assert_output "$(hit "$HOLDER_PID:$FD0" - 0x80000001fff0000-0x80000001fffffff 0x60000000-0x6000ffff rw 1)"
 }
 
+@test "a 64-bit DDW window among 32-bit ones: every column stays aligned" {
+	start_holder 8K:mixed 8K:mixed:16
+	run_tcectl who-maps "$HOLDER_PID:$FD0" "$HOLDER_PID:$FD1,page=64K,offset=0x800000000000000" 0x60000000
+	assert_success
+	local table ioba="%-35s"
+	table=$(printf '%-12s' "$HOLDER_PID:$FD0")
+	assert_output "$(printf "%-${#table}s %-10s $ioba %-21s %-4s %s\n" TABLE LIOBN IOBA GPA PERM PAGES \
+		"$HOLDER_PID:$FD0" - 0x01fff000-0x01ffffff 0x60000000-0x60000fff rw 1 \
+		"$HOLDER_PID:$FD1" - 0x80000001fff0000-0x80000001fffffff 0x60000000-0x6000ffff rw 1)"
+}
+
 @test "an entry that maps guest page 0 right after one at the top of the address space" {
 	start_holder 8K:empty
 	holder_cmd set 0 5 -0xffd	# 0xfffffffffffff003
