@@ -8,11 +8,6 @@
 
 load test_helper
 
-memfd_warning() { # FD
-	printf "tcectl: dump: warning: fd %s of pid %s is '/memfd:tce-holder (deleted)', not a kvm-spapr-tce table; decoding it anyway" \
-		"$1" "$HOLDER_PID"
-}
-
 # run_tcectl_to FILE ARGS...: tcectl with stdout in FILE (binary output).
 run_tcectl_to() {
 	local file=$1
@@ -129,7 +124,7 @@ IOBA                  GPA                   PERM PAGES
 entries 2, mapped 2, extents 1
 EOF
 )"
-	[ "$stderr" = "$(memfd_warning "$FD0"; echo; memfd_warning "$FD1")" ]
+	[ "$stderr" = "$(memfd_warning dump "$FD0"; echo; memfd_warning dump "$FD1")" ]
 }
 
 @test "--entries shows every non-zero entry with its raw value" {
@@ -492,7 +487,7 @@ EOF
 	start_holder 8K:mixed
 	run_tcectl_to "$BATS_TEST_TMPDIR/raw" dump --raw "$HOLDER_PID:$FD0"
 	assert_success
-	[ "$stderr" = "$(memfd_warning "$FD0")" ]
+	[ "$stderr" = "$(memfd_warning dump "$FD0")" ]
 	[ "$(stat -c %s "$BATS_TEST_TMPDIR/raw")" -eq 65536 ]
 	cmp "$BATS_TEST_TMPDIR/raw" "/proc/$HOLDER_PID/fd/$FD0"
 }
@@ -639,9 +634,9 @@ EOF
 			 error: "no process with pid 4194304; check the pid with ps or tcectl list"} and
 		(.[1] | keys_unsorted) == ["target","error","status"] and
 		.[2].fd == $fd1 and .[2].extents == [] and .[2].mapped == 0 and .[2].extent_count == 0'
-	[ "$stderr" = "$(memfd_warning "$FD0"; echo
+	[ "$stderr" = "$(memfd_warning dump "$FD0"; echo
 			 echo "tcectl: dump: no process with pid 4194304; check the pid with ps or tcectl list"
-			 memfd_warning "$FD1")" ]
+			 memfd_warning dump "$FD1")" ]
 }
 
 @test "--pretty prints the --json document indented" {
@@ -883,7 +878,7 @@ EOF
 	assert_failure 3
 	assert_output "0x00000000-0x00003fff 0x10000000-0x10003fff rw       4"
 	[ "$stderr" = "$(echo "tcectl: dump: pid $HOLDER_PID has no fd 99; see its tables with tcectl list $HOLDER_PID"
-			 memfd_warning "$FD0")" ]
+			 memfd_warning dump "$FD0")" ]
 }
 
 @test "--json: an error before any table is one object with error and status" {

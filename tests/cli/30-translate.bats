@@ -6,17 +6,12 @@
 
 load test_helper
 
-memfd_warning() { # FD
-	printf "tcectl: translate: warning: fd %s of pid %s is '/memfd:tce-holder (deleted)', not a kvm-spapr-tce table; decoding it anyway" \
-		"$1" "$HOLDER_PID"
-}
-
 @test "a mapped address: its guest address, permission and raw entry" {
 	start_holder 8K:mixed
 	run_tcectl translate "$HOLDER_PID:$FD0" 0x4123
 	assert_success
 	assert_output "ioba 0x4123: $HOLDER_PID:$FD0 entry 4, gpa 0x20000123, perm r, raw 0x0000000020000001"
-	[ "$stderr" = "$(memfd_warning "$FD0")" ]
+	[ "$stderr" = "$(memfd_warning translate "$FD0")" ]
 }
 
 @test "an address in decimal is the same address" {
@@ -31,7 +26,7 @@ memfd_warning() { # FD
 	run_tcectl translate "$HOLDER_PID:$FD0" 0x7000
 	assert_failure 1
 	assert_output "ioba 0x7000: $HOLDER_PID:$FD0 entry 7, not mapped"
-	[ "$stderr" = "$(memfd_warning "$FD0")" ]
+	[ "$stderr" = "$(memfd_warning translate "$FD0")" ]
 }
 
 @test "an entry without permission bits still translates, with perm -" {
@@ -53,7 +48,7 @@ ioba 0x1fff000: $HOLDER_PID:$FD0 entry 8191, gpa 0x60000000, perm rw, raw 0x0000
 ioba 0x6000: $HOLDER_PID:$FD0 entry 6, gpa 0x30000000, perm w, raw 0x0000000030000002
 EOF
 )"
-	[ "$stderr" = "$(memfd_warning "$FD0")" ]
+	[ "$stderr" = "$(memfd_warning translate "$FD0")" ]
 	run_tcectl translate "$HOLDER_PID:$FD0" 0x10000 0x13fff
 	assert_success
 	assert_output "$(cat <<EOF
@@ -158,7 +153,7 @@ EOF
 	run_tcectl translate "$HOLDER_PID:$FD0" 0x0 0x2000000
 	assert_failure 2
 	assert_output "ioba 0x0: $HOLDER_PID:$FD0 entry 0, gpa 0x10000000, perm rw, raw 0x0000000010000003"
-	[ "$stderr" = "$(memfd_warning "$FD0")
+	[ "$stderr" = "$(memfd_warning translate "$FD0")
 tcectl: translate: table $HOLDER_PID:$FD0: IO bus address 0x2000000 is outside the window 0x0-0x1ffffff; give the table's bus offset and page size (TARGET,offset=ADDR,page=SIZE)" ]
 }
 
@@ -167,7 +162,7 @@ tcectl: translate: table $HOLDER_PID:$FD0: IO bus address 0x2000000 is outside t
 	run_tcectl translate "$HOLDER_PID:$FD0,page=64K,offset=0x800000000000000" 0x4000
 	assert_failure 2
 	assert_output ""
-	[ "$stderr" = "$(memfd_warning "$FD0")
+	[ "$stderr" = "$(memfd_warning translate "$FD0")
 tcectl: translate: table $HOLDER_PID:$FD0: IO bus address 0x4000 is outside the window 0x800000000000000-0x80000001fffffff; give the table's bus offset and page size (TARGET,offset=ADDR,page=SIZE)" ]
 }
 
@@ -175,7 +170,7 @@ tcectl: translate: table $HOLDER_PID:$FD0: IO bus address 0x4000 is outside the 
 	start_holder 8K:mixed
 	run_tcectl translate "$HOLDER_PID:$FD0,entries=16" 0x10000
 	assert_failure 2
-	[ "$stderr" = "$(memfd_warning "$FD0")
+	[ "$stderr" = "$(memfd_warning translate "$FD0")
 tcectl: translate: table $HOLDER_PID:$FD0: IO bus address 0x10000 is outside the window 0x0-0xffff; give the table's bus offset and page size (TARGET,offset=ADDR,page=SIZE)" ]
 }
 

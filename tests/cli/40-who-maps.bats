@@ -7,11 +7,6 @@
 
 load test_helper
 
-memfd_warning() { # FD
-	printf "tcectl: who-maps: warning: fd %s of pid %s is '/memfd:tce-holder (deleted)', not a kvm-spapr-tce table; decoding it anyway" \
-		"$1" "$HOLDER_PID"
-}
-
 HEADING="TABLE        LIOBN      IOBA                  GPA                   PERM PAGES"
 
 # One line of text output: TABLE LIOBN IOBA-RANGE GPA-RANGE PERM PAGES.
@@ -26,7 +21,7 @@ hit() {
 	assert_output "$(echo "$HEADING"
 		hit "$HOLDER_PID:$FD0" - 0x00000000-0x00003fff 0x10000000-0x10003fff rw 4
 		hit "$HOLDER_PID:$FD0" - 0x00010000-0x00013fff 0x10000000-0x10003fff rw 4)"
-	[ "$stderr" = "$(memfd_warning "$FD0")" ]
+	[ "$stderr" = "$(memfd_warning who-maps "$FD0")" ]
 }
 
 @test "a range that covers part of an extent gives the IO bus addresses of that part" {
@@ -76,7 +71,7 @@ hit() {
 		hit "$HOLDER_PID:$FD0" - 0x00011000-0x00012fff 0x10001000-0x10002fff rw 2
 		hit "$HOLDER_PID:$FD1" 0x80000001 0x00000000-0x0000ffff 0x10000000-0x1000ffff rw 1
 		hit "$HOLDER_PID:$FD1" 0x80000001 0x00100000-0x0010ffff 0x10000000-0x1000ffff rw 1)"
-	[ "$stderr" = "$(memfd_warning "$FD0"; echo; memfd_warning "$FD1")" ]
+	[ "$stderr" = "$(memfd_warning who-maps "$FD0"; echo; memfd_warning who-maps "$FD1")" ]
 }
 
 @test "offset= moves the IO bus addresses" {
@@ -112,7 +107,7 @@ hit() {
 	run_tcectl who-maps "$HOLDER_PID:$FD0" 0x70000000-0x7fffffff
 	assert_failure 1
 	assert_output ""
-	[ "$stderr" = "$(memfd_warning "$FD0")" ]
+	[ "$stderr" = "$(memfd_warning who-maps "$FD0")" ]
 	run_tcectl who-maps -n "$HOLDER_PID:$FD0" 0x0-0xfffffff
 	assert_failure 1
 	assert_output ""
@@ -189,7 +184,7 @@ EOF
 	assert_failure 3
 	assert_output "$(hit "$HOLDER_PID:$FD0" - 0x00006000-0x00006fff 0x30000000-0x30000fff w 1)"
 	[ "$stderr" = "$(echo "tcectl: who-maps: no process with pid 4194304; check the pid with ps or tcectl list"
-			 memfd_warning "$FD0")" ]
+			 memfd_warning who-maps "$FD0")" ]
 }
 
 @test "--json: a failing target is an element with target, error and status" {

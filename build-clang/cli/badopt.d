@@ -1,0 +1,3 @@
+build-clang/cli/badopt.o: cli/badopt.c cli/badopt.h
+
+cli/badopt.h:

@@ -1,0 +1,38 @@
+build-clang/cli/cli.o: cli/cli.c cli/../src/source.h \
+  cli/../src/checkpoint.h cli/../src/err.h cli/../src/extents.h \
+  cli/../src/table.h cli/../src/geometry.h cli/../src/locate.h \
+  cli/../src/maps.h cli/../src/records.h cli/../src/parse.h \
+  cli/../src/proc.h cli/../src/target.h cli/badopt.h cli/cli.h \
+  cli/json.h cli/obuf.h
+
+cli/../src/source.h:
+
+cli/../src/checkpoint.h:
+
+cli/../src/err.h:
+
+cli/../src/extents.h:
+
+cli/../src/table.h:
+
+cli/../src/geometry.h:
+
+cli/../src/locate.h:
+
+cli/../src/maps.h:
+
+cli/../src/records.h:
+
+cli/../src/parse.h:
+
+cli/../src/proc.h:
+
+cli/../src/target.h:
+
+cli/badopt.h:
+
+cli/cli.h:
+
+cli/json.h:
+
+cli/obuf.h:

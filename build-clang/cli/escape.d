@@ -1,0 +1,5 @@
+build-clang/cli/escape.o: cli/escape.c cli/digits.h cli/escape.h
+
+cli/digits.h:
+
+cli/escape.h:

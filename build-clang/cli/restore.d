@@ -1,0 +1,49 @@
+build-clang/cli/restore.o: cli/restore.c cli/../src/byteorder.h \
+  cli/../src/checkpoint.h cli/../src/err.h cli/../src/extents.h \
+  cli/../src/table.h cli/../src/geometry.h cli/../src/locate.h \
+  cli/../src/maps.h cli/../src/records.h cli/../src/diff.h \
+  cli/../src/freeze.h cli/../src/match.h cli/../src/proc.h \
+  cli/../src/restore.h cli/../src/source.h cli/../src/parse.h \
+  cli/../src/target.h cli/cli.h cli/json.h cli/obuf.h cli/lines.h
+
+cli/../src/byteorder.h:
+
+cli/../src/checkpoint.h:
+
+cli/../src/err.h:
+
+cli/../src/extents.h:
+
+cli/../src/table.h:
+
+cli/../src/geometry.h:
+
+cli/../src/locate.h:
+
+cli/../src/maps.h:
+
+cli/../src/records.h:
+
+cli/../src/diff.h:
+
+cli/../src/freeze.h:
+
+cli/../src/match.h:
+
+cli/../src/proc.h:
+
+cli/../src/restore.h:
+
+cli/../src/source.h:
+
+cli/../src/parse.h:
+
+cli/../src/target.h:
+
+cli/cli.h:
+
+cli/json.h:
+
+cli/obuf.h:
+
+cli/lines.h:

@@ -1,0 +1,3 @@
+build-clang/src/cleanup.o: src/cleanup.c src/cleanup.h
+
+src/cleanup.h:

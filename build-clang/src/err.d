@@ -1,0 +1,3 @@
+build-clang/src/err.o: src/err.c src/err.h
+
+src/err.h:

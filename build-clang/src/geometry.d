@@ -1,0 +1,5 @@
+build-clang/src/geometry.o: src/geometry.c src/geometry.h src/err.h
+
+src/geometry.h:
+
+src/err.h:

@@ -1,0 +1,3 @@
+build-clang/src/tce.o: src/tce.c src/tce.h
+
+src/tce.h:
