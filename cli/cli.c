@@ -35,10 +35,8 @@ static void verror(enum tce_status status, const char *fmt, va_list ap)
 
 		json_init(&j, out, output.pretty);
 		json_object_begin(&j);
-		json_key(&j, "error");
-		json_string(&j, msg);
-		json_key(&j, "status");
-		json_u64(&j, status);
+		json_string_field(&j, "error", msg);
+		json_u64_field(&j, "status", status);
 		json_object_end(&j);
 		json_finish(&j);
 		json_document_begun = true;
@@ -77,12 +75,9 @@ void cli_json_target_error(struct json *j, const char *target, const struct tce_
 	json_document_begun = true;
 	fprintf(stderr, "tcectl: %s: %s\n", current_verb, err->msg);
 	json_object_begin(j);
-	json_key(j, "target");
-	json_string(j, target);
-	json_key(j, "error");
-	json_string(j, err->msg);
-	json_key(j, "status");
-	json_u64(j, err->status);
+	json_string_field(j, "target", target);
+	json_string_field(j, "error", err->msg);
+	json_u64_field(j, "status", err->status);
 	json_object_end(j);
 }
 

@@ -25,7 +25,11 @@ const char *table_type(const struct tce_table *t);
 
 /* JSON values: the fd or null, the liobn or null. */
 void json_table_fd(struct json *j, const struct tce_table *t);
-void json_table_liobn(struct json *j, const struct tce_table *t);
+void json_liobn(struct json *j, const struct tce_geometry *geo);
+
+/* The same as members "fd" and "liobn". */
+void json_fd_field(struct json *j, const struct tce_table *t);
+void json_liobn_field(struct json *j, const struct tce_geometry *geo);
 
 /*
  * The members that say where a table is and where its geometry came

@@ -130,6 +130,48 @@ void json_null(struct json *j)
 	ob_puts(j->ob, "null");
 }
 
+void json_string_field(struct json *j, const char *key, const char *s)
+{
+	json_key(j, key);
+	json_string(j, s);
+}
+
+void json_u64_field(struct json *j, const char *key, uint64_t v)
+{
+	json_key(j, key);
+	json_u64(j, v);
+}
+
+void json_hex_field(struct json *j, const char *key, uint64_t v)
+{
+	json_key(j, key);
+	json_hex(j, v);
+}
+
+void json_bool_field(struct json *j, const char *key, bool v)
+{
+	json_key(j, key);
+	json_bool(j, v);
+}
+
+void json_string_or_null_field(struct json *j, const char *key, const char *s)
+{
+	json_key(j, key);
+	if (s && s[0])
+		json_string(j, s);
+	else
+		json_null(j);
+}
+
+void json_hex_or_null_field(struct json *j, const char *key, bool has, uint64_t v)
+{
+	json_key(j, key);
+	if (has)
+		json_hex(j, v);
+	else
+		json_null(j);
+}
+
 void json_finish(struct json *j)
 {
 	ob_putc(j->ob, '\n');

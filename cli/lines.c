@@ -80,12 +80,9 @@ void print_change(const struct tce_geometry *geo, const struct tce_diff *d,
 
 void json_entry_value(struct json *j, uint64_t raw)
 {
-	json_key(j, "gpa");
-	json_hex(j, tce_gpa(raw));
-	json_key(j, "perm");
-	json_string(j, tce_perm_name(tce_perm(raw)));
-	json_key(j, "raw");
-	json_hex(j, raw);
+	json_hex_field(j, "gpa", tce_gpa(raw));
+	json_string_field(j, "perm", tce_perm_name(tce_perm(raw)));
+	json_hex_field(j, "raw", raw);
 }
 
 static void json_value(struct json *j, const char *key, uint64_t raw)
@@ -107,14 +104,10 @@ void json_change(struct json *j, const struct tce_geometry *geo, const struct tc
 
 	for (uint64_t i = c->index; i < c->index + c->count; i += step) {
 		json_object_begin(j);
-		json_key(j, "kind");
-		json_string(j, !c->old_raw ? "added" : !c->new_raw ? "removed" : "changed");
-		json_key(j, "index");
-		json_u64(j, i);
-		json_key(j, "ioba");
-		json_hex(j, tce_ioba(geo, i));
-		json_key(j, "pages");
-		json_u64(j, step);
+		json_string_field(j, "kind", !c->old_raw ? "added" : !c->new_raw ? "removed" : "changed");
+		json_u64_field(j, "index", i);
+		json_hex_field(j, "ioba", tce_ioba(geo, i));
+		json_u64_field(j, "pages", step);
 		json_value(j, "old", tce_change_old(d, c, i));
 		json_value(j, "new", tce_change_new(d, c, i));
 		json_object_end(j);

@@ -141,20 +141,14 @@ static void json_window(struct json *j, const void *r)
 }
 static void json_type(struct json *j, const void *r) { json_string(j, table_type(&ROW(r)->t)); }
 
-static void json_liobn(struct json *j, const void *r)
-{
-	if (ROW(r)->t.geo.has_liobn)
-		json_hex(j, ROW(r)->t.geo.liobn);
-	else
-		json_null(j);
-}
+static void json_liobn_cell(struct json *j, const void *r) { json_liobn(j, &ROW(r)->t.geo); }
 
 static const struct column list_columns[] = {
 	{ "TABLE", "table", COL_DEFAULT, "the table as a target: PID:FD, or PID@ADDR for a mapping with no fd known", text_table, json_table, 0 },
 	{ "PID", "pid", COL_RIGHT, "process id of the table's holder", text_pid, json_pid, 0 },
 	{ "COMM", "comm", COL_DEFAULT, "command name of the holder", text_comm, json_comm, 0 },
 	{ "FD", "fd", COL_RIGHT, "file descriptor of the table in the holder, - when none is known", text_fd, json_fd, 0 },
-	{ "LIOBN", "liobn", COL_DEFAULT, "logical IO bus number, from QEMU's record or the target", text_liobn, json_liobn, 0 },
+	{ "LIOBN", "liobn", COL_DEFAULT, "logical IO bus number, from QEMU's record or the target", text_liobn, json_liobn_cell, 0 },
 	{ "DEVICE", "device", COL_DEFAULT, "the owner QEMU's liobn numbering names: phbN-winW, vio-REG", text_device, json_device, 0 },
 	{ "ENTRIES", "entries", COL_RIGHT | COL_DEFAULT, "entries in the window", text_entries, json_entries, 0 },
 	{ "MAPPED", "mapped", COL_RIGHT | COL_DEFAULT, "non-zero entries", text_mapped, json_mapped, 0 },

@@ -69,25 +69,14 @@ static void print_json(struct json *j, const struct tce_table *t, uint64_t ioba,
 		       uint64_t index, uint64_t tce)
 {
 	json_object_begin(j);
-	json_key(j, "pid");
-	json_u64(j, (uint64_t)t->origin.pid);
-	json_key(j, "fd");
-	json_table_fd(j, t);
-	json_key(j, "ioba");
-	json_hex(j, ioba);
-	json_key(j, "index");
-	json_u64(j, index);
-	json_key(j, "mapped");
-	json_bool(j, tce != 0);
-	json_key(j, "gpa");
-	if (tce)
-		json_hex(j, tce_translate(tce, t->geo.page_shift, ioba));
-	else
-		json_null(j);
-	json_key(j, "perm");
-	json_string(j, tce_perm_name(tce_perm(tce)));
-	json_key(j, "raw");
-	json_hex(j, tce);
+	json_u64_field(j, "pid", (uint64_t)t->origin.pid);
+	json_fd_field(j, t);
+	json_hex_field(j, "ioba", ioba);
+	json_u64_field(j, "index", index);
+	json_bool_field(j, "mapped", tce != 0);
+	json_hex_or_null_field(j, "gpa", tce != 0, tce_translate(tce, t->geo.page_shift, ioba));
+	json_string_field(j, "perm", tce_perm_name(tce_perm(tce)));
+	json_hex_field(j, "raw", tce);
 	json_object_end(j);
 }
 

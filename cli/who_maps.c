@@ -140,22 +140,14 @@ static int who_maps_table(void *ctx, const struct tce_table *t, const struct tce
 			continue;
 		}
 		json_object_begin(&w->json);
-		json_key(&w->json, "pid");
-		json_u64(&w->json, (uint64_t)t->origin.pid);
-		json_key(&w->json, "fd");
-		json_table_fd(&w->json, t);
-		json_key(&w->json, "liobn");
-		json_table_liobn(&w->json, t);
-		json_key(&w->json, "index");
-		json_u64(&w->json, index);
-		json_key(&w->json, "ioba");
-		json_hex(&w->json, tce_ioba(&t->geo, index));
-		json_key(&w->json, "gpa");
-		json_hex(&w->json, gpa);
-		json_key(&w->json, "pages");
-		json_u64(&w->json, count);
-		json_key(&w->json, "perm");
-		json_string(&w->json, perm);
+		json_u64_field(&w->json, "pid", (uint64_t)t->origin.pid);
+		json_fd_field(&w->json, t);
+		json_liobn_field(&w->json, &t->geo);
+		json_u64_field(&w->json, "index", index);
+		json_hex_field(&w->json, "ioba", tce_ioba(&t->geo, index));
+		json_hex_field(&w->json, "gpa", gpa);
+		json_u64_field(&w->json, "pages", count);
+		json_string_field(&w->json, "perm", perm);
 		json_object_end(&w->json);
 	}
 	return 0;
