@@ -281,6 +281,7 @@ int do_list(int argc, char **argv)
 	cli_parse(&argp, argc, argv, &l);
 	if (l.list_columns) {
 		columns_list(&l.columns);
+		columns_free(&l.columns);
 		return cli_finish(0);
 	}
 	if (!l.count) {
