@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../src/source.h"
+#include "badopt.h"
 #include "cli.h"
 
 struct output_options output;
@@ -15,6 +16,9 @@ static const char *current_verb = "tcectl";
 
 /* Set once a verb has begun its JSON document; errors then go inside it. */
 static bool json_document_begun;
+
+/* diff(1)'s convention, which diff follows: any trouble exits with 2. */
+static bool trouble_is_usage;
 
 static void verror(enum tce_status status, const char *fmt, va_list ap)
 {
@@ -31,10 +35,8 @@ static void verror(enum tce_status status, const char *fmt, va_list ap)
 
 		json_init(&j, out, output.pretty);
 		json_object_begin(&j);
-		json_key(&j, "error");
-		json_string(&j, msg);
-		json_key(&j, "status");
-		json_u64(&j, status);
+		json_string_field(&j, "error", msg);
+		json_u64_field(&j, "status", status);
 		json_object_end(&j);
 		json_finish(&j);
 		json_document_begun = true;
@@ -73,18 +75,44 @@ void cli_json_target_error(struct json *j, const char *target, const struct tce_
 	json_document_begun = true;
 	fprintf(stderr, "tcectl: %s: %s\n", current_verb, err->msg);
 	json_object_begin(j);
-	json_key(j, "target");
-	json_string(j, target);
-	json_key(j, "error");
-	json_string(j, err->msg);
-	json_key(j, "status");
-	json_u64(j, err->status);
+	json_string_field(j, "target", target);
+	json_string_field(j, "error", err->msg);
+	json_u64_field(j, "status", err->status);
 	json_object_end(j);
 }
 
 void cli_json_document_begun(void)
 {
 	json_document_begun = true;
+}
+
+void cli_trouble_is_usage(void)
+{
+	trouble_is_usage = true;
+}
+
+int cli_exit_status(int status)
+{
+	return trouble_is_usage && status > TCE_EUSAGE ? TCE_EUSAGE : status;
+}
+
+/*
+ * argp's help goes to standard output through out, like everything else,
+ * so that a failed write is caught and reported by cli_finish.
+ */
+static void help_to_out(const struct argp_state *state, unsigned flags)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		exit(cli_exit_status(cli_error(TCE_EIO, "out of memory")));
+	argp_help(state->root_argp, f, flags, state->name);
+	fclose(f);
+	ob_write(out, text, len);
+	free(text);
+	exit(cli_finish(0));
 }
 
 enum {
@@ -120,11 +148,11 @@ static error_t parse_common_option(int key, char *arg, struct argp_state *state)
 	 * argp_state_help, so help is printed with argp_help.
 	 */
 	case OPT_HELP:
-		argp_help(state->root_argp, stdout, ARGP_HELP_STD_HELP & ~ARGP_HELP_EXIT_ERR, state->name);
-		exit(0);
+		help_to_out(state, ARGP_HELP_STD_HELP & ~ARGP_HELP_EXIT_ERR);
+		break;
 	case OPT_USAGE:
-		argp_help(state->root_argp, stdout, ARGP_HELP_USAGE, state->name);
-		exit(0);
+		help_to_out(state, ARGP_HELP_USAGE);
+		break;
 	case ARGP_KEY_ERROR:
 		bad_arg_next = state->next;
 		break;
@@ -162,7 +190,7 @@ static error_t parse_live_option(int key, char *arg, struct argp_state *state)
 	else if (!strcmp(arg, "fd"))
 		tce_source_set_attach(TCE_ATTACH_FD);
 	else
-		exit(cli_error(TCE_EUSAGE, "--attach takes 'mapping' or 'fd', not '%s'", arg));
+		exit(cli_exit_status(cli_error(TCE_EUSAGE, "--attach takes 'mapping' or 'fd', not '%s'", arg)));
 	return 0;
 }
 
@@ -172,7 +200,7 @@ const struct argp common_argp = { common_options_table, parse_common_option, NUL
 
 void cli_parse(const struct argp *argp, int argc, char **argv, void *input)
 {
-	char name[64];
+	char name[64], what[256];
 	error_t e;
 
 	current_verb = argv[0];
@@ -183,6 +211,9 @@ void cli_parse(const struct argp *argp, int argc, char **argv, void *input)
 	argv[0] = (char *)current_verb;
 	if (!e)
 		return;
+	if (bad_option(argp, argc, argv, what, sizeof(what)))
+		exit(cli_exit_status(cli_error(TCE_EUSAGE, "%s; see 'tcectl %s --help'", what,
+					       current_verb)));
 	if (bad_arg_next > 0 && bad_arg_next <= argc)
 		exit(cli_error(TCE_EUSAGE,
 			       "unknown option or missing value in '%s'; see 'tcectl %s --help'",
@@ -196,16 +227,19 @@ void cli_parse_target(const char *text, struct tce_target *target)
 	struct tce_err err = { 0 };
 
 	if (tce_target_parse(text, target, &err))
-		exit(cli_report(&err));
+		exit(cli_exit_status(cli_report(&err)));
 }
 
 int cli_finish(int status)
 {
 	ob_flush(out);
 	if (out->error && out->error != EPIPE) {
-		fprintf(stderr, "tcectl: %s: cannot write the output: %s\n",
-			current_verb, strerror(out->error));
-		return status_merge(status, TCE_EIO);
+		if (strcmp(current_verb, "tcectl"))
+			fprintf(stderr, "tcectl: %s: cannot write the output: %s\n",
+				current_verb, strerror(out->error));
+		else
+			fprintf(stderr, "tcectl: cannot write the output: %s\n", strerror(out->error));
+		status = status_merge(status, TCE_EIO);
 	}
-	return status;
+	return cli_exit_status(status);
 }

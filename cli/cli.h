@@ -67,8 +67,18 @@ static inline int status_merge(int a, int b)
 /* Parses a target or exits with its usage error. */
 void cli_parse_target(const char *text, struct tce_target *target);
 
-/* Exits 0 after flushing, or TCE_EIO when standard output failed. */
+/*
+ * The status to exit with after flushing standard output: status, or
+ * TCE_EIO when a write failed (a closed pipe is no failure), then through
+ * cli_exit_status.
+ */
 int cli_finish(int status);
+
+/* Makes any trouble (a status above TCE_EUSAGE) exit with TCE_EUSAGE: diff's convention. */
+void cli_trouble_is_usage(void);
+
+/* status as the running verb's convention has it. */
+int cli_exit_status(int status);
 
 /* Verbs. */
 int do_list(int argc, char **argv);

@@ -5,13 +5,39 @@
 #include <strings.h>
 
 #include "columns.h"
+#include "digits.h"
+
+static int add_column(struct column_set *set, size_t i)
+{
+	if (set->n_picked == set->capacity) {
+		size_t cap = set->capacity ? 2 * set->capacity : 32;
+		size_t *picked = realloc(set->picked, cap * sizeof(*picked));
+
+		if (!picked)
+			return -1;
+		set->picked = picked;
+		set->capacity = cap;
+	}
+	set->picked[set->n_picked++] = i;
+	return 0;
+}
 
 void columns_default(struct column_set *set, const struct column *all, size_t n_all)
 {
-	*set = (struct column_set){ .all = all, .n_all = n_all };
-	for (size_t i = 0; i < n_all && set->n_picked < 32; i++)
+	size_t *picked = set->picked, capacity = set->capacity;
+
+	*set = (struct column_set){ .all = all, .n_all = n_all, .picked = picked,
+				    .capacity = capacity };
+	for (size_t i = 0; i < n_all; i++)
 		if (all[i].flags & COL_DEFAULT)
-			set->picked[set->n_picked++] = i;
+			add_column(set, i);
+}
+
+void columns_free(struct column_set *set)
+{
+	free(set->picked);
+	set->picked = NULL;
+	set->n_picked = set->capacity = 0;
 }
 
 int columns_pick(struct column_set *set, const char *list, const char **bad)
@@ -30,12 +56,15 @@ int columns_pick(struct column_set *set, const char *list, const char **bad)
 		for (i = 0; i < set->n_all; i++)
 			if (strlen(set->all[i].name) == len && !strncasecmp(set->all[i].name, p, len))
 				break;
-		if (i == set->n_all || set->n_picked == 32) {
+		if (i == set->n_all) {
 			snprintf(name, sizeof(name), "%.*s", (int)len, p);
 			*bad = name;
 			return -1;
 		}
-		set->picked[set->n_picked++] = i;
+		if (add_column(set, i)) {
+			*bad = NULL;
+			return -1;
+		}
 		if (!p[len])
 			return 0;
 		p += len + 1;
@@ -63,16 +92,15 @@ void columns_json_row(const struct column_set *set, struct json *j, const void *
 /* --raw: one space between cells, and spaces inside a cell escaped (lsblk). */
 static void raw_cell(const char *cell, bool separate)
 {
-	static const char xd[] = "0123456789abcdef";
-
 	if (separate)
 		ob_putc(out, ' ');
 	for (; *cell; cell++) {
 		unsigned char ch = (unsigned char)*cell;
 
 		if (ch <= ' ' || ch == '\\' || ch >= 0x7f) {
-			char esc[4] = { '\\', 'x', xd[ch >> 4], xd[ch & 15] };
+			char esc[4] = { '\\', 'x' };
 
+			put_hex_byte(esc + 2, ch);
 			ob_write(out, esc, sizeof(esc));
 		} else {
 			ob_putc(out, (char)ch);
@@ -84,13 +112,19 @@ void columns_print(const struct column_set *set, const void *rows, size_t n_rows
 		   size_t row_size, bool raw, bool noheadings)
 {
 	const char *base = rows;
-	size_t width[32] = { 0 };
+	size_t *width = calloc(set->n_picked ? set->n_picked : 1, sizeof(*width));
 	char cell[256];
 
-	for (size_t c = 0; c < set->n_picked; c++) {
+	/* No memory to align: one space between cells still reads. */
+	if (!width)
+		raw = true;
+
+	for (size_t c = 0; width && c < set->n_picked; c++) {
 		const struct column *col = &set->all[set->picked[c]];
 
 		width[c] = noheadings ? 1 : strlen(col->name);
+		if (width[c] < col->width)
+			width[c] = col->width;
 		for (size_t r = 0; r < n_rows; r++) {
 			col->text(base + r * row_size, cell, sizeof(cell));
 			if (strlen(cell) > width[c])
@@ -124,4 +158,5 @@ void columns_print(const struct column_set *set, const void *rows, size_t n_rows
 		}
 		ob_putc(out, '\n');
 	}
+	free(width);
 }

@@ -25,19 +25,25 @@ struct column {
 	/* Text of the value; "" prints as "-" except in --raw. */
 	void (*text)(const void *row, char *buf, size_t len);
 	void (*json)(struct json *j, const void *row);
+	unsigned width;		/* at least this wide when aligned (a hint, as lsblk's) */
 };
 
 struct column_set {
 	const struct column *all;
 	size_t n_all;
-	size_t picked[32];
-	size_t n_picked;
+	size_t *picked;		/* indexes into all, as many as -o names */
+	size_t n_picked, capacity;
 };
 
 void columns_default(struct column_set *set, const struct column *all, size_t n_all);
 
-/* Applies -o LIST or -o +LIST; on a bad name returns it for the message. */
+/*
+ * Applies -o LIST or -o +LIST.  On a bad name returns -1 with it in *bad;
+ * out of memory, -1 with *bad NULL.
+ */
 int columns_pick(struct column_set *set, const char *list, const char **bad);
+
+void columns_free(struct column_set *set);
 
 void columns_list(const struct column_set *set);
 

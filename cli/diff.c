@@ -70,14 +70,10 @@ static void pair_begin(struct differ *d, const char *a, const char *b, const str
 		return;
 	}
 	json_object_begin(&d->json);
-	json_key(&d->json, "a");
-	a ? json_string(&d->json, a) : json_null(&d->json);
-	json_key(&d->json, "b");
-	b ? json_string(&d->json, b) : json_null(&d->json);
-	json_key(&d->json, "liobn");
-	t && t->geo.has_liobn ? json_hex(&d->json, t->geo.liobn) : json_null(&d->json);
-	json_key(&d->json, "matched_by");
-	a && b ? json_string(&d->json, matched_by[by]) : json_null(&d->json);
+	json_string_or_null_field(&d->json, "a", a);
+	json_string_or_null_field(&d->json, "b", b);
+	json_hex_or_null_field(&d->json, "liobn", t && t->geo.has_liobn, t ? t->geo.liobn : 0);
+	json_string_or_null_field(&d->json, "matched_by", a && b ? matched_by[by] : NULL);
 }
 
 /* The changes of df so far, but the last unless done: it may go on. */
@@ -138,12 +134,9 @@ static int compare_tables(struct differ *d, const struct tce_pair *p, const char
 	print_changes(d, &ca.t, df, &w, true);
 	if (output.json) {
 		json_array_end(&d->json);
-		json_key(&d->json, "added");
-		json_u64(&d->json, df->added);
-		json_key(&d->json, "removed");
-		json_u64(&d->json, df->removed);
-		json_key(&d->json, "changed");
-		json_u64(&d->json, df->changed);
+		json_u64_field(&d->json, "added", df->added);
+		json_u64_field(&d->json, "removed", df->removed);
+		json_u64_field(&d->json, "changed", df->changed);
 		json_object_end(&d->json);
 	} else if (!output.noheadings) {
 		ob_printf(out, "added %llu, removed %llu, changed %llu entries\n",
@@ -175,8 +168,7 @@ static int compare_pair(struct differ *d, const struct tce_pair *p)
 	if (p->a < 0 || p->b < 0) {
 		pair_begin(d, p->a >= 0 ? a_name : NULL, p->b >= 0 ? b_name : NULL, NULL, p->by);
 		if (output.json) {
-			json_key(&d->json, "only_in");
-			json_string(&d->json, p->a >= 0 ? "a" : "b");
+			json_string_field(&d->json, "only_in", p->a >= 0 ? "a" : "b");
 			json_object_end(&d->json);
 		} else {
 			ob_printf(out, "only in %s: %s\n", p->a >= 0 ? "A" : "B", p->a >= 0 ? a_name : b_name);
@@ -231,6 +223,7 @@ int do_diff(int argc, char **argv)
 	size_t n_pairs = 0;
 	int status = 0;
 
+	cli_trouble_is_usage();
 	cli_parse(&argp, argc, argv, &d);
 	if (open_side(&d.a, &err) || open_side(&d.b, &err) ||
 	    tce_match(d.a.meta, d.a.src.count, d.b.meta, d.b.src.count, &pairs, &n_pairs, &err)) {

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * digits.h - fixed-width number formatting for the per-entry hot loop:
- * two digits per table lookup, written right to left into a field the
- * caller has already sized, with no length checks left to do.
+ * digits.h - the one hex and one decimal formatter of the command layer,
+ * fast enough for the per-entry hot loop: two digits per table lookup,
+ * written right to left into a field the caller has already sized, with
+ * no length checks left to do.  obuf's ob_hex and ob_u64 and every escape
+ * are built on them.
  */
 #ifndef TCECTL_DIGITS_H
 #define TCECTL_DIGITS_H
@@ -25,6 +27,25 @@ static inline void put_hex_fixed(char *p, uint64_t v, unsigned digits)
 	}
 	if (q > p)
 		p[0] = hex_pairs[2 * (v & 0xf) + 1];
+}
+
+/* Decimal digits v needs, at least 1. */
+static inline unsigned dec_digits(uint64_t v)
+{
+	unsigned n = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
+/* The two hex digits of byte b, as in "\\xHH" escapes. */
+static inline void put_hex_byte(char *p, unsigned char b)
+{
+	p[0] = hex_pairs[2 * b];
+	p[1] = hex_pairs[2 * b + 1];
 }
 
 /* v in decimal, right-aligned in `width` columns padded with spaces; v must fit. */

@@ -29,6 +29,7 @@ struct dump {
 	unsigned perms;		/* bit per tce_perm() to show */
 	bool has_perms;
 	enum format format;
+	const char *format_option;	/* the option that chose it, for the message */
 	size_t tables;		/* printed so far */
 	struct json json;
 	struct widths w;	/* of the table being printed, from its first batch */
@@ -57,6 +58,16 @@ static const struct argp_option options[] = {
 	{ 0 }
 };
 
+/* --csv and --raw: the later of two formats must not silently win. */
+static void choose_format(struct dump *d, enum format format, const char *option)
+{
+	if (d->format_option && d->format != format)
+		exit(cli_error(TCE_EUSAGE, "%s and %s are two formats; choose one",
+			       d->format_option, option));
+	d->format = format;
+	d->format_option = option;
+}
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct dump *d = state->input;
@@ -84,10 +95,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 				       arg));
 		break;
 	case OPT_CSV:
-		d->format = FORMAT_CSV;
+		choose_format(d, FORMAT_CSV, "--csv");
 		break;
 	case OPT_RAW:
-		d->format = FORMAT_RAW;
+		choose_format(d, FORMAT_RAW, "--raw");
 		break;
 	case ARGP_KEY_ARG:
 		d->targets = realloc(d->targets, (d->count + 1) * sizeof(*d->targets));
@@ -232,26 +243,19 @@ static void csv_entry(const struct tce_table *t, uint64_t i, uint64_t raw)
 static void json_extent(struct json *j, const struct tce_table *t, const struct tce_extent *e)
 {
 	json_object_begin(j);
-	json_key(j, "index");
-	json_u64(j, e->index);
-	json_key(j, "ioba");
-	json_hex(j, tce_ioba(&t->geo, e->index));
-	json_key(j, "gpa");
-	json_hex(j, tce_gpa(e->raw));
-	json_key(j, "pages");
-	json_u64(j, e->count);
-	json_key(j, "perm");
-	json_string(j, tce_perm_name(tce_perm(e->raw)));
+	json_u64_field(j, "index", e->index);
+	json_hex_field(j, "ioba", tce_ioba(&t->geo, e->index));
+	json_hex_field(j, "gpa", tce_gpa(e->raw));
+	json_u64_field(j, "pages", e->count);
+	json_string_field(j, "perm", tce_perm_name(tce_perm(e->raw)));
 	json_object_end(j);
 }
 
 static void json_entry(struct json *j, const struct tce_table *t, uint64_t i, uint64_t raw)
 {
 	json_object_begin(j);
-	json_key(j, "index");
-	json_u64(j, i);
-	json_key(j, "ioba");
-	json_hex(j, tce_ioba(&t->geo, i));
+	json_u64_field(j, "index", i);
+	json_hex_field(j, "ioba", tce_ioba(&t->geo, i));
 	json_entry_value(j, raw);
 	json_object_end(j);
 }
@@ -329,22 +333,14 @@ static void text_headings(const struct dump *d, const struct widths *w)
 static void json_table_begin(struct json *j, const struct tce_table *t)
 {
 	json_object_begin(j);
-	json_key(j, "pid");
-	json_u64(j, (uint64_t)t->origin.pid);
-	json_key(j, "fd");
-	json_table_fd(j, t);
-	json_key(j, "comm");
-	json_string(j, t->origin.comm);
-	json_key(j, "fd_link");
-	json_string(j, t->origin.link);
-	json_key(j, "liobn");
-	json_table_liobn(j, t);
-	json_key(j, "page_shift");
-	json_u64(j, t->geo.page_shift);
-	json_key(j, "bus_offset");
-	json_hex(j, t->geo.bus_offset);
-	json_key(j, "entries");
-	json_u64(j, t->entries);
+	json_u64_field(j, "pid", (uint64_t)t->origin.pid);
+	json_fd_field(j, t);
+	json_string_field(j, "comm", t->origin.comm);
+	json_string_field(j, "fd_link", t->origin.link);
+	json_liobn_field(j, &t->geo);
+	json_u64_field(j, "page_shift", t->geo.page_shift);
+	json_hex_field(j, "bus_offset", t->geo.bus_offset);
+	json_u64_field(j, "entries", t->entries);
 	json_table_where(j, t);
 }
 
@@ -417,10 +413,8 @@ static int dump_end(void *ctx, const struct tce_table *t, const struct tce_count
 	(void)extents;	/* of every permission; the footer counts those shown */
 	if (d->format == FORMAT_JSON) {
 		json_array_end(&d->json);
-		json_key(&d->json, "mapped");
-		json_u64(&d->json, mapped_shown(d, counts));
-		json_key(&d->json, "extent_count");
-		json_u64(&d->json, d->extents);
+		json_u64_field(&d->json, "mapped", mapped_shown(d, counts));
+		json_u64_field(&d->json, "extent_count", d->extents);
 		json_object_end(&d->json);
 	}
 	if (d->format == FORMAT_TEXT && !output.noheadings)

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include <stdio.h>
-
+#include "digits.h"
 #include "escape.h"
 
 size_t utf8_char_len(const unsigned char *s)
@@ -39,7 +38,6 @@ const char *safe_text(const char *s, char *buf, size_t len)
 		return buf;
 	while (*p) {
 		size_t n = utf8_char_len(p);
-		char esc[5];
 
 		if (n == 1 && *p >= 0x20 && *p != 0x7f && *p != '\\') {
 			if (used + 1 >= len)
@@ -53,9 +51,10 @@ const char *safe_text(const char *s, char *buf, size_t len)
 		} else {
 			if (used + 4 >= len)
 				break;
-			snprintf(esc, sizeof(esc), "\\x%02x", *p++);
-			for (size_t k = 0; k < 4; k++)
-				buf[used++] = esc[k];
+			buf[used++] = '\\';
+			buf[used++] = 'x';
+			put_hex_byte(buf + used, *p++);
+			used += 2;
 		}
 	}
 	buf[used] = '\0';

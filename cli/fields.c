@@ -18,6 +18,14 @@ void table_device(const struct tce_table *t, char *buf, size_t len)
 		buf[0] = '\0';
 }
 
+void liobn_text(const struct tce_geometry *geo, char *buf, size_t len)
+{
+	if (geo->has_liobn)
+		snprintf(buf, len, "0x%08llx", (unsigned long long)geo->liobn);
+	else if (len)
+		buf[0] = '\0';
+}
+
 const char *table_type(const struct tce_table *t)
 {
 	if (t->origin.emulated)
@@ -35,12 +43,24 @@ void json_table_fd(struct json *j, const struct tce_table *t)
 		json_null(j);
 }
 
-void json_table_liobn(struct json *j, const struct tce_table *t)
+void json_liobn(struct json *j, const struct tce_geometry *geo)
 {
-	if (t->geo.has_liobn)
-		json_hex(j, t->geo.liobn);
+	if (geo->has_liobn)
+		json_hex(j, geo->liobn);
 	else
 		json_null(j);
+}
+
+void json_fd_field(struct json *j, const struct tce_table *t)
+{
+	json_key(j, "fd");
+	json_table_fd(j, t);
+}
+
+void json_liobn_field(struct json *j, const struct tce_geometry *geo)
+{
+	json_key(j, "liobn");
+	json_liobn(j, geo);
 }
 
 void json_table_where(struct json *j, const struct tce_table *t)
@@ -48,20 +68,11 @@ void json_table_where(struct json *j, const struct tce_table *t)
 	char buf[64];
 
 	table_label(t, buf, sizeof(buf));
-	json_key(j, "table");
-	json_string(j, buf);
+	json_string_field(j, "table", buf);
 	table_device(t, buf, sizeof(buf));
-	json_key(j, "device");
-	if (buf[0])
-		json_string(j, buf);
-	else
-		json_null(j);
-	json_key(j, "source");
-	json_string(j, tce_geo_source_name(t->geo.source));
-	json_key(j, "type");
-	json_string(j, table_type(t));
-	json_key(j, "via");
-	json_string(j, tce_via_name(t->origin.via));
-	json_key(j, "emulated");
-	json_bool(j, t->origin.emulated);
+	json_string_or_null_field(j, "device", buf);
+	json_string_field(j, "source", tce_geo_source_name(t->geo.source));
+	json_string_field(j, "type", table_type(t));
+	json_string_field(j, "via", tce_via_name(t->origin.via));
+	json_bool_field(j, "emulated", t->origin.emulated);
 }

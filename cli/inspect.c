@@ -10,6 +10,7 @@
 #include "../src/parse.h"
 #include "cli.h"
 #include "escape.h"
+#include "fields.h"
 
 struct files {
 	char **paths;
@@ -89,61 +90,35 @@ static void inspect_json(struct json *j, const struct tce_ckpt *c)
 	const struct tce_snapshot_info *i = &c->info;
 
 	json_object_begin(j);
-	json_key(j, "file");
-	json_string(j, c->path);
-	json_key(j, "version");
-	json_u64(j, c->version);
-	json_key(j, "byte_order");
-	json_string(j, c->big_endian ? "big" : "little");
-	json_key(j, "time");
-	json_u64(j, (uint64_t)i->time);
-	json_key(j, "hostname");
-	json_string(j, i->hostname);
-	json_key(j, "kernel");
-	json_string(j, i->kernel);
-	json_key(j, "pid");
-	json_u64(j, (uint64_t)i->pid);
-	json_key(j, "comm");
-	json_string(j, i->comm);
-	json_key(j, "guest");
-	json_string(j, i->guest);
-	json_key(j, "consistent");
-	json_bool(j, i->consistent);
-	json_key(j, "passes");
-	json_u64(j, i->passes);
+	json_string_field(j, "file", c->path);
+	json_u64_field(j, "version", c->version);
+	json_string_field(j, "byte_order", c->big_endian ? "big" : "little");
+	json_u64_field(j, "time", (uint64_t)i->time);
+	json_string_field(j, "hostname", i->hostname);
+	json_string_field(j, "kernel", i->kernel);
+	json_u64_field(j, "pid", (uint64_t)i->pid);
+	json_string_field(j, "comm", i->comm);
+	json_string_field(j, "guest", i->guest);
+	json_bool_field(j, "consistent", i->consistent);
+	json_u64_field(j, "passes", i->passes);
 	json_key(j, "tables");
 	json_array_begin(j);
 	for (size_t n = 0; n < c->count; n++) {
 		const struct tce_ckpt_table *t = &c->tables[n];
 
 		json_object_begin(j);
-		json_key(j, "index");
-		json_u64(j, n);
-		json_key(j, "liobn");
-		if (t->meta.geo.has_liobn)
-			json_hex(j, t->meta.geo.liobn);
-		else
-			json_null(j);
-		json_key(j, "page_shift");
-		json_u64(j, t->meta.geo.page_shift);
-		json_key(j, "bus_offset");
-		json_hex(j, t->meta.geo.bus_offset);
-		json_key(j, "entries");
-		json_u64(j, t->meta.entries);
-		json_key(j, "mapped");
-		json_u64(j, t->mapped);
-		json_key(j, "compressed");
-		json_bool(j, t->compressed);
-		json_key(j, "codec");
-		json_string(j, tce_codec_name(t->codec));
-		json_key(j, "stored_bytes");
-		json_u64(j, t->stored_bytes);
-		json_key(j, "crc32");
-		json_hex(j, t->crc);
-		json_key(j, "pid");
-		json_u64(j, (uint64_t)t->meta.origin.pid);
-		json_key(j, "fd");
-		json_u64(j, (uint64_t)t->meta.origin.fd);
+		json_u64_field(j, "index", n);
+		json_liobn_field(j, &t->meta.geo);
+		json_u64_field(j, "page_shift", t->meta.geo.page_shift);
+		json_hex_field(j, "bus_offset", t->meta.geo.bus_offset);
+		json_u64_field(j, "entries", t->meta.entries);
+		json_u64_field(j, "mapped", t->mapped);
+		json_bool_field(j, "compressed", t->compressed);
+		json_string_field(j, "codec", tce_codec_name(t->codec));
+		json_u64_field(j, "stored_bytes", t->stored_bytes);
+		json_hex_field(j, "crc32", t->crc);
+		json_u64_field(j, "pid", (uint64_t)t->meta.origin.pid);
+		json_u64_field(j, "fd", (uint64_t)t->meta.origin.fd);
 		json_object_end(j);
 	}
 	json_array_end(j);
@@ -210,12 +185,9 @@ static int run(int argc, char **argv, bool verify)
 		} else if (verify) {
 			if (output.json) {
 				json_object_begin(&j);
-				json_key(&j, "file");
-				json_string(&j, f.paths[n]);
-				json_key(&j, "tables");
-				json_u64(&j, c.count);
-				json_key(&j, "ok");
-				json_bool(&j, true);
+				json_string_field(&j, "file", f.paths[n]);
+				json_u64_field(&j, "tables", c.count);
+				json_bool_field(&j, "ok", true);
 				json_object_end(&j);
 			} else {
 				ob_printf(out, "%s: ok, %zu %s, every checksum matches\n", f.paths[n],

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include "digits.h"
 #include "escape.h"
 #include "json.h"
 
@@ -56,8 +57,6 @@ void json_array_end(struct json *j) { container_end(j, ']'); }
 
 static void quoted(struct obuf *ob, const char *s)
 {
-	static const char xd[] = "0123456789abcdef";
-
 	ob_putc(ob, '"');
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
@@ -68,8 +67,9 @@ static void quoted(struct obuf *ob, const char *s)
 			ob_putc(ob, '\\');
 			ob_putc(ob, (char)c);
 		} else if (c < 0x20) {
-			char esc[6] = { '\\', 'u', '0', '0', xd[c >> 4], xd[c & 15] };
+			char esc[6] = { '\\', 'u', '0', '0' };
 
+			put_hex_byte(esc + 4, c);
 			ob_write(ob, esc, sizeof(esc));
 		} else if (!n) {
 			/* Not UTF-8 (a name another process chose): U+FFFD, so the document stays valid. */
@@ -128,6 +128,48 @@ void json_null(struct json *j)
 {
 	value_prefix(j);
 	ob_puts(j->ob, "null");
+}
+
+void json_string_field(struct json *j, const char *key, const char *s)
+{
+	json_key(j, key);
+	json_string(j, s);
+}
+
+void json_u64_field(struct json *j, const char *key, uint64_t v)
+{
+	json_key(j, key);
+	json_u64(j, v);
+}
+
+void json_hex_field(struct json *j, const char *key, uint64_t v)
+{
+	json_key(j, key);
+	json_hex(j, v);
+}
+
+void json_bool_field(struct json *j, const char *key, bool v)
+{
+	json_key(j, key);
+	json_bool(j, v);
+}
+
+void json_string_or_null_field(struct json *j, const char *key, const char *s)
+{
+	json_key(j, key);
+	if (s && s[0])
+		json_string(j, s);
+	else
+		json_null(j);
+}
+
+void json_hex_or_null_field(struct json *j, const char *key, bool has, uint64_t v)
+{
+	json_key(j, key);
+	if (has)
+		json_hex(j, v);
+	else
+		json_null(j);
 }
 
 void json_finish(struct json *j)

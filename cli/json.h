@@ -40,6 +40,16 @@ void json_bool(struct json *j, bool v);
 void json_number(struct json *j, const char *digits);
 void json_null(struct json *j);
 
+/* A member: key and value in one call (bpftool's jsonw_*_field). */
+void json_string_field(struct json *j, const char *key, const char *s);
+void json_u64_field(struct json *j, const char *key, uint64_t v);
+void json_hex_field(struct json *j, const char *key, uint64_t v);
+void json_bool_field(struct json *j, const char *key, bool v);
+/* s, or null when s is NULL or empty. */
+void json_string_or_null_field(struct json *j, const char *key, const char *s);
+/* v as "0x..." when has, else null. */
+void json_hex_or_null_field(struct json *j, const char *key, bool has, uint64_t v);
+
 /* Ends the document with a newline and flushes. */
 void json_finish(struct json *j);
 

@@ -3,19 +3,9 @@
 
 #include "../src/diff.h"
 #include "../src/tce.h"
+#include "digits.h"
 #include "lines.h"
 #include "obuf.h"
-
-static unsigned decimal_digits(uint64_t v)
-{
-	unsigned n = 1;
-
-	while (v >= 10) {
-		v /= 10;
-		n++;
-	}
-	return n;
-}
 
 void widths_include(struct widths *w, const struct tce_table *t, const struct tce_extents *x)
 {
@@ -25,16 +15,21 @@ void widths_include(struct widths *w, const struct tce_table *t, const struct tc
 		w->ioba = hex_digits(last_ioba);
 	for (size_t n = 0; n < x->count; n++) {
 		const struct tce_extent *e = &x->ext[n];
-		uint64_t last_gpa = tce_gpa(tce_extent_entry(x, e, e->index + e->count - 1)) +
-				    (tce_page_size(&t->geo) - 1);
+		uint64_t last_gpa = tce_gpa(tce_extent_entry(x, e, e->index + e->count - 1));
+
+		/* An entry's address need not be aligned to a page size given wrong. */
+		if (last_gpa + (tce_page_size(&t->geo) - 1) < last_gpa)
+			last_gpa = UINT64_MAX;
+		else
+			last_gpa += tce_page_size(&t->geo) - 1;
 
 		if (hex_digits(last_gpa) > w->gpa)
 			w->gpa = hex_digits(last_gpa);
-		if (decimal_digits(e->count) > w->pages)
-			w->pages = decimal_digits(e->count);
+		if (dec_digits(e->count) > w->pages)
+			w->pages = dec_digits(e->count);
 	}
-	if (decimal_digits(t->entries - 1) > w->index)
-		w->index = decimal_digits(t->entries - 1);
+	if (dec_digits(t->entries - 1) > w->index)
+		w->index = dec_digits(t->entries - 1);
 }
 
 struct widths table_widths(const struct tce_table *t, const struct tce_extents *x)
@@ -85,12 +80,9 @@ void print_change(const struct tce_geometry *geo, const struct tce_diff *d,
 
 void json_entry_value(struct json *j, uint64_t raw)
 {
-	json_key(j, "gpa");
-	json_hex(j, tce_gpa(raw));
-	json_key(j, "perm");
-	json_string(j, tce_perm_name(tce_perm(raw)));
-	json_key(j, "raw");
-	json_hex(j, raw);
+	json_hex_field(j, "gpa", tce_gpa(raw));
+	json_string_field(j, "perm", tce_perm_name(tce_perm(raw)));
+	json_hex_field(j, "raw", raw);
 }
 
 static void json_value(struct json *j, const char *key, uint64_t raw)
@@ -112,14 +104,10 @@ void json_change(struct json *j, const struct tce_geometry *geo, const struct tc
 
 	for (uint64_t i = c->index; i < c->index + c->count; i += step) {
 		json_object_begin(j);
-		json_key(j, "kind");
-		json_string(j, !c->old_raw ? "added" : !c->new_raw ? "removed" : "changed");
-		json_key(j, "index");
-		json_u64(j, i);
-		json_key(j, "ioba");
-		json_hex(j, tce_ioba(geo, i));
-		json_key(j, "pages");
-		json_u64(j, step);
+		json_string_field(j, "kind", !c->old_raw ? "added" : !c->new_raw ? "removed" : "changed");
+		json_u64_field(j, "index", i);
+		json_hex_field(j, "ioba", tce_ioba(geo, i));
+		json_u64_field(j, "pages", step);
 		json_value(j, "old", tce_change_old(d, c, i));
 		json_value(j, "new", tce_change_new(d, c, i));
 		json_object_end(j);

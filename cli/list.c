@@ -141,37 +141,31 @@ static void json_window(struct json *j, const void *r)
 }
 static void json_type(struct json *j, const void *r) { json_string(j, table_type(&ROW(r)->t)); }
 
-static void json_liobn(struct json *j, const void *r)
-{
-	if (ROW(r)->t.geo.has_liobn)
-		json_hex(j, ROW(r)->t.geo.liobn);
-	else
-		json_null(j);
-}
+static void json_liobn_cell(struct json *j, const void *r) { json_liobn(j, &ROW(r)->t.geo); }
 
 static const struct column list_columns[] = {
-	{ "TABLE", "table", COL_DEFAULT, "the table as a target: PID:FD, or PID@ADDR for a mapping with no fd known", text_table, json_table },
-	{ "PID", "pid", COL_RIGHT, "process id of the table's holder", text_pid, json_pid },
-	{ "COMM", "comm", COL_DEFAULT, "command name of the holder", text_comm, json_comm },
-	{ "FD", "fd", COL_RIGHT, "file descriptor of the table in the holder, - when none is known", text_fd, json_fd },
-	{ "LIOBN", "liobn", COL_DEFAULT, "logical IO bus number, from QEMU's record or the target", text_liobn, json_liobn },
-	{ "DEVICE", "device", COL_DEFAULT, "the owner QEMU's liobn numbering names: phbN-winW, vio-REG", text_device, json_device },
-	{ "ENTRIES", "entries", COL_RIGHT | COL_DEFAULT, "entries in the window", text_entries, json_entries },
-	{ "MAPPED", "mapped", COL_RIGHT | COL_DEFAULT, "non-zero entries", text_mapped, json_mapped },
-	{ "RW", "rw", COL_RIGHT | COL_DEFAULT, "entries the device may read and write", text_rw, json_rw },
-	{ "R", "r", COL_RIGHT | COL_DEFAULT, "entries the device may only read", text_r, json_r },
-	{ "W", "w", COL_RIGHT | COL_DEFAULT, "entries the device may only write", text_w, json_w },
-	{ "NONE", "none", COL_RIGHT, "non-zero entries without permission bits", text_none, json_none },
-	{ "EXTENTS", "extents", COL_RIGHT, "runs of entries mapping consecutive guest pages", text_extents, json_extents },
-	{ "SHIFT", "page_shift", COL_RIGHT, "IOMMU page shift", text_shift, json_shift },
-	{ "PAGESIZE", "page_size", COL_RIGHT | COL_DEFAULT, "IOMMU page size", text_pagesize, json_pagesize },
-	{ "OFFSET", "bus_offset", COL_RIGHT | COL_DEFAULT, "IO bus address of entry 0", text_offset, json_offset },
-	{ "WINDOW", "window_size", COL_RIGHT, "bytes of IO bus space the window covers", text_window, json_window },
-	{ "SOURCE", "source", COL_DEFAULT, "where the geometry came from: qemu (its record), given (the target) or assumed (4K at 0)", text_source, json_source },
-	{ "TYPE", "type", 0, "kvm (a kernel table), emulated (QEMU's own copy: the kernel refused one) or what the fd is", text_type, json_type },
-	{ "VIA", "via", 0, "how it was read: mapping (the VMM's own, holding nothing), fd (a duplicate), memory, file", text_via, json_via },
-	{ "EMULATED", "emulated", 0, "whether QEMU emulates the table in its own memory", text_emulated, json_emulated },
-	{ "LINK", "fd_link", 0, "what the fd is, as /proc shows it", text_link, json_link },
+	{ "TABLE", "table", COL_DEFAULT, "the table as a target: PID:FD, or PID@ADDR for a mapping with no fd known", text_table, json_table, 0 },
+	{ "PID", "pid", COL_RIGHT, "process id of the table's holder", text_pid, json_pid, 0 },
+	{ "COMM", "comm", COL_DEFAULT, "command name of the holder", text_comm, json_comm, 0 },
+	{ "FD", "fd", COL_RIGHT, "file descriptor of the table in the holder, - when none is known", text_fd, json_fd, 0 },
+	{ "LIOBN", "liobn", COL_DEFAULT, "logical IO bus number, from QEMU's record or the target", text_liobn, json_liobn_cell, 0 },
+	{ "DEVICE", "device", COL_DEFAULT, "the owner QEMU's liobn numbering names: phbN-winW, vio-REG", text_device, json_device, 0 },
+	{ "ENTRIES", "entries", COL_RIGHT | COL_DEFAULT, "entries in the window", text_entries, json_entries, 0 },
+	{ "MAPPED", "mapped", COL_RIGHT | COL_DEFAULT, "non-zero entries", text_mapped, json_mapped, 0 },
+	{ "RW", "rw", COL_RIGHT | COL_DEFAULT, "entries the device may read and write", text_rw, json_rw, 0 },
+	{ "R", "r", COL_RIGHT | COL_DEFAULT, "entries the device may only read", text_r, json_r, 0 },
+	{ "W", "w", COL_RIGHT | COL_DEFAULT, "entries the device may only write", text_w, json_w, 0 },
+	{ "NONE", "none", COL_RIGHT, "non-zero entries without permission bits", text_none, json_none, 0 },
+	{ "EXTENTS", "extents", COL_RIGHT, "runs of entries mapping consecutive guest pages", text_extents, json_extents, 0 },
+	{ "SHIFT", "page_shift", COL_RIGHT, "IOMMU page shift", text_shift, json_shift, 0 },
+	{ "PAGESIZE", "page_size", COL_RIGHT | COL_DEFAULT, "IOMMU page size", text_pagesize, json_pagesize, 0 },
+	{ "OFFSET", "bus_offset", COL_RIGHT | COL_DEFAULT, "IO bus address of entry 0", text_offset, json_offset, 0 },
+	{ "WINDOW", "window_size", COL_RIGHT, "bytes of IO bus space the window covers", text_window, json_window, 0 },
+	{ "SOURCE", "source", COL_DEFAULT, "where the geometry came from: qemu (its record), given (the target) or assumed (4K at 0)", text_source, json_source, 0 },
+	{ "TYPE", "type", 0, "kvm (a kernel table), emulated (QEMU's own copy: the kernel refused one) or what the fd is", text_type, json_type, 0 },
+	{ "VIA", "via", 0, "how it was read: mapping (the VMM's own, holding nothing), fd (a duplicate), memory, file", text_via, json_via, 0 },
+	{ "EMULATED", "emulated", 0, "whether QEMU emulates the table in its own memory", text_emulated, json_emulated, 0 },
+	{ "LINK", "fd_link", 0, "what the fd is, as /proc shows it", text_link, json_link, 0 },
 };
 
 enum {
@@ -197,7 +191,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case OPT_OUTPUT:
 		if (columns_pick(&l->columns, arg, &bad))
-			exit(cli_error(TCE_EUSAGE, "unknown column '%s'; see tcectl list --list-columns", bad));
+			exit(bad ? cli_error(TCE_EUSAGE, "unknown column '%s'; see tcectl list --list-columns", bad)
+				 : cli_error(TCE_EIO, "out of memory"));
 		break;
 	case OPT_LIST_COLUMNS:
 		l->list_columns = true;
@@ -287,6 +282,7 @@ int do_list(int argc, char **argv)
 	cli_parse(&argp, argc, argv, &l);
 	if (l.list_columns) {
 		columns_list(&l.columns);
+		columns_free(&l.columns);
 		return cli_finish(0);
 	}
 	if (!l.count) {
@@ -312,5 +308,6 @@ int do_list(int argc, char **argv)
 	}
 	free(l.rows);
 	free(l.targets);
+	columns_free(&l.columns);
 	return cli_finish(status);
 }

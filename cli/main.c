@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -29,17 +30,17 @@ const struct verb verbs[] = {
 	{ NULL, NULL, NULL }
 };
 
-static void usage(FILE *f)
+static void usage(struct obuf *ob)
 {
-	fprintf(f, "Usage: tcectl VERB [OPTION...] [ARG...]\n"
-		   "Inspect the sPAPR TCE tables (guest IOMMU tables) that KVM keeps for\n"
-		   "the guests of a POWER host.\n\nVerbs:\n");
+	ob_puts(ob, "Usage: tcectl VERB [OPTION...] [ARG...]\n"
+		    "Inspect the sPAPR TCE tables (guest IOMMU tables) that KVM keeps for\n"
+		    "the guests of a POWER host.\n\nVerbs:\n");
 	for (const struct verb *v = verbs; v->name; v++)
-		fprintf(f, "  %-10s %s\n", v->name, v->summary);
-	fprintf(f, "\nOptions:\n"
-		   "  -h, --help     give this help\n"
-		   "  -V, --version  print the version\n"
-		   "\nRun 'tcectl VERB --help' for a verb's options, or see tcectl(1).\n");
+		ob_printf(ob, "  %-10s %s\n", v->name, v->summary);
+	ob_puts(ob, "\nOptions:\n"
+		    "  -h, --help     give this help\n"
+		    "  -V, --version  print the version\n"
+		    "\nRun 'tcectl VERB --help' for a verb's options, or see tcectl(1).\n");
 }
 
 /* `tcectl help` lists verb names for completions; `tcectl help VERB` is VERB --help. */
@@ -51,9 +52,9 @@ int do_help(int argc, char **argv)
 		return cli_error(TCE_EUSAGE, "too many arguments; usage: tcectl help [VERB]");
 	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 			  !strcmp(argv[1], "--usage"))) {
-		printf("Usage: tcectl help [VERB]\n"
-		       "List the verbs, one per line with a summary, or show VERB's --help.\n");
-		return 0;
+		ob_puts(out, "Usage: tcectl help [VERB]\n"
+			     "List the verbs, one per line with a summary, or show VERB's --help.\n");
+		return cli_finish(0);
 	}
 	if (argc == 2) {
 		for (const struct verb *v = verbs; v->name; v++)
@@ -65,24 +66,26 @@ int do_help(int argc, char **argv)
 		return cli_error(TCE_EUSAGE, "unknown verb '%s'; 'tcectl help' lists them", argv[1]);
 	}
 	for (const struct verb *v = verbs; v->name; v++)
-		printf("%-10s %s\n", v->name, v->summary);
-	return 0;
+		ob_printf(out, "%-10s %s\n", v->name, v->summary);
+	return cli_finish(0);
 }
 
 int main(int argc, char **argv)
 {
-	argp_err_exit_status = TCE_EUSAGE;
 	if (argc < 2) {
-		usage(stderr);
+		struct obuf err_out = { .fd = STDERR_FILENO };
+
+		usage(&err_out);
+		ob_flush(&err_out);
 		return TCE_EUSAGE;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--usage")) {
-		usage(stdout);
-		return 0;
+		usage(out);
+		return cli_finish(0);
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
-		printf("%s\n", argp_program_version);
-		return 0;
+		ob_printf(out, "%s\n", argp_program_version);
+		return cli_finish(0);
 	}
 	for (const struct verb *v = verbs; v->name; v++)
 		if (!strcmp(v->name, argv[1]))

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "digits.h"
 #include "obuf.h"
 
 static struct obuf stdout_buf = { .fd = 1 };
@@ -78,7 +79,6 @@ unsigned hex_digits(uint64_t v)
 
 void ob_hex(struct obuf *ob, uint64_t v, unsigned digits)
 {
-	static const char xd[] = "0123456789abcdef";
 	unsigned n = hex_digits(v);
 	char *p;
 
@@ -87,23 +87,18 @@ void ob_hex(struct obuf *ob, uint64_t v, unsigned digits)
 	p = ob_reserve(ob, n + 2);
 	p[0] = '0';
 	p[1] = 'x';
-	for (unsigned i = n; i > 0; i--, v >>= 4)
-		p[1 + i] = xd[v & 15];
+	put_hex_fixed(p + 2, v, n);
 	ob->len += n + 2;
 }
 
 void ob_u64_right(struct obuf *ob, uint64_t v, unsigned width)
 {
-	char tmp[20], *end = tmp + sizeof(tmp), *s = end;
-	size_t n;
+	unsigned n = dec_digits(v);
 
-	do
-		*--s = (char)('0' + v % 10);
-	while (v /= 10);
-	n = (size_t)(end - s);
-	if (width > n)
-		ob_spaces(ob, width - n);
-	ob_write(ob, s, n);
+	if (n < width)
+		n = width;
+	put_dec_right(ob_reserve(ob, n), v, n);
+	ob->len += n;
 }
 
 void ob_u64(struct obuf *ob, uint64_t v)

@@ -69,25 +69,14 @@ static void print_json(struct json *j, const struct tce_table *t, uint64_t ioba,
 		       uint64_t index, uint64_t tce)
 {
 	json_object_begin(j);
-	json_key(j, "pid");
-	json_u64(j, (uint64_t)t->origin.pid);
-	json_key(j, "fd");
-	json_table_fd(j, t);
-	json_key(j, "ioba");
-	json_hex(j, ioba);
-	json_key(j, "index");
-	json_u64(j, index);
-	json_key(j, "mapped");
-	json_bool(j, tce != 0);
-	json_key(j, "gpa");
-	if (tce)
-		json_hex(j, tce_translate(tce, t->geo.page_shift, ioba));
-	else
-		json_null(j);
-	json_key(j, "perm");
-	json_string(j, tce_perm_name(tce_perm(tce)));
-	json_key(j, "raw");
-	json_hex(j, tce);
+	json_u64_field(j, "pid", (uint64_t)t->origin.pid);
+	json_fd_field(j, t);
+	json_hex_field(j, "ioba", ioba);
+	json_u64_field(j, "index", index);
+	json_bool_field(j, "mapped", tce != 0);
+	json_hex_or_null_field(j, "gpa", tce != 0, tce_translate(tce, t->geo.page_shift, ioba));
+	json_string_field(j, "perm", tce_perm_name(tce_perm(tce)));
+	json_hex_field(j, "raw", tce);
 	json_object_end(j);
 }
 
@@ -232,15 +221,17 @@ int do_translate(int argc, char **argv)
 		snprintf(name, sizeof(name), "%s", tr.target.text);
 	else
 		table_label(&t, name, sizeof(name));
+	/* One shape whatever the number of addresses: an array. */
 	json_init(&j, out, output.pretty);
-	if (output.json && tr.count > 1)
+	if (output.json) {
+		cli_json_document_begun();
 		json_array_begin(&j);
+	}
 	for (size_t n = 0; n < tr.count; n++) {
 		uint64_t index = (tr.iobas[n] - t.geo.bus_offset) >> t.geo.page_shift;
 
 		if (outside[n].status) {
-			/* One address: the error is the document; several: an element. */
-			if (output.json && tr.count > 1)
+			if (output.json)
 				cli_json_target_error(&j, tr.target.text, &outside[n]);
 			else
 				cli_report(&outside[n]);
@@ -254,10 +245,10 @@ int do_translate(int argc, char **argv)
 		if (!tces[n])
 			status = status_merge(status, TCE_NEGATIVE);
 	}
-	if (output.json && tr.count > 1)
+	if (output.json) {
 		json_array_end(&j);
-	if (output.json)
 		json_finish(&j);
+	}
 out:
 	free(tces);
 	free(outside);

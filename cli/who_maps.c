@@ -2,6 +2,7 @@
 /*
  * who_maps.c - tcectl who-maps: which IO bus addresses reach guest memory.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,8 +10,11 @@
 #include "../src/parse.h"
 #include "../src/tce.h"
 #include "cli.h"
+#include "columns.h"
 #include "fields.h"
 #include "visit.h"
+
+struct hit;
 
 struct who_maps {
 	struct tce_target *targets;
@@ -20,6 +24,8 @@ struct who_maps {
 	struct addr_range gpa;
 	size_t found;
 	struct json json;
+	struct hit *hits;	/* text output: every hit, printed at the end */
+	size_t n_hits;
 };
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
@@ -54,27 +60,63 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static void print_text(const struct tce_table *t, uint64_t index, uint64_t count, uint64_t gpa)
+/* A hit, for the text table: printed once every table is read, so it aligns. */
+struct hit {
+	char table[64];
+	char liobn[24];
+	char ioba[40];
+	char gpa[40];
+	const char *perm;
+	uint64_t pages;
+};
+
+#define HIT(r) ((const struct hit *)(r))
+
+static void text_table(const void *r, char *b, size_t l) { snprintf(b, l, "%s", HIT(r)->table); }
+static void text_liobn(const void *r, char *b, size_t l) { snprintf(b, l, "%s", HIT(r)->liobn); }
+static void text_ioba(const void *r, char *b, size_t l) { snprintf(b, l, "%s", HIT(r)->ioba); }
+static void text_gpa(const void *r, char *b, size_t l) { snprintf(b, l, "%s", HIT(r)->gpa); }
+static void text_perm(const void *r, char *b, size_t l) { snprintf(b, l, "%s", HIT(r)->perm); }
+static void text_pages(const void *r, char *b, size_t l)
+{
+	snprintf(b, l, "%llu", (unsigned long long)HIT(r)->pages);
+}
+
+/* Widths: an address range of 32-bit addresses, as dump prints them. */
+static const struct column hit_columns[] = {
+	{ "TABLE", "table", COL_DEFAULT, "the table", text_table, NULL, 12 },
+	{ "LIOBN", "liobn", COL_DEFAULT, "its liobn", text_liobn, NULL, 10 },
+	{ "IOBA", "ioba", COL_DEFAULT, "the IO bus addresses that reach the range", text_ioba, NULL, 21 },
+	{ "GPA", "gpa", COL_DEFAULT, "the guest addresses they reach", text_gpa, NULL, 21 },
+	{ "PERM", "perm", COL_DEFAULT, "what the device may do", text_perm, NULL, 4 },
+	{ "PAGES", "pages", COL_DEFAULT, "IOMMU pages", text_pages, NULL, 0 },
+};
+
+/* "0xFIRST-0xLAST", each of at least 8 hex digits. */
+static void range_text(char *buf, size_t len, uint64_t first, uint64_t last)
+{
+	snprintf(buf, len, "0x%08llx-0x%08llx", (unsigned long long)first, (unsigned long long)last);
+}
+
+static int add_hit(struct who_maps *w, const struct tce_table *t, uint64_t index, uint64_t count,
+		   uint64_t gpa, const char *perm)
 {
 	uint64_t span = (count << t->geo.page_shift) - 1;
 	uint64_t ioba = tce_ioba(&t->geo, index);
-	char name[64];
+	struct hit *hits = realloc(w->hits, (w->n_hits + 1) * sizeof(*hits));
+	struct hit *h;
 
-	table_label(t, name, sizeof(name));
-	ob_printf(out, "%-12s ", name);
-	if (t->geo.has_liobn)
-		ob_hex(out, t->geo.liobn, 8);
-	else
-		ob_puts(out, "-         ");
-	ob_putc(out, ' ');
-	ob_hex(out, ioba, 8);
-	ob_putc(out, '-');
-	ob_hex(out, ioba + span, 8);
-	ob_putc(out, ' ');
-	ob_hex(out, gpa, 8);
-	ob_putc(out, '-');
-	ob_hex(out, gpa + span, 8);
-	ob_putc(out, ' ');
+	if (!hits)
+		return cli_error(TCE_EIO, "out of memory");
+	w->hits = hits;
+	h = &hits[w->n_hits++];
+	table_label(t, h->table, sizeof(h->table));
+	liobn_text(&t->geo, h->liobn, sizeof(h->liobn));
+	range_text(h->ioba, sizeof(h->ioba), ioba, ioba + span);
+	range_text(h->gpa, sizeof(h->gpa), gpa, gpa + span);
+	h->perm = perm;
+	h->pages = count;
+	return 0;
 }
 
 static int who_maps_table(void *ctx, const struct tce_table *t, const struct tce_extents *x)
@@ -91,32 +133,21 @@ static int who_maps_table(void *ctx, const struct tce_table *t, const struct tce
 		    !tce_extent_reaches(e, t->geo.page_shift, w->gpa.first, w->gpa.last, &index, &count))
 			continue;
 		gpa = tce_gpa(tce_extent_entry(x, e, index));
-		/* The heading comes with the first row: no match prints nothing. */
-		if (!w->found++ && !output.json && !output.noheadings)
-			ob_printf(out, "%-12s %-10s %-21s %-21s %-4s %s\n", "TABLE", "LIOBN", "IOBA",
-				  "GPA", "PERM", "PAGES");
+		w->found++;
 		if (!output.json) {
-			print_text(t, index, count, gpa);
-			ob_printf(out, "%-4s %llu\n", perm, (unsigned long long)count);
+			if (add_hit(w, t, index, count, gpa, perm))
+				return TCE_EIO;
 			continue;
 		}
 		json_object_begin(&w->json);
-		json_key(&w->json, "pid");
-		json_u64(&w->json, (uint64_t)t->origin.pid);
-		json_key(&w->json, "fd");
-		json_table_fd(&w->json, t);
-		json_key(&w->json, "liobn");
-		json_table_liobn(&w->json, t);
-		json_key(&w->json, "index");
-		json_u64(&w->json, index);
-		json_key(&w->json, "ioba");
-		json_hex(&w->json, tce_ioba(&t->geo, index));
-		json_key(&w->json, "gpa");
-		json_hex(&w->json, gpa);
-		json_key(&w->json, "pages");
-		json_u64(&w->json, count);
-		json_key(&w->json, "perm");
-		json_string(&w->json, perm);
+		json_u64_field(&w->json, "pid", (uint64_t)t->origin.pid);
+		json_fd_field(&w->json, t);
+		json_liobn_field(&w->json, &t->geo);
+		json_u64_field(&w->json, "index", index);
+		json_hex_field(&w->json, "ioba", tce_ioba(&t->geo, index));
+		json_hex_field(&w->json, "gpa", gpa);
+		json_u64_field(&w->json, "pages", count);
+		json_string_field(&w->json, "perm", perm);
 		json_object_end(&w->json);
 	}
 	return 0;
@@ -150,9 +181,17 @@ int do_who_maps(int argc, char **argv)
 	if (output.json) {
 		json_array_end(&w.json);
 		json_finish(&w.json);
+	} else if (w.n_hits) {
+		/* No match prints nothing, not even the heading. */
+		struct column_set columns = { 0 };
+
+		columns_default(&columns, hit_columns, sizeof(hit_columns) / sizeof(hit_columns[0]));
+		columns_print(&columns, w.hits, w.n_hits, sizeof(*w.hits), false, output.noheadings);
+		columns_free(&columns);
 	}
 	if (!w.found)
 		status = status_merge(status, TCE_NEGATIVE);
+	free(w.hits);
 	free(w.targets);
 	free(w.args);
 	return cli_finish(status);

@@ -37,10 +37,14 @@ static int add(struct tce_diff *d, uint64_t index, uint64_t count, uint64_t old_
 		d->removed += count;
 	else
 		d->changed += count;
-	/* A run that carries on where the last one ended joins it. */
+	/*
+	 * A run that carries on where the last one ended joins it, unless its
+	 * guest pages wrap past 2^64 (tce_next_page: as extents end there).
+	 */
 	if (last && last->index + last->count == index &&
 	    !last->old_raw == !old_raw && !last->new_raw == !new_raw &&
-	    tce_change_old(d, last, index) == old_raw && tce_change_new(d, last, index) == new_raw) {
+	    (!old_raw || tce_next_page(tce_change_old(d, last, index - 1), d->page_shift) == old_raw) &&
+	    (!new_raw || tce_next_page(tce_change_new(d, last, index - 1), d->page_shift) == new_raw)) {
 		last->count += count;
 		return 0;
 	}

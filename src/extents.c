@@ -60,17 +60,17 @@ static int append(struct tce_extents *x, uint64_t index, uint64_t count, uint64_
 int tce_extents_feed(struct tce_extents *x, const uint64_t *block, uint64_t index,
 		     uint64_t n, struct tce_err *err)
 {
-	uint64_t step = 1ULL << x->page_shift;
+	unsigned shift = x->page_shift;
 	uint64_t i = 0;		/* offsets in the block; entry index + i */
 
 	/* The last extent may run on into this block. */
-	if (x->count && n) {
+	if (x->count && n && x->ext[x->count - 1].index + x->ext[x->count - 1].count == index) {
 		struct tce_extent *e = &x->ext[x->count - 1];
-		uint64_t expect = tce_extent_entry(x, e, index);
+		uint64_t expect = tce_next_page(tce_extent_entry(x, e, index - 1), shift);
 
-		if (e->index + e->count == index && expect) {
+		if (expect) {
 			while (i < n && block[i] == expect && expect) {
-				expect += step;
+				expect = tce_next_page(expect, shift);
 				i++;
 			}
 			e->count += i;
@@ -80,11 +80,11 @@ int tce_extents_feed(struct tce_extents *x, const uint64_t *block, uint64_t inde
 		uint64_t start = i, expect = block[i];
 
 		/*
-		 * A run continues while each entry maps the next guest page; an
-		 * address that wraps to 0 would swallow an empty entry, so it ends.
+		 * A run continues while each entry maps the next guest page, and
+		 * ends where that page would lie past 2^64 (tce_next_page is 0).
 		 */
 		do {
-			expect += step;
+			expect = tce_next_page(expect, shift);
 			i++;
 		} while (i < n && block[i] == expect && expect);
 		if (append(x, index + start, i - start, block[start], err))

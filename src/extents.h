@@ -72,6 +72,19 @@ static inline uint64_t tce_extent_entry(const struct tce_extents *x,
 	return e->raw + ((i - e->index) << x->page_shift);
 }
 
+/*
+ * The entry that maps the guest page after raw's, with the same
+ * permission: raw + (1 << page_shift), or 0 when that page would lie past
+ * 2^64.  A run never wraps to guest address 0, and 0 (an empty entry)
+ * never continues one.
+ */
+static inline uint64_t tce_next_page(uint64_t raw, unsigned page_shift)
+{
+	uint64_t next = raw + (1ULL << page_shift);
+
+	return next < raw ? 0 : next;
+}
+
 /* The extent holding entry i, or NULL when entry i is empty. */
 const struct tce_extent *tce_extents_find(const struct tce_extents *x, uint64_t i);
 

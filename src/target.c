@@ -47,6 +47,30 @@ bad:
 			value, text, TCE_PAGE_SHIFT_MIN, TCE_PAGE_SHIFT_MAX);
 }
 
+/*
+ * Marks what key gives as given; fails when it was already, by this key
+ * or its twin (shift and page): one of the values would be ignored.
+ */
+static int give_once(struct tce_geometry *geo, unsigned what, const char *key,
+		     const char *text, struct tce_err *err)
+{
+	static const struct { unsigned what; const char *name; } names[] = {
+		{ TCE_GIVEN_SHIFT, "page size" }, { TCE_GIVEN_OFFSET, "bus offset" },
+		{ TCE_GIVEN_LIOBN, "liobn" }, { TCE_GIVEN_ENTRIES, "entry count" },
+	};
+	const char *name = "";
+
+	if (!(geo->given & what)) {
+		geo->given |= what;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].what == what)
+			name = names[i].name;
+	return tce_fail(err, TCE_EUSAGE,
+			"key '%s' in target '%s' gives the %s again; give each key once", key, text, name);
+}
+
 static int parse_geometry_item(char *item, struct tce_target *t, struct tce_err *err)
 {
 	char *value = strchr(item, '=');
@@ -58,26 +82,30 @@ static int parse_geometry_item(char *item, struct tce_target *t, struct tce_err 
 				item, t->text);
 	*value++ = '\0';
 	if (!strcmp(item, "shift") || !strcmp(item, "page")) {
-		geo->given |= TCE_GIVEN_SHIFT;
+		if (give_once(geo, TCE_GIVEN_SHIFT, item, t->text, err))
+			return -1;
 		return parse_page_shift(item, value, &geo->page_shift, t->text, err);
 	}
 	if (!strcmp(item, "offset")) {
-		geo->given |= TCE_GIVEN_OFFSET;
+		if (give_once(geo, TCE_GIVEN_OFFSET, item, t->text, err))
+			return -1;
 		if (parse_u64(value, &geo->bus_offset))
 			return tce_fail(err, TCE_EUSAGE,
 					"bus offset '%s' in target '%s' is not an address", value, t->text);
 		return 0;
 	}
 	if (!strcmp(item, "liobn")) {
+		if (give_once(geo, TCE_GIVEN_LIOBN, item, t->text, err))
+			return -1;
 		if (parse_u64(value, &geo->liobn) || geo->liobn > UINT32_MAX)
 			return tce_fail(err, TCE_EUSAGE,
 					"liobn '%s' in target '%s' is not a 32-bit number", value, t->text);
 		geo->has_liobn = true;
-		geo->given |= TCE_GIVEN_LIOBN;
 		return 0;
 	}
 	if (!strcmp(item, "entries")) {
-		geo->given |= TCE_GIVEN_ENTRIES;
+		if (give_once(geo, TCE_GIVEN_ENTRIES, item, t->text, err))
+			return -1;
 		if (parse_size(value, &geo->entries) || !geo->entries)
 			return tce_fail(err, TCE_EUSAGE,
 					"entry count '%s' in target '%s' is not a positive number", value, t->text);

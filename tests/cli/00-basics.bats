@@ -45,5 +45,35 @@ load test_helper
 @test "an unknown option is one line naming it, exit 2" {
 	run_tcectl dump --bogus 1
 	assert_failure 2
-	[ "$stderr" = "tcectl: dump: unknown option or missing value in '--bogus'; see 'tcectl dump --help'" ]
+	[ "$stderr" = "tcectl: dump: unknown option '--bogus'; see 'tcectl dump --help'" ]
+}
+
+# run_tcectl_full ARGS...: tcectl with standard output on /dev/full.
+run_tcectl_full() {
+	run --separate-stderr sh -c 'exec "$@" > /dev/full' sh "$TCECTL" "$@"
+}
+
+@test "help and the version on a full output: one line and exit 7" {
+	local args
+	for args in --help -h --usage --version help; do
+		# shellcheck disable=SC2086
+		run_tcectl_full $args
+		assert_failure 7
+		[ "$stderr" = "tcectl: cannot write the output: No space left on device" ]
+	done
+	for args in "dump --help" "list --usage" "who-maps --help"; do
+		# shellcheck disable=SC2086
+		run_tcectl_full $args
+		assert_failure 7
+		[ "$stderr" = "tcectl: ${args%% *}: cannot write the output: No space left on device" ]
+	done
+	run_tcectl_full help dump
+	assert_failure 7
+	[ "$stderr" = "tcectl: dump: cannot write the output: No space left on device" ]
+}
+
+@test "diff --help on a full output exits 2, as diff does on any trouble" {
+	run_tcectl_full diff --help
+	assert_failure 2
+	[ "$stderr" = "tcectl: diff: cannot write the output: No space left on device" ]
 }

@@ -6,12 +6,6 @@
 
 load test_helper
 
-# The warning every memfd stand-in draws on stderr.
-memfd_warning() { # FD
-	printf "tcectl: list: warning: fd %s of pid %s is '/memfd:tce-holder (deleted)', not a kvm-spapr-tce table; decoding it anyway" \
-		"$1" "$HOLDER_PID"
-}
-
 # Width of the PID column with one holder: the heading or the pid.
 pid_width() {
 	echo $(( ${#HOLDER_PID} > 3 ? ${#HOLDER_PID} : 3 ))
@@ -32,7 +26,7 @@ table_width() {	# FD
 	assert_output "$(printf '%-*s %-10s %-5s %-6s %7s %6s %2s %1s %1s %8s %6s %s\n' \
 		"$w" TABLE COMM LIOBN DEVICE ENTRIES MAPPED RW R W PAGESIZE OFFSET SOURCE \
 		"$w" "$HOLDER_PID:$FD0" tce-holder - - 8192 15 11 2 1 4K 0x0 assumed)"
-	[ "$stderr" = "$(memfd_warning "$FD0")" ]
+	[ "$stderr" = "$(memfd_warning list "$FD0")" ]
 }
 
 @test "several targets give one row each, in order, with the counts of each pattern" {
@@ -47,8 +41,8 @@ table_width() {	# FD
 		"$w" "$HOLDER_PID:$FD1" tce-holder - - 8192 8192 8192 0 0 4K 0x0 assumed \
 		"$w" "$HOLDER_PID:$FD2" tce-holder - - 8192 300 100 100 100 4K 0x0 assumed \
 		"$w" "$HOLDER_PID:$FD3" tce-holder - - 8192 0 0 0 0 4K 0x0 assumed)"
-	[ "$stderr" = "$(memfd_warning "$FD0"; echo; memfd_warning "$FD1"; echo
-			 memfd_warning "$FD2"; echo; memfd_warning "$FD3")" ]
+	[ "$stderr" = "$(memfd_warning list "$FD0"; echo; memfd_warning list "$FD1"; echo
+			 memfd_warning list "$FD2"; echo; memfd_warning list "$FD3")" ]
 }
 
 @test "-o LIST prints those columns in that order, names in any case" {
@@ -273,6 +267,39 @@ EOF
 	[ "$stderr" = "tcectl: list: unknown column ''; see tcectl list --list-columns" ]
 }
 
+@test "-o takes any number of columns, repeats included" {
+	start_holder 8K:mixed
+	local list=pid n
+	for n in $(seq 2 40); do list="$list,pid"; done
+	run_tcectl list -n --raw -o "$list" "$HOLDER_PID:$FD0"
+	assert_success
+	assert_output "$(printf "$HOLDER_PID %.0s" $(seq 1 39))$HOLDER_PID"
+}
+
+@test "an option argp refuses is named as typed, inside a cluster too" {
+	run_tcectl list -12
+	assert_failure 2
+	[ "$stderr" = "tcectl: list: unknown option '-1' in '-12'; see 'tcectl list --help'" ]
+	run_tcectl list -xy
+	assert_failure 2
+	[ "$stderr" = "tcectl: list: unknown option '-x' in '-xy'; see 'tcectl list --help'" ]
+	run_tcectl list -nx 1
+	assert_failure 2
+	[ "$stderr" = "tcectl: list: unknown option '-x' in '-nx'; see 'tcectl list --help'" ]
+	run_tcectl list 1 -o
+	assert_failure 2
+	[ "$stderr" = "tcectl: list: option '-o' needs a value; see 'tcectl list --help'" ]
+	run_tcectl list --raw=1
+	assert_failure 2
+	[ "$stderr" = "tcectl: list: option '--raw' takes no value; see 'tcectl list --help'" ]
+	run_tcectl list --bogus
+	assert_failure 2
+	[ "$stderr" = "tcectl: list: unknown option '--bogus'; see 'tcectl list --help'" ]
+	run_tcectl dump --p 1
+	assert_failure 2
+	[ "$stderr" = "tcectl: dump: ambiguous option '--p'; see 'tcectl dump --help'" ]
+}
+
 @test "a process that does not exist: exit 3, nothing on stdout" {
 	run_tcectl list 4194304
 	assert_failure 3
@@ -303,9 +330,9 @@ EOF
 	assert_output "$(printf '%s\n' 'TABLE COMM LIOBN DEVICE ENTRIES MAPPED RW R W PAGESIZE OFFSET SOURCE' \
 		"$HOLDER_PID:$FD0 tce-holder   8192 15 11 2 1 4K 0x0 assumed" \
 		"$HOLDER_PID:$FD0 tce-holder 0x1  8192 15 11 2 1 4K 0x0 assumed")"
-	[ "$stderr" = "$(memfd_warning "$FD0"; echo
+	[ "$stderr" = "$(memfd_warning list "$FD0"; echo
 			 echo 'tcectl: list: no process with pid 4194304; check the pid with ps or tcectl list'
-			 memfd_warning "$FD0")" ]
+			 memfd_warning list "$FD0")" ]
 }
 
 @test "--json: a failing target is an element with target, error and status" {
@@ -319,7 +346,7 @@ EOF
 		 .[0].target == $t and .[0].status == 3 and
 		 .[0].error == "pid \($pid) has no fd 99; see its tables with tcectl list \($pid)") and
 		(map(select(has("table"))) | length == 1 and .[0].mapped == 15)'
-	[ "$stderr" = "$(memfd_warning "$FD0"; echo
+	[ "$stderr" = "$(memfd_warning list "$FD0"; echo
 			 echo "tcectl: list: pid $HOLDER_PID has no fd 99; see its tables with tcectl list $HOLDER_PID")" ]
 }
 

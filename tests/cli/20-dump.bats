@@ -8,11 +8,6 @@
 
 load test_helper
 
-memfd_warning() { # FD
-	printf "tcectl: dump: warning: fd %s of pid %s is '/memfd:tce-holder (deleted)', not a kvm-spapr-tce table; decoding it anyway" \
-		"$1" "$HOLDER_PID"
-}
-
 # run_tcectl_to FILE ARGS...: tcectl with stdout in FILE (binary output).
 run_tcectl_to() {
 	local file=$1
@@ -129,7 +124,7 @@ IOBA                  GPA                   PERM PAGES
 entries 2, mapped 2, extents 1
 EOF
 )"
-	[ "$stderr" = "$(memfd_warning "$FD0"; echo; memfd_warning "$FD1")" ]
+	[ "$stderr" = "$(memfd_warning dump "$FD0"; echo; memfd_warning dump "$FD1")" ]
 }
 
 @test "--entries shows every non-zero entry with its raw value" {
@@ -157,6 +152,42 @@ INDEX IOBA       GPA        PERM RAW
 entries 8192, mapped 15, extents 8
 EOF
 )"
+}
+
+# Entries 5-7 map the last guest page of the 64-bit space, then pages 0 and 1
+# (tce-holder takes values as signed: -0xffd is 0xfffffffffffff003).
+set_wrapping_entries() {
+	holder_cmd set 0 5 -0xffd
+	holder_cmd set 0 6 0x3
+	holder_cmd set 0 7 0x1003
+}
+
+@test "a run ends where the next guest page would lie past 2^64" {
+	start_holder 8K:empty
+	set_wrapping_entries
+	run_tcectl dump -n "$HOLDER_PID:$FD0"
+	assert_success
+	assert_output "$(cat <<EOF
+0x00005000-0x00005fff 0xfffffffffffff000-0xffffffffffffffff rw       1
+0x00006000-0x00007fff 0x0000000000000000-0x0000000000001fff rw       2
+EOF
+)"
+}
+
+@test "--entries prints every digit of a guest address, whatever the page size" {
+	start_holder 8K:empty
+	holder_cmd set 0 0 0x3
+	holder_cmd set 0 9 -0xffd
+	run_tcectl dump --entries -n "$HOLDER_PID:$FD0,page=16M"
+	assert_success
+	assert_output "$(cat <<EOF
+    0 0x0000000000 0x0000000000000000 rw   0x0000000000000003
+    9 0x0009000000 0xfffffffffffff000 rw   0xfffffffffffff003
+EOF
+)"
+	run_tcectl dump --entries -n --range 0x90000 "$HOLDER_PID:$FD0,page=64K"
+	assert_success
+	assert_output "    9 0x00090000 0xfffffffffffff000 rw   0xfffffffffffff003"
 }
 
 @test "--all shows the empty entries too" {
@@ -307,7 +338,7 @@ EOF
 	done
 	run_tcectl dump 1:3 --range
 	assert_failure 2
-	[ "$stderr" = "tcectl: dump: unknown option or missing value in '--range'; see 'tcectl dump --help'" ]
+	[ "$stderr" = "tcectl: dump: option '--range' needs a value; see 'tcectl dump --help'" ]
 }
 
 @test "--perm with one permission shows only those extents and counts them" {
@@ -456,7 +487,7 @@ EOF
 	start_holder 8K:mixed
 	run_tcectl_to "$BATS_TEST_TMPDIR/raw" dump --raw "$HOLDER_PID:$FD0"
 	assert_success
-	[ "$stderr" = "$(memfd_warning "$FD0")" ]
+	[ "$stderr" = "$(memfd_warning dump "$FD0")" ]
 	[ "$(stat -c %s "$BATS_TEST_TMPDIR/raw")" -eq 65536 ]
 	cmp "$BATS_TEST_TMPDIR/raw" "/proc/$HOLDER_PID/fd/$FD0"
 }
@@ -537,6 +568,15 @@ EOF
 	done
 }
 
+@test "--csv and --raw together: one line naming both, exit 2" {
+	run_tcectl dump --csv --raw 1:3
+	assert_failure 2
+	[ "$stderr" = "tcectl: dump: --csv and --raw are two formats; choose one" ]
+	run_tcectl dump --raw --csv 1:3
+	assert_failure 2
+	[ "$stderr" = "tcectl: dump: --raw and --csv are two formats; choose one" ]
+}
+
 @test "--json: one object per table with its extents" {
 	start_holder 8K:mixed
 	run_tcectl dump --json "$HOLDER_PID:$FD0"
@@ -594,9 +634,9 @@ EOF
 			 error: "no process with pid 4194304; check the pid with ps or tcectl list"} and
 		(.[1] | keys_unsorted) == ["target","error","status"] and
 		.[2].fd == $fd1 and .[2].extents == [] and .[2].mapped == 0 and .[2].extent_count == 0'
-	[ "$stderr" = "$(memfd_warning "$FD0"; echo
+	[ "$stderr" = "$(memfd_warning dump "$FD0"; echo
 			 echo "tcectl: dump: no process with pid 4194304; check the pid with ps or tcectl list"
-			 memfd_warning "$FD1")" ]
+			 memfd_warning dump "$FD1")" ]
 }
 
 @test "--pretty prints the --json document indented" {
@@ -838,7 +878,7 @@ EOF
 	assert_failure 3
 	assert_output "0x00000000-0x00003fff 0x10000000-0x10003fff rw       4"
 	[ "$stderr" = "$(echo "tcectl: dump: pid $HOLDER_PID has no fd 99; see its tables with tcectl list $HOLDER_PID"
-			 memfd_warning "$FD0")" ]
+			 memfd_warning dump "$FD0")" ]
 }
 
 @test "--json: an error before any table is one object with error and status" {

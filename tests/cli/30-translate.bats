@@ -6,17 +6,12 @@
 
 load test_helper
 
-memfd_warning() { # FD
-	printf "tcectl: translate: warning: fd %s of pid %s is '/memfd:tce-holder (deleted)', not a kvm-spapr-tce table; decoding it anyway" \
-		"$1" "$HOLDER_PID"
-}
-
 @test "a mapped address: its guest address, permission and raw entry" {
 	start_holder 8K:mixed
 	run_tcectl translate "$HOLDER_PID:$FD0" 0x4123
 	assert_success
 	assert_output "ioba 0x4123: $HOLDER_PID:$FD0 entry 4, gpa 0x20000123, perm r, raw 0x0000000020000001"
-	[ "$stderr" = "$(memfd_warning "$FD0")" ]
+	[ "$stderr" = "$(memfd_warning translate "$FD0")" ]
 }
 
 @test "an address in decimal is the same address" {
@@ -31,7 +26,7 @@ memfd_warning() { # FD
 	run_tcectl translate "$HOLDER_PID:$FD0" 0x7000
 	assert_failure 1
 	assert_output "ioba 0x7000: $HOLDER_PID:$FD0 entry 7, not mapped"
-	[ "$stderr" = "$(memfd_warning "$FD0")" ]
+	[ "$stderr" = "$(memfd_warning translate "$FD0")" ]
 }
 
 @test "an entry without permission bits still translates, with perm -" {
@@ -53,7 +48,7 @@ ioba 0x1fff000: $HOLDER_PID:$FD0 entry 8191, gpa 0x60000000, perm rw, raw 0x0000
 ioba 0x6000: $HOLDER_PID:$FD0 entry 6, gpa 0x30000000, perm w, raw 0x0000000030000002
 EOF
 )"
-	[ "$stderr" = "$(memfd_warning "$FD0")" ]
+	[ "$stderr" = "$(memfd_warning translate "$FD0")" ]
 	run_tcectl translate "$HOLDER_PID:$FD0" 0x10000 0x13fff
 	assert_success
 	assert_output "$(cat <<EOF
@@ -73,11 +68,12 @@ EOF
 	assert_output "ioba 0x7010: $HOLDER_PID:$FD0 entry 7, gpa 0x123456789010, perm w, raw 0x0000123456789002"
 }
 
-@test "--json with one address: one object" {
+@test "--json with one address: an array of one object" {
 	start_holder 8K:mixed
 	run_tcectl translate --json "$HOLDER_PID:$FD0" 0x4123
 	assert_success
-	echo "$output" | jq -e --argjson pid "$HOLDER_PID" --argjson fd "$FD0" '
+	echo "$output" | jq -e 'type == "array" and length == 1'
+	echo "$output" | jq -e --argjson pid "$HOLDER_PID" --argjson fd "$FD0" '.[0] |
 		type == "object" and
 		keys_unsorted == ["pid","fd","ioba","index","mapped","gpa","perm","raw"] and
 		. == {pid: $pid, fd: $fd, ioba: "0x4123", index: 4, mapped: true,
@@ -89,8 +85,8 @@ EOF
 	run_tcectl translate -j "$HOLDER_PID:$FD0" 0x7000
 	assert_failure 1
 	echo "$output" | jq -e --argjson pid "$HOLDER_PID" --argjson fd "$FD0" '
-		. == {pid: $pid, fd: $fd, ioba: "0x7000", index: 7, mapped: false,
-		      gpa: null, perm: "-", raw: "0x0"}'
+		. == [{pid: $pid, fd: $fd, ioba: "0x7000", index: 7, mapped: false,
+		      gpa: null, perm: "-", raw: "0x0"}]'
 }
 
 @test "--json with several addresses: an array, in order" {
@@ -106,21 +102,23 @@ EOF
 		map(.index) == [4,7,6]'
 }
 
-@test "--pretty prints the object indented" {
+@test "--pretty prints the array indented" {
 	start_holder 8K:mixed
 	run_tcectl translate --pretty "$HOLDER_PID:$FD0" 0x0
 	assert_success
 	assert_output "$(cat <<EOF
-{
-  "pid": $HOLDER_PID,
-  "fd": $FD0,
-  "ioba": "0x0",
-  "index": 0,
-  "mapped": true,
-  "gpa": "0x10000000",
-  "perm": "rw",
-  "raw": "0x10000003"
-}
+[
+  {
+    "pid": $HOLDER_PID,
+    "fd": $FD0,
+    "ioba": "0x0",
+    "index": 0,
+    "mapped": true,
+    "gpa": "0x10000000",
+    "perm": "rw",
+    "raw": "0x10000003"
+  }
+]
 EOF
 )"
 }
@@ -155,7 +153,7 @@ EOF
 	run_tcectl translate "$HOLDER_PID:$FD0" 0x0 0x2000000
 	assert_failure 2
 	assert_output "ioba 0x0: $HOLDER_PID:$FD0 entry 0, gpa 0x10000000, perm rw, raw 0x0000000010000003"
-	[ "$stderr" = "$(memfd_warning "$FD0")
+	[ "$stderr" = "$(memfd_warning translate "$FD0")
 tcectl: translate: table $HOLDER_PID:$FD0: IO bus address 0x2000000 is outside the window 0x0-0x1ffffff; give the table's bus offset and page size (TARGET,offset=ADDR,page=SIZE)" ]
 }
 
@@ -164,7 +162,7 @@ tcectl: translate: table $HOLDER_PID:$FD0: IO bus address 0x2000000 is outside t
 	run_tcectl translate "$HOLDER_PID:$FD0,page=64K,offset=0x800000000000000" 0x4000
 	assert_failure 2
 	assert_output ""
-	[ "$stderr" = "$(memfd_warning "$FD0")
+	[ "$stderr" = "$(memfd_warning translate "$FD0")
 tcectl: translate: table $HOLDER_PID:$FD0: IO bus address 0x4000 is outside the window 0x800000000000000-0x80000001fffffff; give the table's bus offset and page size (TARGET,offset=ADDR,page=SIZE)" ]
 }
 
@@ -172,16 +170,17 @@ tcectl: translate: table $HOLDER_PID:$FD0: IO bus address 0x4000 is outside the 
 	start_holder 8K:mixed
 	run_tcectl translate "$HOLDER_PID:$FD0,entries=16" 0x10000
 	assert_failure 2
-	[ "$stderr" = "$(memfd_warning "$FD0")
+	[ "$stderr" = "$(memfd_warning translate "$FD0")
 tcectl: translate: table $HOLDER_PID:$FD0: IO bus address 0x10000 is outside the window 0x0-0xffff; give the table's bus offset and page size (TARGET,offset=ADDR,page=SIZE)" ]
 }
 
-@test "--json: an error is one object with error and status" {
+@test "--json with one address outside the window: an array of its error element" {
 	start_holder 8K:mixed
 	run_tcectl translate -j "$HOLDER_PID:$FD0" 0x2000000
 	assert_failure 2
-	echo "$output" | jq -e '
-		keys_unsorted == ["error","status"] and .status == 2 and
+	echo "$output" | jq -e 'type == "array" and length == 1'
+	echo "$output" | jq -e '.[0] |
+		keys_unsorted == ["target","error","status"] and .status == 2 and
 		.error == "table '"$HOLDER_PID:$FD0"': IO bus address 0x2000000 is outside the window 0x0-0x1ffffff; give the table'"'"'s bus offset and page size (TARGET,offset=ADDR,page=SIZE)"'
 }
 

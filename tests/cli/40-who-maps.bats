@@ -7,11 +7,6 @@
 
 load test_helper
 
-memfd_warning() { # FD
-	printf "tcectl: who-maps: warning: fd %s of pid %s is '/memfd:tce-holder (deleted)', not a kvm-spapr-tce table; decoding it anyway" \
-		"$1" "$HOLDER_PID"
-}
-
 HEADING="TABLE        LIOBN      IOBA                  GPA                   PERM PAGES"
 
 # One line of text output: TABLE LIOBN IOBA-RANGE GPA-RANGE PERM PAGES.
@@ -26,7 +21,7 @@ hit() {
 	assert_output "$(echo "$HEADING"
 		hit "$HOLDER_PID:$FD0" - 0x00000000-0x00003fff 0x10000000-0x10003fff rw 4
 		hit "$HOLDER_PID:$FD0" - 0x00010000-0x00013fff 0x10000000-0x10003fff rw 4)"
-	[ "$stderr" = "$(memfd_warning "$FD0")" ]
+	[ "$stderr" = "$(memfd_warning who-maps "$FD0")" ]
 }
 
 @test "a range that covers part of an extent gives the IO bus addresses of that part" {
@@ -76,7 +71,7 @@ hit() {
 		hit "$HOLDER_PID:$FD0" - 0x00011000-0x00012fff 0x10001000-0x10002fff rw 2
 		hit "$HOLDER_PID:$FD1" 0x80000001 0x00000000-0x0000ffff 0x10000000-0x1000ffff rw 1
 		hit "$HOLDER_PID:$FD1" 0x80000001 0x00100000-0x0010ffff 0x10000000-0x1000ffff rw 1)"
-	[ "$stderr" = "$(memfd_warning "$FD0"; echo; memfd_warning "$FD1")" ]
+	[ "$stderr" = "$(memfd_warning who-maps "$FD0"; echo; memfd_warning who-maps "$FD1")" ]
 }
 
 @test "offset= moves the IO bus addresses" {
@@ -86,12 +81,33 @@ hit() {
 	assert_output "$(hit "$HOLDER_PID:$FD0" - 0x80000001fff0000-0x80000001fffffff 0x60000000-0x6000ffff rw 1)"
 }
 
+@test "a 64-bit DDW window among 32-bit ones: every column stays aligned" {
+	start_holder 8K:mixed 8K:mixed:16
+	run_tcectl who-maps "$HOLDER_PID:$FD0" "$HOLDER_PID:$FD1,page=64K,offset=0x800000000000000" 0x60000000
+	assert_success
+	local table ioba="%-35s"
+	table=$(printf '%-12s' "$HOLDER_PID:$FD0")
+	assert_output "$(printf "%-${#table}s %-10s $ioba %-21s %-4s %s\n" TABLE LIOBN IOBA GPA PERM PAGES \
+		"$HOLDER_PID:$FD0" - 0x01fff000-0x01ffffff 0x60000000-0x60000fff rw 1 \
+		"$HOLDER_PID:$FD1" - 0x80000001fff0000-0x80000001fffffff 0x60000000-0x6000ffff rw 1)"
+}
+
+@test "an entry that maps guest page 0 right after one at the top of the address space" {
+	start_holder 8K:empty
+	holder_cmd set 0 5 -0xffd	# 0xfffffffffffff003
+	holder_cmd set 0 6 0x3
+	run_tcectl who-maps "$HOLDER_PID:$FD0" 0x0-0xfff
+	assert_success
+	assert_output "$(echo "$HEADING"
+		hit "$HOLDER_PID:$FD0" - 0x00006000-0x00006fff 0x00000000-0x00000fff rw 1)"
+}
+
 @test "no table maps the range: no output, exit 1" {
 	start_holder 8K:mixed
 	run_tcectl who-maps "$HOLDER_PID:$FD0" 0x70000000-0x7fffffff
 	assert_failure 1
 	assert_output ""
-	[ "$stderr" = "$(memfd_warning "$FD0")" ]
+	[ "$stderr" = "$(memfd_warning who-maps "$FD0")" ]
 	run_tcectl who-maps -n "$HOLDER_PID:$FD0" 0x0-0xfffffff
 	assert_failure 1
 	assert_output ""
@@ -168,7 +184,7 @@ EOF
 	assert_failure 3
 	assert_output "$(hit "$HOLDER_PID:$FD0" - 0x00006000-0x00006fff 0x30000000-0x30000fff w 1)"
 	[ "$stderr" = "$(echo "tcectl: who-maps: no process with pid 4194304; check the pid with ps or tcectl list"
-			 memfd_warning "$FD0")" ]
+			 memfd_warning who-maps "$FD0")" ]
 }
 
 @test "--json: a failing target is an element with target, error and status" {

@@ -155,15 +155,15 @@ refused_with() {
 	done
 }
 
-@test "what a geometry accepts: hex or decimal, size suffixes, any order, the last of a key wins" {
+@test "what a geometry accepts: hex or decimal, size suffixes, any order" {
 	start_holder 8K:mixed
 	run_tcectl list -r -n -o shift,pagesize,offset,liobn,entries,window \
 		"$HOLDER_PID:$FD0,shift=0x10" \
 		"$HOLDER_PID:$FD0,page=4k" \
 		"$HOLDER_PID:$FD0,offset=65536,shift=16,entries=1K" \
-		"$HOLDER_PID:$FD0,liobn=1,liobn=4294967295,page=64K,page=2M" \
+		"$HOLDER_PID:$FD0,liobn=4294967295,page=2M" \
 		"$HOLDER_PID:$FD0,page=16G,entries=1" \
-		"$HOLDER_PID:$FD0,shift=34,shift=12,liobn=0"
+		"$HOLDER_PID:$FD0,shift=12,liobn=0"
 	assert_success
 	assert_output "$(cat <<'EOF'
 16 64K 0x0  8192 512M

@@ -40,7 +40,7 @@ load test_helper
 	[ "$stderr" = "tcectl: list: --attach takes 'mapping' or 'fd', not 'both'" ]
 	run_tcectl inspect --attach=fd x.tce
 	assert_failure 2
-	[ "$stderr" = "tcectl: inspect: unknown option or missing value in '--attach=fd'; see 'tcectl inspect --help'" ]
+	[ "$stderr" = "tcectl: inspect: unknown option '--attach'; see 'tcectl inspect --help'" ]
 }
 
 @test "PID@ADDR names a table by its mapping: the same table as PID:FD" {

@@ -216,7 +216,7 @@ temporaries() {
 	[ "$stderr" = "tcectl: checkpoint: no target; usage: tcectl checkpoint [OPTION...] -o FILE TARGET..." ]
 	run_tcectl checkpoint "$HOLDER_PID:$FD0" -o
 	assert_failure 2
-	[ "$stderr" = "tcectl: checkpoint: unknown option or missing value in '-o'; see 'tcectl checkpoint --help'" ]
+	[ "$stderr" = "tcectl: checkpoint: option '-o' needs a value; see 'tcectl checkpoint --help'" ]
 	[ "$(ls -A "$OUT")" = "" ]
 }
 

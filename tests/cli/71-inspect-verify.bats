@@ -304,7 +304,7 @@ $OUT/b.tce: ok, 1 table, every checksum matches"
 	assert_success
 	assert_output "$live"
 	echo "$output" | jq -e --argjson p "$HOLDER_PID" --argjson fd "$FD0" '
-		. == {pid: $p, fd: $fd, ioba: "0x4800", index: 4, mapped: true, gpa: "0x20000800", perm: "r", raw: "0x20000001"}'
+		. == [{pid: $p, fd: $fd, ioba: "0x4800", index: 4, mapped: true, gpa: "0x20000800", perm: "r", raw: "0x20000001"}]'
 }
 
 @test "translate FILE with several tables: exit 2, name one as FILE:N" {

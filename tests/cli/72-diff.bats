@@ -109,6 +109,33 @@ EOF
 	[ "$stderr" = "" ]
 }
 
+@test "a changed run ends where its guest pages would wrap past 2^64" {
+	start_holder 8K:empty
+	holder_cmd set 0 5 -0xffd	# 0xfffffffffffff003
+	holder_cmd set 0 6 0x3
+	checkpoint "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	holder_cmd set 0 5 0
+	holder_cmd set 0 6 0
+	run_tcectl diff -n "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	assert_failure 1
+	assert_output "$(cat <<EOF
+--- $OUT/c.tce:0
++++ $HOLDER_PID:$FD0
+- 0x00005000-0x00005fff 0xfffffffffffff000-0xffffffffffffffff rw       1
+- 0x00006000-0x00006fff 0x0000000000000000-0x0000000000000fff rw       1
+EOF
+)"
+}
+
+@test "a full output is trouble: exit 2, as for any other" {
+	start_holder 8K:mixed
+	checkpoint "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	change_mixed
+	run --separate-stderr sh -c 'exec "$@" > /dev/full' sh "$TCECTL" diff "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	assert_failure 2
+	[ "$stderr" = "tcectl: diff: cannot write the output: No space left on device" ]
+}
+
 @test "B to A is the same diff the other way round" {
 	start_holder 8K:mixed
 	checkpoint "$OUT/c.tce" "$HOLDER_PID:$FD0"

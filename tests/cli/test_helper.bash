@@ -126,3 +126,9 @@ stop_holder() {
 teardown() {
 	stop_holder
 }
+
+# memfd_warning VERB FD: the warning a memfd stand-in for a table draws.
+memfd_warning() {
+	printf "tcectl: %s: warning: fd %s of pid %s is '/memfd:tce-holder (deleted)', not a kvm-spapr-tce table; decoding it anyway" \
+		"$1" "$2" "$HOLDER_PID"
+}

@@ -72,6 +72,26 @@ TEST(extents_do_not_wrap_into_empty_entries)
 	tce_extents_free(&x);
 }
 
+/* A run ends where the next guest page would lie past 2^64, also across blocks. */
+TEST(extents_end_where_the_guest_address_wraps)
+{
+	uint64_t t[4] = { 0xfffffffffffff003ULL, 0x3, 0x1003, 0 };
+	struct tce_extents x;
+	struct tce_err err = { 0 };
+
+	scan(&x, t, 4, 12);
+	CHECK(x.count == 2);
+	CHECK(x.ext[0].index == 0 && x.ext[0].count == 1);
+	CHECK(x.ext[1].index == 1 && x.ext[1].count == 2 && x.ext[1].raw == 0x3);
+	tce_extents_free(&x);
+	tce_extents_begin(&x, 0, 4, 12);
+	CHECK(tce_extents_feed(&x, t, 0, 1, &err) == 0);
+	CHECK(tce_extents_feed(&x, t + 1, 1, 3, &err) == 0);
+	tce_extents_finish(&x);
+	CHECK(x.count == 2 && x.ext[0].count == 1 && x.ext[1].count == 2);
+	tce_extents_free(&x);
+}
+
 TEST(extents_scan_a_subrange)
 {
 	uint64_t t[16];

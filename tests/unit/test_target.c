@@ -78,3 +78,20 @@ TEST(target_errors_name_the_problem)
 	CHECK(parse("12:3,offset=0x800", &t, &err) < 0 && err.status == TCE_EUSAGE);
 	CHECK_STR(err.msg, "bus offset 0x800 is not aligned to the 4096-byte IOMMU page; give an offset that is a multiple of the page size");
 }
+
+/* A key given twice would leave the first value silently unused. */
+TEST(target_refuses_a_repeated_key)
+{
+	struct tce_target t;
+	struct tce_err err;
+
+	CHECK(parse("3:3,shift=12,shift=16", &t, &err) < 0 && err.status == TCE_EUSAGE);
+	CHECK_STR(err.msg, "key 'shift' in target '3:3,shift=12,shift=16' gives the page size again; give each key once");
+	CHECK(parse("3:3,shift=12,page=64K", &t, &err) < 0);
+	CHECK_STR(err.msg, "key 'page' in target '3:3,shift=12,page=64K' gives the page size again; give each key once");
+	CHECK(parse("3:3,offset=0,offset=0x1000", &t, &err) < 0);
+	CHECK_STR(err.msg, "key 'offset' in target '3:3,offset=0,offset=0x1000' gives the bus offset again; give each key once");
+	CHECK(parse("3:3,liobn=1,liobn=1", &t, &err) < 0);
+	CHECK(parse("3:3,entries=8,entries=16", &t, &err) < 0);
+	CHECK(parse("3@0x1000,liobn=1,liobn=2", &t, &err) < 0);
+}
