@@ -24,8 +24,9 @@ struct who_maps {
 	struct addr_range gpa;
 	size_t found;
 	struct json json;
-	struct hit *hits;	/* text output: every hit, printed at the end */
+	struct hit *hits;	/* text output: hits not printed yet */
 	size_t n_hits;
+	bool flushed;		/* some were, with the heading */
 };
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
@@ -98,18 +99,40 @@ static void range_text(char *buf, size_t len, uint64_t first, uint64_t last)
 	snprintf(buf, len, "0x%08llx-0x%08llx", (unsigned long long)first, (unsigned long long)last);
 }
 
+/*
+ * Hits are kept to be printed aligned, at the end; but a guest decides how
+ * many there are (a table whose every entry maps one page has as many as
+ * entries), so past this many they are printed as they come, in batches
+ * aligned each on its own.
+ */
+#define HITS_KEPT 65536
+
+static void print_hits(struct who_maps *w)
+{
+	struct column_set columns = { 0 };
+
+	if (!w->n_hits)
+		return;
+	columns_default(&columns, hit_columns, sizeof(hit_columns) / sizeof(hit_columns[0]));
+	columns_print(&columns, w->hits, w->n_hits, sizeof(*w->hits), false,
+		      output.noheadings || w->flushed);
+	columns_free(&columns);
+	w->flushed = true;
+	w->n_hits = 0;
+}
+
 static int add_hit(struct who_maps *w, const struct tce_table *t, uint64_t index, uint64_t count,
 		   uint64_t gpa, const char *perm)
 {
 	uint64_t span = (count << t->geo.page_shift) - 1;
 	uint64_t ioba = tce_ioba(&t->geo, index);
-	struct hit *hits = realloc(w->hits, (w->n_hits + 1) * sizeof(*hits));
 	struct hit *h;
 
-	if (!hits)
+	if (w->n_hits == HITS_KEPT)
+		print_hits(w);
+	if (!w->hits && !(w->hits = malloc(HITS_KEPT * sizeof(*w->hits))))
 		return cli_error(TCE_EIO, "out of memory");
-	w->hits = hits;
-	h = &hits[w->n_hits++];
+	h = &w->hits[w->n_hits++];
 	table_label(t, h->table, sizeof(h->table));
 	liobn_text(&t->geo, h->liobn, sizeof(h->liobn));
 	range_text(h->ioba, sizeof(h->ioba), ioba, ioba + span);
@@ -181,13 +204,9 @@ int do_who_maps(int argc, char **argv)
 	if (output.json) {
 		json_array_end(&w.json);
 		json_finish(&w.json);
-	} else if (w.n_hits) {
+	} else {
 		/* No match prints nothing, not even the heading. */
-		struct column_set columns = { 0 };
-
-		columns_default(&columns, hit_columns, sizeof(hit_columns) / sizeof(hit_columns[0]));
-		columns_print(&columns, w.hits, w.n_hits, sizeof(*w.hits), false, output.noheadings);
-		columns_free(&columns);
+		print_hits(&w);
 	}
 	if (!w.found)
 		status = status_merge(status, TCE_NEGATIVE);
