@@ -407,3 +407,19 @@ rejected() {
 	run_tcectl verify "$f"
 	assert_success
 }
+
+@test "a checkpoint that cannot be written whole: one line naming file and reason, exit 7, nothing left" {
+	local opt
+	# Raw, and zstd in the other byte order.
+	for opt in --no-compress --byte-order=big; do
+		echo "an earlier file" > "$OUT/keep.tce"
+		# A 4 KiB file size limit: the write fails with EFBIG, SIGXFSZ being ignored.
+		run --separate-stderr bash -c 'ulimit -f 4; exec "$@"' _ "$TCECTL" checkpoint "$opt" \
+			-o "$OUT/keep.tce" "$HOLDER_PID:$FD1"
+		assert_failure 7
+		assert_output ""
+		[ "$stderr" = "tcectl: checkpoint: cannot write checkpoint '$OUT/keep.tce': File too large; the file size limit (ulimit -f) or the file system's is too small for it" ]
+		[ "$(cat "$OUT/keep.tce")" = "an earlier file" ]
+		[ -z "$(find "$OUT" -name '.keep.tce.*')" ]
+	done
+}
