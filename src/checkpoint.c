@@ -78,7 +78,7 @@ static const char *record_get(const char *desc, size_t len, const char *key)
 /* --- writing ------------------------------------------------------------- */
 
 /* Output gathered before a write: large writes, whatever the callers feed. */
-#define OUT_BUF (1u << 20)
+#define OUT_BUF (128u << 10)
 
 /* Entries put in the file's byte order, or copied back, at a time. */
 #define SCRATCH_ENTRIES 8192
@@ -682,8 +682,13 @@ int tce_checkpoint_write(const char *path, const struct tce_snapshot_info *info,
 			 unsigned flags, struct tce_err *err)
 {
 	struct tce_ckpt_writer w;
-	uint64_t *block = malloc(TCE_READ_BLOCK * sizeof(*block));
+	uint64_t most = 1, *block;
 
+	/* A block no larger than the largest table: small tables, small memory. */
+	for (size_t i = 0; i < count; i++)
+		if (tables[i].meta.entries > most)
+			most = tables[i].meta.entries;
+	block = malloc((most < TCE_READ_BLOCK ? most : TCE_READ_BLOCK) * sizeof(*block));
 	if (!block)
 		return tce_fail(err, TCE_EIO, "out of memory writing a checkpoint");
 	if (tce_ckpt_writer_open(&w, path, big_endian, flags, err)) {
@@ -1324,14 +1329,15 @@ int tce_checkpoint_read(struct tce_ckpt *c, size_t i, uint64_t first, uint64_t n
 int tce_checkpoint_load(struct tce_ckpt *c, size_t i, struct tce_err *err)
 {
 	struct tce_ckpt_table *t = &c->tables[i];
-	uint64_t *block = malloc(TCE_READ_BLOCK * sizeof(*block));
+	uint64_t step = t->meta.entries < TCE_READ_BLOCK ? t->meta.entries : TCE_READ_BLOCK;
+	uint64_t *block = malloc(step * sizeof(*block));
 
 	if (!block)
 		return tce_fail(err, TCE_EIO, "out of memory");
 	tce_extents_free(&t->x);
 	tce_extents_begin(&t->x, 0, t->meta.entries, t->meta.geo.page_shift);
-	for (uint64_t k = 0; k < t->meta.entries; k += TCE_READ_BLOCK) {
-		uint64_t n = t->meta.entries - k < TCE_READ_BLOCK ? t->meta.entries - k : TCE_READ_BLOCK;
+	for (uint64_t k = 0; k < t->meta.entries; k += step) {
+		uint64_t n = t->meta.entries - k < step ? t->meta.entries - k : step;
 
 		if (tce_checkpoint_read(c, i, k, n, block, err) ||
 		    tce_extents_feed(&t->x, block, k, n, err)) {
