@@ -439,7 +439,7 @@ void tce_ckpt_writer_rewind(struct tce_ckpt_writer *w)
 	w->cur.open = false;
 }
 
-static int snapshot_notes(struct tce_ckpt_writer *w, const struct tce_snapshot_info *info,
+static int build_notes(struct tce_ckpt_writer *w, const struct tce_snapshot_info *info,
 			  unsigned char **buf, size_t *len, size_t *cap)
 {
 	struct record r = { 0 };
@@ -489,7 +489,7 @@ static int write_headers(struct tce_ckpt_writer *w, const struct tce_snapshot_in
 	Elf64_Shdr sh;
 	int rc = -1;
 
-	if (snapshot_notes(w, info, &notes, &notes_len, &notes_cap)) {
+	if (build_notes(w, info, &notes, &notes_len, &notes_cap)) {
 		free(notes);
 		return tce_fail(err, TCE_EIO, "out of memory writing a checkpoint");
 	}
