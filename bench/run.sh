@@ -8,7 +8,7 @@
 # in a separate process.
 set -euo pipefail
 
-TCECTL=${TCECTL:?} TCE_HOLDER=${TCE_HOLDER:?}
+TCECTL=${TCECTL:?} TCE_HOLDER=${TCE_HOLDER:?} MKCKPT=${MKCKPT:?}
 RUNS=${RUNS:-7}
 work=$(mktemp -d)
 holder=
@@ -82,6 +82,35 @@ report "checkpoint / cp of the raw table" "$(ratio "$ckpt_ns" "$cp_ns")" "<=" 3 
 size=$(stat -c %s "$work/a.tce")
 report "checkpoint size, % of the raw table" "$(awk -v a="$size" -v b=$((entries * 8)) 'BEGIN { printf "%.2f", 100 * a / b }')" "<=" 2 \
 	"$size bytes"
+
+# The codec alone: zstd's encode from a checkpoint target (decode + encode),
+# its decode in verify (decode + CRC-32), in MiB of entries a second.
+mibs() { awk -v b="$1" -v ns="$2" 'BEGIN { printf "%.0f MiB/s", b / 1048576 / (ns / 1e9) }'; }
+verify_ns=$(best_ns "$TCECTL" verify "$work/a.tce")
+recode_ns=$(best_ns "$TCECTL" checkpoint -o "$work/recode.tce" "$work/a.tce")
+printf '%-34s %8s  (for comparison)        %s\n' "zstd decode (verify)" "$(ms "$verify_ns")" \
+	"$(mibs $((entries * 8)) "$verify_ns") of entries"
+printf '%-34s %8s  (for comparison)        %s\n' "zstd decode + encode (file to file)" "$(ms "$recode_ns")" \
+	"$(mibs $((entries * 8)) "$recode_ns") of entries"
+
+# Memory of verify whatever the entries: no run at all, one page, and a
+# crafted file that decodes to 1 GiB; and the time of many small tables.
+"$MKCKPT" random "$work/random.tce"
+"$MKCKPT" one-page "$work/one-page.tce"
+"$MKCKPT" equal-2^27 "$work/equal.tce"
+"$MKCKPT" tables-60000 "$work/many.tce"
+for f in random one-page equal; do
+	start=$(date +%s%N)
+	rss=$(/usr/bin/time -f %M "$TCECTL" verify "$work/$f.tce" 2>&1 >/dev/null | tail -1)
+	end=$(date +%s%N)
+	v=met
+	[ "$rss" -lt 65536 ] || { v=MISSED; misses=$((misses + 1)); }
+	printf '%-34s %8s  bar < 65536 KiB: %-6s %s\n' "verify peak RSS, $f" "$rss KiB" "$v" \
+		"$(stat -c %s "$work/$f.tce") bytes, $(ms $((end - start)))"
+done
+many_ns=$(best_ns "$TCECTL" verify "$work/many.tce")
+report "verify of 60,000 tables, s" "$(awk -v ns="$many_ns" 'BEGIN { printf "%.2f", ns / 1e9 }')" "<=" 1 \
+	"$(ms "$many_ns")"
 
 # GNU cmp acts as cmp -s, stopping at the first difference, when its output
 # is /dev/null: list every difference into a file instead.

@@ -131,17 +131,22 @@ static void inspect_json(struct json *j, const struct tce_ckpt *c)
  */
 static int verify_file(struct tce_ckpt *c, struct tce_err *err)
 {
-	uint64_t *block = malloc(TCE_READ_BLOCK * sizeof(*block));
+	uint64_t step = 1, *block;
 	int rc = 0;
 
+	for (size_t n = 0; n < c->count; n++)
+		if (c->tables[n].meta.entries > step)
+			step = c->tables[n].meta.entries;
+	if (step > TCE_READ_BLOCK)
+		step = TCE_READ_BLOCK;
+	block = malloc(step * sizeof(*block));
 	if (!block)
 		return tce_fail(err, TCE_EIO, "out of memory");
 	for (size_t n = 0; n < c->count && !rc; n++) {
 		uint64_t entries = c->tables[n].meta.entries;
 
-		for (uint64_t k = 0; k < entries && !rc; k += TCE_READ_BLOCK)
-			rc = tce_checkpoint_read(c, n, k, entries - k < TCE_READ_BLOCK ? entries - k :
-							  TCE_READ_BLOCK, block, err);
+		for (uint64_t k = 0; k < entries && !rc; k += step)
+			rc = tce_checkpoint_read(c, n, k, entries - k < step ? entries - k : step, block, err);
 	}
 	free(block);
 	return rc;

@@ -78,7 +78,7 @@ static const char *record_get(const char *desc, size_t len, const char *key)
 /* --- writing ------------------------------------------------------------- */
 
 /* Output gathered before a write: large writes, whatever the callers feed. */
-#define OUT_BUF (1u << 20)
+#define OUT_BUF (128u << 10)
 
 /* Entries put in the file's byte order, or copied back, at a time. */
 #define SCRATCH_ENTRIES 8192
@@ -349,6 +349,7 @@ static int store_raw(struct tce_ckpt_writer *w, struct tce_err *err)
 
 	if (flush(w, err))
 		return -1;
+	w->dec.in_valid = 0;	/* what it read of the file before is rewritten */
 	if (tce_decoder_start(&w->dec, TCE_CODEC_ZSTD, w->fd, start + sizeof(Elf64_Chdr),
 			      past - start - sizeof(Elf64_Chdr), &why))
 		goto reread;
@@ -438,7 +439,7 @@ void tce_ckpt_writer_rewind(struct tce_ckpt_writer *w)
 	w->cur.open = false;
 }
 
-static int snapshot_notes(struct tce_ckpt_writer *w, const struct tce_snapshot_info *info,
+static int build_notes(struct tce_ckpt_writer *w, const struct tce_snapshot_info *info,
 			  unsigned char **buf, size_t *len, size_t *cap)
 {
 	struct record r = { 0 };
@@ -488,7 +489,7 @@ static int write_headers(struct tce_ckpt_writer *w, const struct tce_snapshot_in
 	Elf64_Shdr sh;
 	int rc = -1;
 
-	if (snapshot_notes(w, info, &notes, &notes_len, &notes_cap)) {
+	if (build_notes(w, info, &notes, &notes_len, &notes_cap)) {
 		free(notes);
 		return tce_fail(err, TCE_EIO, "out of memory writing a checkpoint");
 	}
@@ -681,8 +682,13 @@ int tce_checkpoint_write(const char *path, const struct tce_snapshot_info *info,
 			 unsigned flags, struct tce_err *err)
 {
 	struct tce_ckpt_writer w;
-	uint64_t *block = malloc(TCE_READ_BLOCK * sizeof(*block));
+	uint64_t most = 1, *block;
 
+	/* A block no larger than the largest table: small tables, small memory. */
+	for (size_t i = 0; i < count; i++)
+		if (tables[i].meta.entries > most)
+			most = tables[i].meta.entries;
+	block = malloc((most < TCE_READ_BLOCK ? most : TCE_READ_BLOCK) * sizeof(*block));
 	if (!block)
 		return tce_fail(err, TCE_EIO, "out of memory writing a checkpoint");
 	if (tce_ckpt_writer_open(&w, path, big_endian, flags, err)) {
@@ -743,6 +749,17 @@ static int number(const char *desc, size_t dlen, const char *key, uint64_t *out)
 	return v ? parse_u64(v, out) : -1;
 }
 
+/*
+ * Small pieces of the file (notes, compression headers) read through a
+ * window of fixed size: few reads, and a record is at most
+ * TCE_CKPT_MAX_RECORD bytes, whatever the section's size.
+ */
+struct window {
+	unsigned char buf[64 << 10];
+	uint64_t base;		/* file offset of buf[0] */
+	size_t len;
+};
+
 /* Section names, sorted once: a table's section is found in O(log n). */
 struct named {
 	const char *name;
@@ -752,6 +769,8 @@ struct named {
 struct names {
 	struct named *by_name;
 	size_t count;
+	struct window notes, headers;	/* for the notes, for the Elf64_Chdrs */
+	uint64_t file_size;
 };
 
 static int by_name(const void *a, const void *b)
@@ -827,10 +846,31 @@ static int read_exact(struct tce_ckpt *c, void *buf, size_t len, uint64_t offset
 	return 0;
 }
 
-/* The data of a table's section: raw entries, or an Elf64_Chdr and a stream. */
-static int check_section(struct tce_ckpt *c, struct tce_ckpt_table *t, Elf_Scn *scn, size_t n,
-			 struct tce_err *err)
+static const unsigned char *window_bytes(struct tce_ckpt *c, struct window *w, uint64_t at,
+					 size_t len, uint64_t end, const char *what,
+					 struct tce_err *err)
 {
+	if (at < w->base || at + len > w->base + w->len) {
+		size_t want = end - at < sizeof(w->buf) ? (size_t)(end - at) : sizeof(w->buf);
+
+		w->len = 0;
+		if (want < len) {
+			corrupt(err, c->path, "%s runs past its end" NOT_OURS, what);
+			return NULL;
+		}
+		if (read_exact(c, w->buf, want, at, what, err))
+			return NULL;
+		w->base = at;
+		w->len = want;
+	}
+	return w->buf + (at - w->base);
+}
+
+/* The data of a table's section: raw entries, or an Elf64_Chdr and a stream. */
+static int check_section(struct tce_ckpt *c, struct names *names, struct tce_ckpt_table *t,
+			 Elf_Scn *scn, size_t n, struct tce_err *err)
+{
+	const unsigned char *p;
 	GElf_Shdr sh;
 	Elf64_Chdr ch;
 
@@ -852,8 +892,11 @@ static int check_section(struct tce_ckpt *c, struct tce_ckpt_table *t, Elf_Scn *
 	/* The header by hand: libelf's gelf_getchdr would read the whole section. */
 	if (sh.sh_size < sizeof(ch))
 		return corrupt(err, c->path, "table %zu: truncated compression header", n);
-	if (read_exact(c, &ch, sizeof(ch), sh.sh_offset, "a compression header", err))
+	p = window_bytes(c, &names->headers, sh.sh_offset, sizeof(ch), names->file_size,
+			 "a compression header", err);
+	if (!p)
 		return -1;
+	memcpy(&ch, p, sizeof(ch));
 	if (xlate(&ch, sizeof(ch), ELF_T_CHDR, c->big_endian, false))
 		return corrupt(err, c->path, "table %zu: bad compression header (%s)", n, elf_errmsg(-1));
 	if (ch.ch_type == ELFCOMPRESS_ZSTD)
@@ -877,7 +920,7 @@ static int check_section(struct tce_ckpt *c, struct tce_ckpt_table *t, Elf_Scn *
 	return 0;
 }
 
-static int read_table(struct tce_ckpt *c, const struct names *names, size_t *cap,
+static int read_table(struct tce_ckpt *c, struct names *names, size_t *cap,
 		      const char *desc, size_t dlen, struct tce_err *err)
 {
 	size_t n = c->count;
@@ -956,42 +999,18 @@ static int read_table(struct tce_ckpt *c, const struct names *names, size_t *cap
 	if (!section || !(scn = section_named(names, section)))
 		return corrupt(err, c->path, "table %zu: its section '%s' is missing", n,
 			       section ? section : "");
-	if (check_section(c, t, elf_getscn(c->elf, scn), n, err))
+	if (check_section(c, names, t, elf_getscn(c->elf, scn), n, err))
 		return -1;
 	c->count++;
 	return 0;
 }
 
-/*
- * The note section, read through a window of fixed size: a record is at
- * most TCE_CKPT_MAX_RECORD bytes, whatever the section's size.
- */
-struct note_window {
-	unsigned char buf[64 << 10];
-	uint64_t base;		/* file offset of buf[0] */
-	size_t len;
-};
-
-static const unsigned char *note_bytes(struct tce_ckpt *c, struct note_window *w, uint64_t at,
-				       size_t len, uint64_t end, struct tce_err *err)
-{
-	if (at < w->base || at + len > w->base + w->len) {
-		size_t want = end - at < sizeof(w->buf) ? (size_t)(end - at) : sizeof(w->buf);
-
-		if (read_exact(c, w->buf, want, at, "the note section", err))
-			return NULL;
-		w->base = at;
-		w->len = want;
-	}
-	return w->buf + (at - w->base);
-}
-
-static int read_notes(struct tce_ckpt *c, const struct names *names, struct tce_err *err)
+static int read_notes(struct tce_ckpt *c, struct names *names, struct tce_err *err)
 {
 	size_t scn = section_named(names, ".note.tcectl"), cap = 0;
 	bool format = false, snapshot = false;
 	uint64_t tables_said = 0, off, end;
-	struct note_window *w;
+	struct window *w = &names->notes;
 	GElf_Shdr sh;
 	int rc = 0;
 
@@ -1000,13 +1019,9 @@ static int read_notes(struct tce_ckpt *c, const struct names *names, struct tce_
 	if (sh.sh_size > TCE_CKPT_MAX_NOTE)
 		return corrupt(err, c->path, "its note section has %" PRIu64 " bytes, more than the %u of any checkpoint" NOT_OURS,
 			       (uint64_t)sh.sh_size, TCE_CKPT_MAX_NOTE);
-	w = malloc(sizeof(*w));
-	if (!w)
-		return tce_fail(err, TCE_EIO, "out of memory");
-	w->base = w->len = 0;
 	end = sh.sh_offset + sh.sh_size;
 	for (off = sh.sh_offset; !rc && end - off >= 12; ) {
-		const unsigned char *p = note_bytes(c, w, off, 12, end, err);
+		const unsigned char *p = window_bytes(c, w, off, 12, end, "the note section", err);
 		uint32_t hdr[3], namesz, descsz;
 		uint64_t name_al, desc_al;
 		const char *desc;
@@ -1024,7 +1039,7 @@ static int read_notes(struct tce_ckpt *c, const struct names *names, struct tce_
 		if (name_al + desc_al > end - off - 12)
 			break;
 		if (namesz != sizeof(TCE_CKPT_NOTE_NAME) ||
-		    !(p = note_bytes(c, w, off + 12, namesz, end, err)) ||
+		    !(p = window_bytes(c, w, off + 12, namesz, end, "the note section", err)) ||
 		    memcmp(p, TCE_CKPT_NOTE_NAME, namesz)) {
 			if (namesz == sizeof(TCE_CKPT_NOTE_NAME) && !p) {
 				rc = -1;
@@ -1038,7 +1053,8 @@ static int read_notes(struct tce_ckpt *c, const struct names *names, struct tce_
 				     descsz, TCE_CKPT_MAX_RECORD);
 			break;
 		}
-		if (!(desc = (const char *)note_bytes(c, w, off + 12 + name_al, descsz, end, err))) {
+		if (!(desc = (const char *)window_bytes(c, w, off + 12 + name_al, descsz, end,
+							"the note section", err))) {
 			rc = -1;
 			break;
 		}
@@ -1066,7 +1082,6 @@ static int read_notes(struct tce_ckpt *c, const struct names *names, struct tce_
 			break;
 		}
 	}
-	free(w);
 	if (rc)
 		return -1;
 	if (!format)
@@ -1159,7 +1174,7 @@ static int index_names(struct tce_ckpt *c, size_t shstrndx, struct names *n, str
 int tce_checkpoint_open(struct tce_ckpt *c, const char *path, struct tce_err *err)
 {
 	unsigned char ident[EI_NIDENT];
-	struct names names = { 0 };
+	struct names *names = NULL;
 	struct stat st;
 	GElf_Ehdr eh;
 	size_t shstrndx;
@@ -1204,11 +1219,15 @@ int tce_checkpoint_open(struct tce_ckpt *c, const char *path, struct tce_err *er
 		return corrupt(err, path, "unknown byte order" NOT_OURS);
 	if (elf_getshdrstrndx(elf, &shstrndx))
 		return corrupt(err, path, "no section names (%s)" NOT_OURS, elf_errmsg(-1));
-	if (check_sections(c, (uint64_t)st.st_size, shstrndx, err) ||
-	    index_names(c, shstrndx, &names, err))
+	if (check_sections(c, (uint64_t)st.st_size, shstrndx, err))
 		return -1;
-	rc = read_notes(c, &names, err);
-	free(names.by_name);
+	names = calloc(1, sizeof(*names));
+	if (!names)
+		return tce_fail(err, TCE_EIO, "out of memory");
+	names->file_size = (uint64_t)st.st_size;
+	rc = index_names(c, shstrndx, names, err) || read_notes(c, names, err) ? -1 : 0;
+	free(names->by_name);
+	free(names);
 	return rc;
 }
 
@@ -1310,14 +1329,15 @@ int tce_checkpoint_read(struct tce_ckpt *c, size_t i, uint64_t first, uint64_t n
 int tce_checkpoint_load(struct tce_ckpt *c, size_t i, struct tce_err *err)
 {
 	struct tce_ckpt_table *t = &c->tables[i];
-	uint64_t *block = malloc(TCE_READ_BLOCK * sizeof(*block));
+	uint64_t step = t->meta.entries < TCE_READ_BLOCK ? t->meta.entries : TCE_READ_BLOCK;
+	uint64_t *block = malloc(step * sizeof(*block));
 
 	if (!block)
 		return tce_fail(err, TCE_EIO, "out of memory");
 	tce_extents_free(&t->x);
 	tce_extents_begin(&t->x, 0, t->meta.entries, t->meta.geo.page_shift);
-	for (uint64_t k = 0; k < t->meta.entries; k += TCE_READ_BLOCK) {
-		uint64_t n = t->meta.entries - k < TCE_READ_BLOCK ? t->meta.entries - k : TCE_READ_BLOCK;
+	for (uint64_t k = 0; k < t->meta.entries; k += step) {
+		uint64_t n = t->meta.entries - k < step ? t->meta.entries - k : step;
 
 		if (tce_checkpoint_read(c, i, k, n, block, err) ||
 		    tce_extents_feed(&t->x, block, k, n, err)) {

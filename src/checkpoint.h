@@ -30,7 +30,8 @@
 #include "table.h"
 
 #define TCE_CKPT_MAGIC		"tcectl-checkpoint"
-#define TCE_CKPT_VERSION	2	/* zstd; 1 was zlib */
+/* 2: zstd sections; 1 had zlib ones, and is still read. */
+#define TCE_CKPT_VERSION	2
 #define TCE_CKPT_NOTE_NAME	"tcectl"
 
 /*

@@ -75,8 +75,10 @@ struct tce_decoder {
 	enum tce_codec codec;
 	int fd;
 	uint64_t next, end;	/* file offsets: next byte to read, end of the data */
-	unsigned char *in;	/* a chunk of the section */
-	size_t in_len, in_pos;
+	unsigned char *in;	/* a chunk of the file, from file offset in_base */
+	uint64_t in_base;
+	size_t in_valid;	/* bytes read into in */
+	size_t in_len, in_pos;	/* the section's bytes in it, and those used */
 	void *zstd;		/* ZSTD_DCtx */
 	void *zlib;		/* z_stream */
 	bool zlib_ready;

@@ -407,3 +407,47 @@ rejected() {
 	run_tcectl verify "$f"
 	assert_success
 }
+
+@test "a checkpoint that cannot be written whole: one line naming file and reason, exit 7, nothing left" {
+	local opt
+	# Raw, and zstd in the other byte order.
+	for opt in --no-compress --byte-order=big; do
+		echo "an earlier file" > "$OUT/keep.tce"
+		# A 4 KiB file size limit: the write fails with EFBIG, SIGXFSZ being ignored.
+		run --separate-stderr bash -c 'ulimit -f 4; exec "$@"' _ "$TCECTL" checkpoint "$opt" \
+			-o "$OUT/keep.tce" "$HOLDER_PID:$FD1"
+		assert_failure 7
+		assert_output ""
+		[ "$stderr" = "tcectl: checkpoint: cannot write checkpoint '$OUT/keep.tce': File too large; the file size limit (ulimit -f) or the file system's is too small for it" ]
+		[ "$(cat "$OUT/keep.tce")" = "an earlier file" ]
+		[ -z "$(find "$OUT" -name '.keep.tce.*')" ]
+	done
+}
+
+@test "a crafted file whose entries form no runs: verify stays within 64 MiB" {
+	local off size rss
+	mkdir "$BATS_TEST_TMPDIR/big"
+	"$TCE_HOLDER" "$BATS_TEST_TMPDIR/big" 4M:direct 3>&- &
+	local big=$!
+	for _ in $(seq 200); do [ -e "$BATS_TEST_TMPDIR/big/info" ] && break; sleep 0.05; done
+	"$TCECTL" checkpoint --no-compress -o "$OUT/runs.tce" "$big:$(cut -d' ' -f1 "$BATS_TEST_TMPDIR/big/info")" > /dev/null
+	kill "$big"
+	# Every entry the same page: 4,194,304 extents of one entry, 96 MiB as extents.
+	read -r off size < <(section_at "$OUT/runs.tce" .tce.0)
+	python3 - "$OUT/runs.tce" "$OUT/equal.tce" "$off" "$size" <<'PY'
+import re, struct, sys, zlib
+src, dst, off, size = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+data = bytearray(open(src, "rb").read())
+entries = struct.pack("<Q", 0x7000003) * (size // 8)
+data[off:off + size] = entries
+crc = b"crc32=0x%08x" % zlib.crc32(entries)
+data = re.sub(rb"crc32=0x[0-9a-f]{8}", crc, bytes(data), count=1)
+open(dst, "wb").write(data)
+PY
+	rss=$(/usr/bin/time -f %M "$TCECTL" verify "$OUT/equal.tce" 2>&1 >/dev/null | tail -1)
+	echo "verify peak RSS: $rss KiB"
+	[ "$rss" -lt 65536 ]
+	run_tcectl verify "$OUT/equal.tce"
+	assert_success
+	assert_output "$OUT/equal.tce: ok, 1 table, every checksum matches"
+}

@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * fuzz_checkpoint.c - libFuzzer target for the checkpoint reader and the table codec.
+ * fuzz_checkpoint.c - libFuzzer target for the checkpoint reader and the section decoder.
  *
  * Each input is tried two ways:
- *  - as a whole checkpoint file: tce_checkpoint_open, tce_checkpoint_load
- *    of every table, then close.  A table that loads is encoded again and
- *    must give the checksum the file recorded and decode to the same extents;
- *  - as the bytes of one table section: tce_decode as a zlib stream and as
- *    raw entries, for a few entry counts, page shifts and both byte orders.
- *    zlib's own uncompress2 is the reference: where both read the stream,
- *    the entries and the CRC-32 must agree, and a stream zlib reads to the
- *    right length must not be refused.
+ *  - as a whole checkpoint file: tce_checkpoint_open, then every table
+ *    streamed through tce_checkpoint_read (a late block first, then in
+ *    order) and loaded into extents, then close.  The two reads must give
+ *    the same entries.  A table that reads whole is written again through
+ *    the writer, in the file's byte order, and the copy must read back to
+ *    the same entries and the checksum the file recorded;
+ *  - as the data of one table section: tce_decoder as a zstd frame, a zlib
+ *    stream and raw bytes, for a few lengths.  libzstd's and zlib's one-shot
+ *    decoders are the reference: where both read the data, the same bytes;
+ *    data the reference reads to exactly the length, as one stream with
+ *    nothing after it, within the window tcectl allows, is not refused.
  *
  * The reader takes a path, so the input goes into one memfd that it opens
  * again through /proc/self/fd.  LeakSanitizer checks memory after each
@@ -29,13 +32,20 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include <zlib.h>
+/* ZSTD_getFrameHeader: the window a frame asks for (exported, marked experimental). */
+#define ZSTD_STATIC_LINKING_ONLY
+#include <zstd.h>
 
 #include "../../src/byteorder.h"
 #include "../../src/checkpoint.h"
-#include "../../src/zcodec.h"
+#include "../../src/codec.h"
 
-/* Tables up to this many entries are encoded again after loading. */
-#define ROUND_TRIP_MAX	(1u << 20)
+/* Tables up to this many entries are read whole; larger ones their first block. */
+#define READ_WHOLE_MAX	(1u << 20)
+/* Tables up to this many entries are written again. */
+#define ROUND_TRIP_MAX	(1u << 16)
+/* Entries read at a time: small, so that blocks end inside a zstd block. */
+#define STEP		3000
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -44,6 +54,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static int input_fd = -1;
 static char input_path[64];
 static char tmp_path[] = "/tmp/tcectl-fuzz.XXXXXX";
+static char copy_dir[] = "/tmp/tcectl-fuzz-copy.XXXXXX";
+static char copy_path[128];
+
+/* Kept from input to input, as their allocations are large. */
+static struct tce_decoder decoder;
+static ZSTD_DCtx *zstd_reference;
 
 static void die(const char *what)
 {
@@ -53,7 +69,12 @@ static void die(const char *what)
 
 static void remove_tmp(void)
 {
-	unlink(tmp_path);
+	if (tmp_path[sizeof(tmp_path) - 7] != 'X')
+		unlink(tmp_path);
+	tce_decoder_free(&decoder);
+	ZSTD_freeDCtx(zstd_reference);
+	unlink(copy_path);
+	rmdir(copy_dir);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -61,6 +82,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	elf_version(EV_CURRENT);
+	tce_decoder_init(&decoder);
+	zstd_reference = ZSTD_createDCtx();
+	if (!zstd_reference)
+		die("ZSTD_createDCtx");
+	if (!mkdtemp(copy_dir))
+		die("cannot create a temporary directory");
+	snprintf(copy_path, sizeof(copy_path), "%s/copy.tce", copy_dir);
+	atexit(remove_tmp);
 	input_fd = memfd_create("tcectl-fuzz-input", MFD_CLOEXEC);
 	if (input_fd >= 0) {
 		snprintf(input_path, sizeof(input_path), "/proc/self/fd/%d", input_fd);
@@ -72,7 +101,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	input_fd = mkstemp(tmp_path);
 	if (input_fd < 0)
 		die("cannot create a temporary file");
-	atexit(remove_tmp);
 	snprintf(input_path, sizeof(input_path), "%s", tmp_path);
 	return 0;
 }
@@ -105,43 +133,91 @@ static int lowest_free_fd(void)
 	return fd;
 }
 
-static bool same_extents(const struct tce_extents *a, const struct tce_extents *b)
+static void fail(const char *fmt, const char *detail)
 {
-	return tce_extents_equal(a, b);
+	fprintf(stderr, "fuzz_checkpoint: ");
+	fprintf(stderr, fmt, detail);
+	fprintf(stderr, "\n");
+	abort();
 }
 
-/* A loaded table encodes to the bytes it was read from: the same CRC, the same extents. */
-static void round_trip(const struct tce_ckpt *c, const struct tce_ckpt_table *t)
+/* Table i read in order into a fresh array; NULL when the reader refuses it. */
+static uint64_t *read_table(struct tce_ckpt *c, size_t i)
 {
-	struct zbytes z = { 0 };
-	struct tce_extents back;
+	uint64_t entries = c->tables[i].meta.entries, *all = malloc(entries * 8);
 	struct tce_err err = { 0 };
-	uint32_t crc, crc_back;
 
-	if (t->meta.entries > ROUND_TRIP_MAX)
+	if (!all)
+		die("malloc");
+	for (uint64_t k = 0; k < entries; k += STEP)
+		if (tce_checkpoint_read(c, i, k, entries - k < STEP ? entries - k : STEP, all + k, &err)) {
+			if (err.status == TCE_OK || !err.msg[0])
+				fail("%s", "a read failed without a message");
+			free(all);
+			return NULL;
+		}
+	return all;
+}
+
+/* The table written again alone, in the file's byte order, reads back the same. */
+static void round_trip(const struct tce_ckpt *c, struct tce_ckpt_table *t, const uint64_t *all)
+{
+	struct tce_ckpt_table copy = *t;
+	struct tce_err err = { 0 };
+	struct tce_ckpt back;
+	uint64_t *again;
+
+	copy.x = t->x;
+	if (tce_checkpoint_write(copy_path, &c->info, &copy, 1, c->big_endian, TCE_CKPT_COMPRESS, &err))
+		fail("cannot write a table that was read: %s", err.msg);
+	if (copy.crc != t->crc)
+		fail("%s", "a table written again has another checksum");
+	if (tce_checkpoint_open(&back, copy_path, &err))
+		fail("cannot open a table written again: %s", err.msg);
+	again = read_table(&back, 0);
+	if (!again || memcmp(again, all, t->meta.entries * 8))
+		fail("%s", "a table written again reads back otherwise");
+	free(again);
+	tce_checkpoint_close(&back);
+	unlink(copy_path);
+}
+
+static void fuzz_table(struct tce_ckpt *c, size_t i)
+{
+	struct tce_ckpt_table *t = &c->tables[i];
+	uint64_t entries = t->meta.entries, late[4], *all, *block;
+	struct tce_err err = { 0 };
+	size_t cursor = 0;
+	int late_rc;
+
+	if (entries > READ_WHOLE_MAX) {
+		block = malloc(STEP * 8);
+		if (!block)
+			die("malloc");
+		tce_checkpoint_read(c, i, 0, STEP, block, &err);
+		free(block);
 		return;
-	if (tce_raw_encode(&t->x, c->big_endian, &z, &crc, &err))
-		abort();
-	if (crc != t->crc) {
-		fprintf(stderr, "fuzz_checkpoint: raw encoding has CRC 0x%08x, the file 0x%08x\n",
-			crc, t->crc);
-		abort();
 	}
-	z.len = 0;
-	if (tce_zlib_encode(&t->x, c->big_endian, &z, &crc, &err))
-		abort();
-	tce_extents_begin(&back, 0, t->meta.entries, t->meta.geo.page_shift);
-	if (tce_decode(z.data, z.len, true, t->meta.entries, c->big_endian, &back, &crc_back, &err)) {
-		fprintf(stderr, "fuzz_checkpoint: our own zlib stream does not decode: %s\n", err.msg);
-		abort();
-	}
-	tce_extents_finish(&back);
-	if (crc != t->crc || crc_back != t->crc || !same_extents(&back, &t->x)) {
-		fprintf(stderr, "fuzz_checkpoint: zlib round trip differs\n");
-		abort();
-	}
-	tce_extents_free(&back);
-	zbytes_free(&z);
+	/* Out of order first: the read behind it must start again cleanly. */
+	late_rc = tce_checkpoint_read(c, i, entries - 1, 1, late, &err);
+	all = read_table(c, i);
+	if (!all)
+		return;
+	if (!late_rc && late[0] != all[entries - 1])
+		fail("%s", "the last entry reads otherwise out of order");
+	if (tce_checkpoint_load(c, i, &err))
+		fail("a table that reads does not load: %s", err.msg);
+	block = malloc(entries * 8);
+	if (!block)
+		die("malloc");
+	tce_extents_expand(&t->x, 0, entries, block, &cursor);
+	if (memcmp(block, all, entries * 8) || (t->has_mapped && t->x.counts.mapped != t->mapped))
+		fail("%s", "the extents of a table differ from its entries");
+	free(block);
+	if (entries <= ROUND_TRIP_MAX)
+		round_trip(c, t, all);
+	tce_extents_free(&t->x);
+	free(all);
 }
 
 static void fuzz_file(const uint8_t *data, size_t size)
@@ -151,120 +227,84 @@ static void fuzz_file(const uint8_t *data, size_t size)
 
 	put_input(data, size);
 	if (!tce_checkpoint_open(&c, input_path, &err)) {
-		for (size_t i = 0; i < c.count; i++) {
-			struct tce_err load_err = { 0 };
-
-			if (!tce_checkpoint_load(&c, i, &load_err))
-				round_trip(&c, &c.tables[i]);
-		}
+		for (size_t i = 0; i < c.count; i++)
+			fuzz_table(&c, i);
 	} else if (err.status == TCE_OK || !err.msg[0]) {
-		fprintf(stderr, "fuzz_checkpoint: open failed without a message\n");
-		abort();
+		fail("%s", "open failed without a message");
 	}
 	tce_checkpoint_close(&c);
 }
 
-/*
- * What tce_decode made of a section must be what zlib itself makes of it:
- * the same bytes, expanded from the extents, and the same CRC-32.
- */
-static void compare_with_zlib(const uint8_t *data, size_t size, bool compressed,
-			      uint64_t entries, bool big_endian, const struct tce_extents *x,
-			      uint32_t crc)
+/* What the libraries' one-shot decoders make of data: 0 and out, or -1. */
+static int reference(enum tce_codec codec, const uint8_t *data, size_t size, void *out,
+		     size_t bytes)
 {
-	size_t bytes = entries * 8, cursor = 0;
-	uint64_t *plain = malloc(bytes), *ours = malloc(bytes);
-	uLongf plain_len = bytes;
-	uLong used = size;
+	if (codec == TCE_CODEC_NONE) {
+		if (size != bytes)
+			return -1;
+		memcpy(out, data, bytes);
+		return 0;
+	}
+	if (codec == TCE_CODEC_ZLIB) {
+		uLongf len = bytes;
+		uLong used = size;
 
-	if (!plain || !ours)
-		die("malloc");
-	if (!compressed) {
-		memcpy(plain, data, bytes);
-	} else if (uncompress2((Bytef *)plain, &plain_len, data, &used) != Z_OK ||
-		   plain_len != bytes || used != size) {
-		/*
-		 * zlib holds a stream to the window its header declares; ours
-		 * reads any stream with a 32 KiB window.  Only then may they differ.
-		 */
-		if (data[0] >> 4 == 7) {
-			fprintf(stderr, "fuzz_checkpoint: tce_decode read a stream zlib rejects\n");
-			abort();
-		}
-		goto out;
+		return uncompress2(out, &len, data, &used) == Z_OK && len == bytes && used == size ? 0 : -1;
 	}
-	if ((uint32_t)crc32(0, (const Bytef *)plain, (uInt)bytes) != crc) {
-		fprintf(stderr, "fuzz_checkpoint: tce_decode gave CRC 0x%08x, zlib's bytes 0x%08x\n",
-			crc, (uint32_t)crc32(0, (const Bytef *)plain, (uInt)bytes));
-		abort();
-	}
-	tce_extents_expand(x, 0, entries, ours, &cursor);
-	for (uint64_t i = 0; i < entries; i++)
-		if (order64(ours[i], big_endian) != plain[i]) {
-			fprintf(stderr, "fuzz_checkpoint: entry %llu decodes to 0x%llx, not 0x%llx\n",
-				(unsigned long long)i, (unsigned long long)ours[i],
-				(unsigned long long)order64(plain[i], big_endian));
-			abort();
-		}
-out:
-	free(plain);
-	free(ours);
+	/* One frame, all of the data, within tcectl's window. */
+	ZSTD_frameHeader h;
+	size_t got;
+
+	if (ZSTD_findFrameCompressedSize(data, size) != size || ZSTD_getFrameHeader(&h, data, size) ||
+	    h.frameType != ZSTD_frame || h.windowSize > (1u << 23))
+		return -1;
+	got = ZSTD_decompressDCtx(zstd_reference, out, bytes, data, size);
+	return !ZSTD_isError(got) && got == bytes ? 0 : -1;
 }
 
-/* The other way round: a stream zlib reads to exactly `entries` entries, tce_decode reads too. */
-static void expect_valid(const uint8_t *data, size_t size, uint64_t entries,
-			 const struct tce_err *err)
+static void decode_one(const uint8_t *data, size_t size, enum tce_codec codec, size_t bytes)
 {
-	size_t bytes = entries * 8;
-	unsigned char *plain = malloc(bytes ? bytes : 1);
-	uLongf plain_len = bytes;
-	uLong used = size;
-
-	if (!plain)
-		die("malloc");
-	if (uncompress2(plain, &plain_len, data, &used) == Z_OK && plain_len == bytes &&
-	    used == size) {
-		fprintf(stderr, "fuzz_checkpoint: zlib reads %llu entries, tce_decode fails: %s\n",
-			(unsigned long long)entries, err->msg);
-		abort();
-	}
-	free(plain);
-}
-
-static void decode_one(const uint8_t *data, size_t size, bool compressed, uint64_t entries,
-		       bool big_endian, unsigned page_shift)
-{
-	struct tce_extents x;
+	unsigned char *ours = malloc(bytes ? bytes : 1), *theirs = malloc(bytes ? bytes : 1);
 	struct tce_err err = { 0 };
-	uint32_t crc;
+	int rc, ref;
 
-	tce_extents_begin(&x, 0, entries, page_shift);
-	if (!tce_decode(data, size, compressed, entries, big_endian, &x, &crc, &err)) {
-		tce_extents_finish(&x);
-		if (x.counts.mapped > entries)
-			abort();
-		compare_with_zlib(data, size, compressed, entries, big_endian, &x, crc);
-	} else if (err.status == TCE_OK) {
-		fprintf(stderr, "fuzz_checkpoint: decode failed without a message\n");
-		abort();
-	} else if (compressed) {
-		expect_valid(data, size, entries, &err);
-	}
-	tce_extents_free(&x);
+	if (!ours || !theirs)
+		die("malloc");
+	/* The input file changed since the decoder's last chunk of it. */
+	decoder.in_valid = 0;
+	rc = tce_decoder_start(&decoder, codec, input_fd, 0, size, &err) ||
+	     tce_decoder_read(&decoder, ours, bytes, &err) || tce_decoder_finish(&decoder, &err) ? -1 : 0;
+	if (rc && (err.status == TCE_OK || !err.msg[0]))
+		fail("%s", "a decode failed without a message");
+	ref = reference(codec, data, size, theirs, bytes);
+	if (!rc && ref)
+		fail("tce_decoder read %s data the library refuses", tce_codec_name(codec));
+	if (rc && !ref)
+		fail("tce_decoder refused %s data the library reads", tce_codec_name(codec));
+	if (!rc && memcmp(ours, theirs, bytes))
+		fail("tce_decoder and the library read %s data otherwise", tce_codec_name(codec));
+	free(ours);
+	free(theirs);
 }
 
 static void fuzz_codec(const uint8_t *data, size_t size)
 {
-	/* Counts the seeds use, one off, and more than the input can hold raw. */
-	static const uint64_t counts[] = { 1, 512, 8192, 8193, 65536 };
+	/* Lengths the seeds use, one off, and more than the input can hold raw. */
+	static const size_t lengths[] = { 8, 4096, 65536, 65544 };
+	unsigned long long content;
 
-	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
-		decode_one(data, size, true, counts[i], (i + size) & 1, 12 + (unsigned)(i * 11) % 23);
-	if (size >= 8 && size % 8 == 0) {
-		decode_one(data, size, false, size / 8, false, 12);
-		decode_one(data, size, false, size / 8, true, 34);
+	for (size_t i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++) {
+		decode_one(data, size, TCE_CODEC_ZLIB, lengths[i]);
+		decode_one(data, size, TCE_CODEC_ZSTD, lengths[i]);
 	}
-	decode_one(data, size, false, 1, size & 1, 16);
+	/* The length a zstd frame says it holds, when that is small enough to try. */
+	content = ZSTD_getFrameContentSize(data, size);
+	if (content != ZSTD_CONTENTSIZE_UNKNOWN && content != ZSTD_CONTENTSIZE_ERROR &&
+	    content <= (1u << 20))
+		decode_one(data, size, TCE_CODEC_ZSTD, (size_t)content);
+	decode_one(data, size, TCE_CODEC_NONE, size);
+	if (size)
+		decode_one(data, size, TCE_CODEC_NONE, size - 1);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -7,11 +7,13 @@
  * Every seed is made by the library itself, from fixed tables and a fixed
  * snapshot record, so the same sources give the same bytes:
  *  - valid checkpoints (ok-*.tce) of both byte orders, compressed, raw and
- *    mixed, with 0 to 3 tables of at most 8192 entries;
+ *    mixed, with 0 to 3 tables of at most 8192 entries, and the version-1
+ *    files of tests/unit/data (v1-*.tce);
  *  - damaged copies of them (bad-*.tce), one fault each, the faults the
  *    reader names in its messages;
- *  - the bytes of single table sections (zlib-*.bin, raw-*.bin) for the
- *    codec half of the target, which decodes its input as one section.
+ *  - the bytes of single table sections (zstd-*.bin, zlib-*.bin, raw-*.bin)
+ *    for the decoder half of the target, which decodes its input as one
+ *    section.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,7 +25,6 @@
 #include <zlib.h>
 
 #include "../../src/checkpoint.h"
-#include "../../src/zcodec.h"
 
 static const char *out_dir;
 
@@ -70,10 +71,10 @@ static unsigned char *get_file(const char *name, size_t *len)
 /* --- tables ----------------------------------------------------------------- */
 
 enum shape {
-	SPARSE,		/* a run, scattered entries, long gaps: zero runs in the stream */
+	SPARSE,		/* a run, scattered entries, long gaps */
 	STRIDED,	/* every other entry: one extent per entry */
 	FULL,		/* one extent over the whole table */
-	NOISE,		/* unrelated values: zlib gains nothing, stored raw */
+	NOISE,		/* unrelated values: zstd gains nothing, stored raw */
 	EMPTY,
 };
 
@@ -226,6 +227,24 @@ static void truncate_copy(const char *from, const char *to, size_t keep)
 	free(d);
 }
 
+/* A file of tests/unit/data, copied into the corpus as it is. */
+static void copy_data_file(const char *name)
+{
+	const char *slash = strrchr(__FILE__, '/');
+	char from[4096];
+	FILE *f;
+	unsigned char buf[1 << 16];
+	size_t n;
+
+	snprintf(from, sizeof(from), "%.*s../unit/data/%s", slash ? (int)(slash - __FILE__ + 1) : 0,
+		 __FILE__, name);
+	f = fopen(from, "rb");
+	if (!f || (n = fread(buf, 1, sizeof(buf), f)) == 0 || !feof(f))
+		die("cannot read '%s'", from);
+	fclose(f);
+	put_file(name, buf, n);
+}
+
 int main(int argc, char **argv)
 {
 	struct tce_ckpt_table t[3];
@@ -239,10 +258,10 @@ int main(int argc, char **argv)
 
 	/* Valid files. */
 	make_table(&t[0], 8192, 12, 0, 0x80000000, SPARSE);
-	write_ckpt("ok-le-zlib-1.tce", t, 1, false, true);
+	write_ckpt("ok-le-zstd-1.tce", t, 1, false, true);
 	make_table(&t[0], 8192, 16, 0x800000000000000ULL, 0x80000001, SPARSE);
 	make_table(&t[1], 4096, 24, 0, -1, STRIDED);
-	write_ckpt("ok-be-zlib-2.tce", t, 2, true, true);
+	write_ckpt("ok-be-zstd-2.tce", t, 2, true, true);
 	make_table(&t[0], 512, 12, 0, 0x80000000, SPARSE);
 	write_ckpt("ok-le-raw-1.tce", t, 1, false, false);
 	make_table(&t[0], 64, 12, 0, 0x80000000, FULL);
@@ -256,26 +275,33 @@ int main(int argc, char **argv)
 	make_table(&t[0], 8192, 12, 0, 0x80000000, EMPTY);
 	write_ckpt("ok-be-empty-1.tce", t, 1, true, true);
 	write_ckpt("ok-le-none-0.tce", t, 0, false, true);
+	copy_data_file("v1-zlib-le.tce");
+	copy_data_file("v1-zlib-be.tce");
+	copy_data_file("v1-raw-le.tce");
 
 	/* One fault each. */
-	truncate_copy("ok-le-zlib-1.tce", "bad-truncated.tce", 600);
-	patch("ok-le-zlib-1.tce", "bad-version.tce", "version=1", "version=9");
-	patch("ok-le-zlib-1.tce", "bad-magic.tce", "magic=tcectl", "magic=TCECTL");
-	bump_after("ok-le-zlib-1.tce", "bad-crc.tce", "crc32=0x");
-	patch("ok-be-zlib-2.tce", "bad-section.tce", "section=.tce.1", "section=.tce.7");
-	patch("ok-be-zlib-2.tce", "bad-entries.tce", "entries=8192", "entries=8193");
-	patch("ok-be-zlib-2.tce", "bad-tables.tce", "tables=2", "tables=3");
+	truncate_copy("ok-le-zstd-1.tce", "bad-truncated.tce", 600);
+	patch("ok-le-zstd-1.tce", "bad-version.tce", "version=2", "version=9");
+	patch("ok-le-zstd-1.tce", "bad-magic.tce", "magic=tcectl", "magic=TCECTL");
+	bump_after("ok-le-zstd-1.tce", "bad-crc.tce", "crc32=0x");
+	patch("ok-le-zstd-1.tce", "bad-mapped.tce", "mapped=", "mappeX=");
+	patch("ok-be-zstd-2.tce", "bad-section.tce", "section=.tce.1", "section=.tce.7");
+	patch("ok-be-zstd-2.tce", "bad-entries.tce", "entries=8192", "entries=8193");
+	patch("ok-be-zstd-2.tce", "bad-tables.tce", "tables=2", "tables=3");
 	patch("ok-le-raw-1.tce", "bad-raw-size.tce", "entries=512", "entries=511");
 	patch("ok-be-raw-3.tce", "bad-page-shift.tce", "page_shift=34", "page_shift=35");
-	flip_in_section("ok-le-zlib-1.tce", "bad-zlib-stream.tce", 40, 0x55);
-	flip_in_section("ok-le-zlib-1.tce", "bad-adler.tce", -1, 0x01);
-	flip_in_section("ok-be-zlib-2.tce", "bad-chdr-type.tce", 3, 0x03);
+	flip_in_section("ok-le-zstd-1.tce", "bad-zstd-frame.tce", 30, 0x55);
+	flip_in_section("ok-le-zstd-1.tce", "bad-zstd-end.tce", -1, 0x01);
+	flip_in_section("ok-be-zstd-2.tce", "bad-chdr-type.tce", 3, 0x03);
+	flip_in_section("v1-zlib-le.tce", "bad-zlib-stream.tce", 40, 0x55);
+	flip_in_section("v1-zlib-le.tce", "bad-adler.tce", -1, 0x01);
 
-	/* Single sections, for tce_decode. */
-	extract_section("ok-le-zlib-1.tce", "zlib-le-8192.bin", true);
-	extract_section("ok-be-empty-1.tce", "zlib-be-8192-empty.bin", true);
+	/* Single sections, for tce_decoder. */
+	extract_section("ok-le-zstd-1.tce", "zstd-le-8192.bin", true);
+	extract_section("ok-le-mixed-3.tce", "zstd-le-mixed-8192.bin", true);
+	extract_section("v1-zlib-le.tce", "zlib-le-2048.bin", true);
 	extract_section("ok-le-raw-1.tce", "raw-le-512.bin", false);
-	/* A stream from zlib itself (its header 78 9c, not ours 78 01): one entry. */
+	/* A stream from zlib itself (its header 78 9c, not the old writer's 78 01): one entry. */
 	memset(plain, 0, sizeof(plain));
 	plain[0] = 0x03;
 	plain[1] = 0x10;
