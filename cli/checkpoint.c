@@ -9,6 +9,7 @@
 
 #include "../src/byteorder.h"
 #include "../src/checkpoint.h"
+#include "../src/cleanup.h"
 #include "../src/freeze.h"
 #include "../src/source.h"
 #include "cli.h"
@@ -129,7 +130,7 @@ static int read_target(struct checkpoint *c, const struct tce_target *target)
 	/* Targets of one VMM in a row share one pause, so the file is consistent. */
 	if (c->freeze && target->kind != TCE_TARGET_FILE && c->frozen.pid != target->pid) {
 		tce_thaw(&c->frozen);
-		if (tce_freeze(&c->frozen, target->pid, &err)) {
+		if (tce_freeze(&c->frozen, target->pid, -1, &err)) {
 			tce_source_close(&src);
 			return cli_report(&err);
 		}
@@ -221,10 +222,12 @@ int do_checkpoint(int argc, char **argv)
 	tce_thaw(&c.frozen);
 	if (c.progress)
 		fprintf(stderr, "\r\033[K");
-	/* Nothing is written unless every table was read. */
+	/* Nothing is written unless every table was read; a full ulimit -f is an error, not SIGXFSZ. */
+	cleanup_file_limit_as_error(true);
 	if (!status && tce_checkpoint_write(c.output, &c.info, c.tables, c.n_tables, c.big_endian,
 					    TCE_CKPT_DURABLE | (c.compress ? TCE_CKPT_COMPRESS : 0), &err))
 		status = cli_report(&err);
+	cleanup_file_limit_as_error(false);
 	if (!status)
 		report(&c);
 	for (size_t i = 0; i < c.n_tables; i++)
