@@ -14,6 +14,8 @@ setup() {
 }
 
 teardown() {
+	# A test that failed with the holder stopped must still end.
+	[ -n "${HOLDER_PID:-}" ] && kill -CONT "$HOLDER_PID" 2>/dev/null
 	[ -n "${WATCH_FLAG:-}" ] && touch "$WATCH_FLAG.end"
 	[ -n "${WATCH_PID:-}" ] && wait "$WATCH_PID" 2>/dev/null
 	stop_holder
