@@ -221,8 +221,7 @@ static int prepare(struct restore *r, struct tce_err *err)
 	for (size_t i = 0; i < r->live.count; i++) {
 		tce_source_meta(&r->live, i, &r->live_meta[i]);
 		/* Before the undo file, let alone a pause: nothing to undo. */
-		if (tce_origin_writable(&r->live_meta[i].origin, err) ||
-		    (!r->force && is_table(r, i, err)))
+		if (tce_origin_writable(&r->live_meta[i].origin, err))
 			return -1;
 	}
 	if (!r->reset) {
@@ -272,6 +271,10 @@ static int prepare(struct restore *r, struct tce_err *err)
 					&r->want[k].x, err))
 			return -1;
 	}
+	/* FILE is whole and pairs: now whether the live side may be written (a dry run writes nothing). */
+	for (size_t i = 0; i < r->live.count && !r->force && !r->dry_run; i++)
+		if (is_table(r, i, err))
+			return -1;
 	return 0;
 }
 

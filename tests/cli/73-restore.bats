@@ -646,6 +646,10 @@ start_data_holder() {
 	[ "$stderr" = "tcectl: restore: $HOLDER_PID:9 is $OUT/data, not a kvm-spapr-tce table: a restore would overwrite it; give --force to write into it anyway" ]
 	cmp "$OUT/data" "$OUT/data.orig"
 	[ "$(ls -A "$OUT" | tr '\n' ' ')" = "data data.orig " ]
+	# A dry run writes nothing: it shows the plan.
+	run_tcectl restore --reset --dry-run "$HOLDER_PID:9"
+	assert_success
+	cmp "$OUT/data" "$OUT/data.orig"
 	# A table's stand-in that does not pass for one is refused the same way.
 	run_tcectl restore --reset --yes "$HOLDER_PID:$FD0"
 	assert_failure 2
