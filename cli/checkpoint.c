@@ -187,7 +187,7 @@ static int read_target(struct checkpoint *c, const struct tce_target *target)
 	/* Targets of one VMM in a row share one pause, so the file is consistent. */
 	if (c->freeze && target->kind != TCE_TARGET_FILE && c->frozen.pid != target->pid) {
 		tce_thaw(&c->frozen);
-		if (tce_freeze(&c->frozen, target->pid, &err)) {
+		if (tce_freeze(&c->frozen, target->pid, -1, &err)) {
 			tce_source_close(&src);
 			return cli_report(&err);
 		}

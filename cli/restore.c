@@ -3,11 +3,16 @@
  * restore.c - tcectl restore: put a checkpoint's tables back into a live
  * VMM, or clear its tables with --reset.
  *
- * Order of work: match and check every table, make the plan, ask; then
- * with the VMM paused, save what the tables hold now as an undo
- * checkpoint, write only the entries that differ, read each table back;
- * resume the VMM whatever happened.
+ * Order of work: pin the VMM with a pidfd, match and check every table,
+ * make the plan, ask; then with the VMM paused, make the plan again and
+ * refuse unless it is the one confirmed, save what the tables hold now as
+ * an undo checkpoint, write only the entries that differ, read each table
+ * back; resume the VMM whatever happened.  From the pause on, a signal
+ * that asks tcectl to end waits for the end of a step: before the first
+ * write nothing is written, after it what was written is put back.
  */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +21,7 @@
 
 #include "../src/byteorder.h"
 #include "../src/checkpoint.h"
+#include "../src/cleanup.h"
 #include "../src/diff.h"
 #include "../src/freeze.h"
 #include "../src/match.h"
@@ -23,6 +29,7 @@
 #include "../src/restore.h"
 #include "../src/source.h"
 #include "cli.h"
+#include "escape.h"
 #include "lines.h"
 
 struct restore {
@@ -37,6 +44,16 @@ struct restore {
 	struct tce_ckpt_table *want;	/* per pair: what the live table must hold */
 	struct tce_ckpt_table *now;	/* per pair: what it holds; the undo checkpoint */
 	struct tce_diff *plan;		/* per pair: from now to want */
+	struct tce_diff *confirmed;	/* per pair: the plan shown at the prompt; NULL with --yes */
+	int pidfd;			/* pins the VMM from its tables found to the last write */
+};
+
+/* What the write phase did, for the closing lines. */
+struct outcome {
+	uint64_t written;	/* entries written and read back */
+	size_t done;		/* pairs [0, done) were written (those with writes) */
+	int signal;		/* a deferred signal that stopped the writes, or 0 */
+	bool reverted;		/* the tables written were put back */
 };
 
 enum {
@@ -54,7 +71,7 @@ static const struct argp_option options[] = {
 	{ "dry-run", OPT_DRY_RUN, NULL, 0, "Print which entries would change, and change nothing", 0 },
 	{ "yes", OPT_YES, NULL, 0, "Do not ask for confirmation", 0 },
 	{ "force", OPT_FORCE, NULL, 0,
-	  "Restore although the VMM has VFIO devices, whose hardware IOMMU a table write does not reach", 0 },
+	  "Write although a refusal names a risk: a VMM with VFIO devices, or a target that is not a kvm-spapr-tce table", 0 },
 	{ "already-paused", OPT_ALREADY_PAUSED, NULL, 0,
 	  "The guest is paused through the VMM; do not stop it with SIGSTOP", 0 },
 	{ "undo", OPT_UNDO, "FILE", 0,
@@ -136,12 +153,67 @@ static int unmatched_live(const struct restore *r, const struct tce_pair *p,
 }
 
 /*
+ * The process whose tables were found, not one that got its pid since:
+ * a pidfd names one process for good, and polls readable once it exits.
+ */
+static int pin(struct restore *r, struct tce_err *err)
+{
+	pid_t pid = r->live_target.pid;
+
+	r->pidfd = proc_pidfd_open(pid);
+	if (r->pidfd >= 0)
+		return 0;
+	if (errno == ENOSYS)
+		return tce_fail(err, TCE_ENOSYS,
+				"this kernel has no pidfd_open (Linux 5.3 or later is needed to hold on to pid %d while restoring)",
+				(int)pid);
+	return tce_fail(err, TCE_ENOTARGET, "no process with pid %d; check the pid with ps or tcectl list",
+			(int)pid);
+}
+
+static int still_there(const struct restore *r, struct tce_err *err)
+{
+	if (!proc_pidfd_exited(r->pidfd))
+		return 0;
+	return tce_fail(err, TCE_ENOTARGET,
+			"pid %d exited after its tables were read; nothing was written (a process that has its pid now is not the one planned for)",
+			(int)r->live_target.pid);
+}
+
+/*
+ * restore writes only into kvm-spapr-tce tables: an fd whose link says
+ * so, or a mapping of one.  Any other fd that maps read-write, a data
+ * file, would be overwritten just as well.
+ */
+static int is_table(const struct restore *r, size_t i, struct tce_err *err)
+{
+	const struct tce_place *p = &r->live.places.p[i];
+	char link[256] = "", what[1100], name[4200];
+
+	if (p->tce)
+		return 0;
+	if (p->fd >= 0) {
+		proc_fd_link(r->live_target.pid, p->fd, link, sizeof(link));
+		if (proc_link_is_tce(link))
+			return 0;
+	}
+	tce_source_table_name(&r->live, i, name, sizeof(name));
+	if (link[0])
+		safe_text(link, what, sizeof(what));
+	else
+		snprintf(what, sizeof(what), "a mapping of another file");
+	return tce_fail(err, TCE_EUSAGE,
+			"%s is %s, not a kvm-spapr-tce table: a restore would overwrite it; give --force to write into it anyway",
+			name, what);
+}
+
+/*
  * Every table of the target paired with its checkpoint table, whose
  * entries are decoded now, before the guest is paused.
  */
 static int prepare(struct restore *r, struct tce_err *err)
 {
-	if (tce_source_open(&r->live, &r->live_target, err))
+	if (pin(r, err) || tce_source_open(&r->live, &r->live_target, err) || still_there(r, err))
 		return -1;
 	r->live_meta = calloc(r->live.count, sizeof(*r->live_meta));
 	if (!r->live_meta)
@@ -199,6 +271,10 @@ static int prepare(struct restore *r, struct tce_err *err)
 					&r->want[k].x, err))
 			return -1;
 	}
+	/* FILE is whole and pairs: now whether the live side may be written (a dry run writes nothing). */
+	for (size_t i = 0; i < r->live.count && !r->force && !r->dry_run; i++)
+		if (is_table(r, i, err))
+			return -1;
 	return 0;
 }
 
@@ -310,10 +386,39 @@ static bool confirmed(const struct restore *r)
 	return fgets(answer, sizeof(answer), stdin) && (answer[0] == 'y' || answer[0] == 'Y');
 }
 
+/*
+ * Whether the plan made again, paused, is the one the person confirmed:
+ * the same entries with the same old and new values.  Each table's plan
+ * is compared whole, by one function, so a plan made in chunks can
+ * compare chunk digests here instead.
+ */
+static bool plans_equal(const struct restore *r)
+{
+	for (size_t k = 0; k < r->n_pairs; k++)
+		if (!tce_plan_equal(&r->confirmed[k], &r->plan[k]))
+			return false;
+	return true;
+}
+
+/* Keeps the plan shown at the prompt; plan() then makes a new one. */
+static int keep_confirmed(struct restore *r, struct tce_err *err)
+{
+	r->confirmed = calloc(r->n_pairs + 1, sizeof(*r->confirmed));
+	if (!r->confirmed)
+		return tce_fail(err, TCE_EIO, "out of memory");
+	for (size_t k = 0; k < r->n_pairs; k++) {
+		r->confirmed[k] = r->plan[k];
+		r->plan[k] = (struct tce_diff){ 0 };
+	}
+	return 0;
+}
+
 /* The tables as the plan found them, the VMM paused since: the undo checkpoint. */
 static int save_undo(struct restore *r, const char *path, struct tce_err *err)
 {
 	struct tce_snapshot_info info = { .pid = r->live_target.pid, .consistent = true, .passes = 1 };
+	struct tce_err why = { 0 };
+	int rc;
 
 	tce_snapshot_info_host(&info);
 	snprintf(info.comm, sizeof(info.comm), "%s", r->live.proc.comm);
@@ -327,30 +432,85 @@ static int save_undo(struct restore *r, const char *path, struct tce_err *err)
 	/*
 	 * Atomic but not fsynced: it describes tables that live in this
 	 * host's kernel and die with it, while the write waits on the
-	 * guest's pause.
+	 * guest's pause.  A file size limit makes the write fail (EFBIG)
+	 * rather than kill tcectl with the guest paused.
 	 */
-	return tce_checkpoint_write(path, &info, r->now, r->n_pairs, host_is_big_endian(),
-				    TCE_CKPT_COMPRESS, err);
+	cleanup_file_limit_as_error(true);
+	rc = tce_checkpoint_write(path, &info, r->now, r->n_pairs, host_is_big_endian(),
+				  TCE_CKPT_COMPRESS, &why);
+	cleanup_file_limit_as_error(false);
+	if (rc)
+		tce_fail(err, why.status, "undo file %s: %s; no table was touched", path, why.msg);
+	return rc;
 }
 
-static int write_tables(struct restore *r, uint64_t *written, struct tce_err *err)
+/*
+ * The table as attached for writing must be the one the plan was made
+ * for: a table that shrank or changed its geometry since would take the
+ * plan's writes at the wrong entries, or past its end.
+ */
+static int same_table(const struct restore *r, size_t k, const struct tce_table *t,
+		      struct tce_err *err)
 {
-	*written = 0;
+	const struct tce_table *was = &r->now[k].meta;
+	char name[4200];
+
+	if (t->entries == was->entries && t->geo.page_shift == was->geo.page_shift &&
+	    t->geo.bus_offset == was->geo.bus_offset)
+		return 0;
+	tce_source_table_name(&r->live, (size_t)r->pairs[k].a, name, sizeof(name));
+	return tce_fail(err, TCE_ENOTARGET,
+			"table %s has %llu entries of %llu bytes at bus address 0x%llx now, not the %llu of %llu bytes at 0x%llx the plan was made for; it changed: nothing was written to it",
+			name, (unsigned long long)t->entries, 1ULL << t->geo.page_shift,
+			(unsigned long long)t->geo.bus_offset, (unsigned long long)was->entries,
+			1ULL << was->geo.page_shift, (unsigned long long)was->geo.bus_offset);
+}
+
+/*
+ * Writes table by table.  The signals that ask tcectl to end are held
+ * back meanwhile (cleanup_defer); one that came stops the writes between
+ * two tables, and the caller puts back what was written.
+ */
+static int write_tables(struct restore *r, struct outcome *o, struct tce_err *err)
+{
 	for (size_t k = 0; k < r->n_pairs; k++) {
 		struct tce_table t;
 		int rc;
 
 		if (!writes(&r->plan[k]))
 			continue;
+		if ((o->signal = cleanup_pending()) || still_there(r, err))
+			return o->signal ? 0 : -1;
 		if (tce_source_attach(&r->live, (size_t)r->pairs[k].a, &t, TCE_ATTACH_WRITE, err))
 			return -1;
-		rc = tce_restore_apply(&t, &r->plan[k], err);
+		rc = same_table(r, k, &t, err) || tce_restore_apply(&t, &r->plan[k], err);
 		tce_table_release(&t);
 		if (rc)
 			return -1;
-		*written += writes(&r->plan[k]);
+		o->written += writes(&r->plan[k]);
+		o->done = k + 1;
 	}
+	o->signal = cleanup_pending();
 	return 0;
+}
+
+/* Puts back, last first, the tables an interrupted restore wrote. */
+static int revert_tables(struct restore *r, struct outcome *o, struct tce_err *err)
+{
+	int rc = 0;
+
+	for (size_t k = o->done; k-- > 0;) {
+		struct tce_table t = { 0 };
+
+		if (!writes(&r->plan[k]))
+			continue;
+		if (tce_source_attach(&r->live, (size_t)r->pairs[k].a, &t, TCE_ATTACH_WRITE, err) ||
+		    tce_restore_revert(&t, &r->plan[k], err))
+			rc = -1;
+		tce_table_release(&t);
+	}
+	o->reverted = !rc;
+	return rc;
 }
 
 static void free_plan(struct restore *r)
@@ -359,7 +519,14 @@ static void free_plan(struct restore *r)
 		tce_extents_free(&r->want[k].x);
 		tce_extents_free(&r->now[k].x);
 		tce_diff_free(&r->plan[k]);
+		if (r->confirmed)
+			tce_diff_free(&r->confirmed[k]);
 	}
+	free(r->confirmed);
+	r->confirmed = NULL;
+	if (r->pidfd >= 0)
+		close(r->pidfd);
+	r->pidfd = -1;
 	free(r->want);
 	free(r->now);
 	free(r->plan);
@@ -423,6 +590,40 @@ static void default_undo_path(const struct restore *r, char *buf, size_t len)
 	}
 }
 
+static const char *signal_name(int sig, char *buf, size_t len)
+{
+	const char *abbrev = sigabbrev_np(sig);
+
+	if (abbrev)
+		snprintf(buf, len, "SIG%s", abbrev);
+	else
+		snprintf(buf, len, "signal %d", sig);
+	return buf;
+}
+
+/*
+ * A signal held back through the writes: what state it leaves, on one
+ * line.  The caller then lets it end tcectl, so the exit status is the
+ * signal's (128 + its number in a shell).
+ */
+static void report_interrupted(const struct restore *r, const struct outcome *o, const char *undo,
+			       bool undo_saved)
+{
+	char sig[32];
+
+	signal_name(o->signal, sig, sizeof(sig));
+	if (!o->done)
+		fprintf(stderr, "tcectl: restore: interrupted by %s before any table was written: the tables of pid %d are untouched%s\n",
+			sig, (int)r->live_target.pid, undo_saved ? "" : "; no undo file was kept");
+	else if (o->reverted)
+		fprintf(stderr, "tcectl: restore: interrupted by %s: the %llu %s written were put back, so the tables of pid %d hold what they held before, as undo file %s does\n",
+			sig, (unsigned long long)o->written, o->written == 1 ? "entry" : "entries",
+			(int)r->live_target.pid, undo);
+	else
+		fprintf(stderr, "tcectl: restore: interrupted by %s: some tables of pid %d were written and could not all be put back; undo with: tcectl restore %s %s\n",
+			sig, (int)r->live_target.pid, undo, r->live_target.text);
+}
+
 int do_restore(int argc, char **argv)
 {
 	static const struct argp_child children[] = {
@@ -434,15 +635,18 @@ int do_restore(int argc, char **argv)
 		"Tables are paired as diff pairs them and any geometry mismatch refuses the "
 		"restore. Only the entries that differ are written, with the VMM stopped; the "
 		"tables as they were are saved first as an undo checkpoint; each table is read "
-		"back. Hardware IOMMU entries of VFIO devices are not reprogrammed by a table "
-		"write, so a VMM with VFIO devices is refused without --force. See tcectl-restore(1).",
+		"back. Only kvm-spapr-tce tables are written, and hardware IOMMU entries of VFIO "
+		"devices are not reprogrammed by a table write, so another target, or a VMM with "
+		"VFIO devices, is refused without --force. See tcectl-restore(1).",
 		children, NULL, NULL
 	};
-	struct restore r = { 0 };
+	struct restore r = { .pidfd = -1 };
 	struct tce_err err = { 0 };
-	struct tce_freeze frozen = { 0 };
+	struct tce_freeze frozen = { .pidfd = -1 };
+	struct outcome o = { 0 };
+	sigset_t deferred;
 	char undo[4200] = "";
-	uint64_t written = 0;
+	bool undo_saved = false;
 	int status = 0;
 
 	cli_parse(&argp, argc, argv, &r);
@@ -482,35 +686,83 @@ int do_restore(int argc, char **argv)
 			status = TCE_NEGATIVE;
 			goto out;
 		}
+		if (keep_confirmed(&r, &err)) {
+			status = cli_report(&err);
+			goto out;
+		}
 	}
+	/*
+	 * From here to the end a signal asking tcectl to end waits for the
+	 * end of a step; a fault still resumes the VMM at once (cleanup.h).
+	 */
+	cleanup_defer(&deferred);
 	/* Then, paused: the plan, the undo file and the writes all see one state. */
-	if (!r.already_paused && tce_freeze(&frozen, r.live_target.pid, &err)) {
+	if (still_there(&r, &err) ||
+	    (!r.already_paused && tce_freeze(&frozen, r.live_target.pid, r.pidfd, &err))) {
 		status = cli_report(&err);
-		goto out;
+		goto resume;
 	}
-	/* Paused now: the tables must still be the ones found before. */
+	/* Paused now: the tables must still be the ones found, holding what was confirmed. */
 	if (tce_source_recheck(&r.live, &err) || plan(&r, &err)) {
 		status = cli_report(&err);
-	} else if (total_writes(&r)) {
-		if (r.undo_path)
-			snprintf(undo, sizeof(undo), "%s", r.undo_path);
-		else
-			default_undo_path(&r, undo, sizeof(undo));
-		if (save_undo(&r, undo, &err) || write_tables(&r, &written, &err))
-			status = cli_report(&err);
+		goto resume;
 	}
+	if (r.confirmed && !plans_equal(&r)) {
+		status = cli_error(TCE_ENOTARGET,
+				   "the tables of pid %d changed since the restore was confirmed; nothing was written: run the command again to see the new plan",
+				   (int)r.live_target.pid);
+		goto resume;
+	}
+	if (!total_writes(&r) || (o.signal = cleanup_pending()))
+		goto resume;
+	if (r.undo_path)
+		snprintf(undo, sizeof(undo), "%s", r.undo_path);
+	else
+		default_undo_path(&r, undo, sizeof(undo));
+	if (save_undo(&r, undo, &err)) {
+		status = cli_report(&err);
+		goto resume;
+	}
+	undo_saved = true;
+	if (write_tables(&r, &o, &err))
+		status = cli_report(&err);
+	else if (o.signal && o.done && revert_tables(&r, &o, &err))
+		cli_report(&err);
+	if (o.signal && !o.done) {
+		/* Nothing was written: the undo file would undo nothing. */
+		unlink(undo);
+		undo_saved = false;
+	}
+resume:
 	tce_thaw(&frozen);
-	if (!status && output.json)
-		report_json(&r, true, written, written ? undo : NULL);
-	else if (!status && !written)
+	if (o.signal) {
+		report_interrupted(&r, &o, undo, undo_saved);
+	} else if (!status && output.json) {
+		report_json(&r, true, o.written, o.written ? undo : NULL);
+	} else if (!status && !o.written) {
 		ob_printf(out, "nothing to write: the tables already hold it\n");
-	else if (!status)
+	} else if (!status) {
 		ob_printf(out, "restored %llu %s in %zu %s of pid %d; undo with: tcectl restore %s %s\n",
-			  (unsigned long long)written, written == 1 ? "entry" : "entries", r.n_pairs,
+			  (unsigned long long)o.written, o.written == 1 ? "entry" : "entries", r.n_pairs,
 			  r.n_pairs == 1 ? "table" : "tables", (int)r.live_target.pid, undo,
 			  r.live_target.text);
-	else if (undo[0] && access(undo, F_OK) == 0)
-		fprintf(stderr, "tcectl: restore: the tables as they were are saved in %s\n", undo);
+	} else if (undo_saved && o.done) {
+		fprintf(stderr, "tcectl: restore: the tables written before that stay restored; undo with: tcectl restore %s %s\n",
+			undo, r.live_target.text);
+	} else if (undo_saved) {
+		fprintf(stderr, "tcectl: restore: no table was written; undo file %s holds them as they are\n", undo);
+	}
+	ob_flush(out);
+	/* A signal that came after the last write: the restore is whole, say so, then go. */
+	if (!o.signal && cleanup_pending()) {
+		char sig[32];
+
+		fprintf(stderr, "tcectl: restore: interrupted by %s after the %s: %s\n",
+			signal_name(cleanup_pending(), sig, sizeof(sig)),
+			status ? "restore failed" : "restore was complete",
+			status ? "see the message above" : "the tables hold what the output above says");
+	}
+	cleanup_allow(&deferred);
 out:
 	free_plan(&r);
 	return cli_finish(status);

@@ -49,6 +49,23 @@ int proc_read_error(pid_t pid, int errnum, const char *what, struct tce_err *err
 /* Whether the process holds a /dev/vfio file (passthrough devices). */
 bool proc_has_vfio(pid_t pid);
 
+/*
+ * A pidfd of pid (pidfd_open, Linux 5.3): it names that process for as
+ * long as it is open, never a later one given the same number.  -1 with
+ * errno set on failure.
+ */
+int proc_pidfd_open(pid_t pid);
+
+/*
+ * Sends sig to the process of pidfd (pidfd_send_signal); 0 sends none and
+ * only checks.  -1 with errno set: ESRCH once it has exited.  Only a
+ * system call: safe in a signal handler.
+ */
+int proc_pidfd_signal(int pidfd, int sig);
+
+/* Whether the process of pidfd has exited, a zombie not yet reaped included. */
+bool proc_pidfd_exited(int pidfd);
+
 /* Every process id in /proc, ascending; *pids is malloc'd. */
 int proc_all_pids(pid_t **pids, size_t *count, struct tce_err *err);
 

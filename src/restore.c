@@ -13,6 +13,27 @@ struct batch {
 	size_t n;
 };
 
+/* The first entry past the plan's last change; 0 for an empty plan. */
+static uint64_t plan_end(const struct tce_diff *d)
+{
+	return d->count ? d->ch[d->count - 1].index + d->ch[d->count - 1].count : 0;
+}
+
+/*
+ * A plan must lie inside the table: an entry past its end would be a
+ * write into whatever memory follows the mapping, or a SIGBUS.
+ */
+static int out_of_table(const struct tce_table *t, uint64_t index, struct tce_err *err)
+{
+	char name[64];
+
+	tce_origin_name(&t->origin, name, sizeof(name));
+	return tce_fail(err, TCE_ENOTARGET,
+			"table %s has %" PRIu64 " entries now, and the plan writes entry %" PRIu64
+			": the table changed since it was read; nothing was written to it, run the command again",
+			name, t->entries, index);
+}
+
 /*
  * Walks every entry of the plan in batches: writes the new (forward) or
  * old values, or, with check, reads them back and compares with the new.
@@ -30,6 +51,8 @@ static int walk(struct tce_table *t, const struct tce_diff *d, bool forward, boo
 
 		while (c ? i < end : b.n > 0) {
 			if (c && b.n < BATCH) {
+				if (i >= t->entries)	/* never a write past the end */
+					return out_of_table(t, i, err);
 				b.index[b.n] = i;
 				b.val[b.n++] = forward ? tce_change_new(d, c, i) : tce_change_old(d, c, i);
 				i++;
@@ -55,6 +78,9 @@ int tce_restore_apply(struct tce_table *t, const struct tce_diff *plan, struct t
 	bool same = true;
 	char name[64];
 
+	/* Refused before the first write, so a table is written whole or not at all. */
+	if (plan_end(plan) > t->entries)
+		return out_of_table(t, plan_end(plan) - 1, err);
 	tce_origin_name(&t->origin, name, sizeof(name));
 	if (walk(t, plan, true, false, NULL, err))
 		goto undo;
@@ -76,4 +102,24 @@ undo:
 		tce_fail(err, TCE_EIO, "table %s: putting the old entries back failed too: %s", name,
 			 undo_err.msg);
 	return -1;
+}
+
+int tce_restore_revert(struct tce_table *t, const struct tce_diff *plan, struct tce_err *err)
+{
+	if (plan_end(plan) > t->entries)
+		return out_of_table(t, plan_end(plan) - 1, err);
+	return walk(t, plan, false, false, NULL, err);
+}
+
+bool tce_plan_equal(const struct tce_diff *a, const struct tce_diff *b)
+{
+	if (a->count != b->count || a->page_shift != b->page_shift || a->added != b->added ||
+	    a->removed != b->removed || a->changed != b->changed)
+		return false;
+	/* A run's entries follow from its first ones: equal runs, equal entries. */
+	for (size_t k = 0; k < a->count; k++)
+		if (a->ch[k].index != b->ch[k].index || a->ch[k].count != b->ch[k].count ||
+		    a->ch[k].old_raw != b->ch[k].old_raw || a->ch[k].new_raw != b->ch[k].new_raw)
+			return false;
+	return true;
 }

@@ -194,7 +194,7 @@ load test_helper
 	run_tcectl checkpoint -o "$BATS_TEST_TMPDIR/c.tce" "$HOLDER_PID:$FD0"
 	assert_success
 	holder_cmd set 0 5 0x77773003
-	run_tcectl restore --yes --undo "$BATS_TEST_TMPDIR/u.tce" "$BATS_TEST_TMPDIR/c.tce" "$HOLDER_PID:$FD0"
+	run_tcectl_vmm "$FD0" restore --yes --undo "$BATS_TEST_TMPDIR/u.tce" "$BATS_TEST_TMPDIR/c.tce" "$HOLDER_PID:$FD0"
 	assert_success
 	[ "$(holder_cmd get 0 5)" = 0x0000000020001001 ]
 	run_tcectl diff "$BATS_TEST_TMPDIR/c.tce" "$HOLDER_PID:$FD0"

@@ -722,3 +722,28 @@ EOF
 	run_tcectl inspect --json "$OUT/a.tce" "$OUT/b.tce"
 	echo "$output" | jq -e '[.[] | [.tables[] | [.liobn, .fd, .mapped]]] | .[0] == .[1]'
 }
+
+@test "--freeze: SIGBUS, SIGSEGV or SIGXFSZ to tcectl while the holder is stopped resumes it" {
+	start_holder 8K:mixed
+	local sig st
+	for sig in BUS SEGV XFSZ; do
+		# The guest's name is read from cmdline with the holder stopped: a FIFO holds it there.
+		rm -f "$OUT/cmdline"
+		mkfifo "$OUT/cmdline"
+		vmm_cmd "$FD0" cmdline="$OUT/cmdline"
+		(ulimit -c 0; exec "${VMM_CMD[@]}" "$TCECTL" checkpoint --freeze -o "$OUT/c.tce" \
+			"$HOLDER_PID:$FD0" > /dev/null 2>&1 3>&-) &
+		local job=$!
+		exec 8> "$OUT/cmdline"
+		wait_state "$HOLDER_PID" T
+		kill -s "$sig" "$job"
+		st=0
+		wait "$job" || st=$?
+		exec 8>&-
+		# A holder left stopped is resumed, or the test could not end.
+		wait_state "$HOLDER_PID" S || { kill -CONT "$HOLDER_PID"; echo "SIG$sig: left stopped" >&2; return 1; }
+		[ "$st" -eq $((128 + $(kill -l "$sig"))) ] || { echo "SIG$sig: exit $st" >&2; return 1; }
+		[ ! -e "$OUT/c.tce" ]
+		[ "$(temporaries "$OUT")" = "" ]
+	done
+}

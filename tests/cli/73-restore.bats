@@ -14,6 +14,8 @@ setup() {
 }
 
 teardown() {
+	# A test that failed with the holder stopped must still end.
+	[ -n "${HOLDER_PID:-}" ] && kill -CONT "$HOLDER_PID" 2>/dev/null
 	[ -n "${WATCH_FLAG:-}" ] && touch "$WATCH_FLAG.end"
 	[ -n "${WATCH_PID:-}" ] && wait "$WATCH_PID" 2>/dev/null
 	stop_holder
@@ -139,7 +141,7 @@ start_vfio_holder() {
 added 3, removed 1, changed 2 entries
 EOF
 )"
-	run_tcectl restore --yes "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	run_tcectl_vmm "$FD0" restore --yes "$OUT/c.tce" "$HOLDER_PID:$FD0"
 	assert_success
 	[ "$stderr" = "" ]
 	local undo
@@ -164,7 +166,7 @@ EOF
 	# The undo checkpoint holds the tables as they were before.
 	run_tcectl diff "$OUT/$undo" "$HOLDER_PID:$FD0"
 	assert_failure 1
-	run_tcectl restore --yes "$OUT/$undo" "$HOLDER_PID:$FD0"
+	run_tcectl_vmm "$FD0" restore --yes "$OUT/$undo" "$HOLDER_PID:$FD0"
 	assert_success
 	same_as changed
 }
@@ -173,7 +175,7 @@ EOF
 	start_holder 8K:mixed
 	checkpoint "$OUT/c.tce" "$HOLDER_PID:$FD0"
 	holder_cmd set 0 7 0x30001003
-	run_tcectl restore --yes --undo "$OUT/undo.tce" "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	run_tcectl_vmm "$FD0" restore --yes --undo "$OUT/undo.tce" "$OUT/c.tce" "$HOLDER_PID:$FD0"
 	assert_success
 	run_tcectl verify "$OUT/undo.tce"
 	assert_success
@@ -190,7 +192,7 @@ EOF
 	save checkpointed
 	"$TCECTL" checkpoint --byte-order big -o "$OUT/be.tce" "$HOLDER_PID:$FD0" > /dev/null
 	change_mixed
-	run_tcectl restore --yes --undo "$OUT/undo.tce" "$OUT/be.tce" "$HOLDER_PID:$FD0"
+	run_tcectl_vmm "$FD0" restore --yes --undo "$OUT/undo.tce" "$OUT/be.tce" "$HOLDER_PID:$FD0"
 	assert_success
 	assert_output "restored 6 entries in 1 table of pid $HOLDER_PID; undo with: tcectl restore $OUT/undo.tce $HOLDER_PID:$FD0"
 	same_as checkpointed
@@ -201,7 +203,7 @@ EOF
 	checkpoint "$OUT/c.tce" "$HOLDER_PID:$FD0"
 	change_mixed
 	save changed
-	run_tcectl restore --dry-run "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	run_tcectl_vmm "$FD0" restore --dry-run "$OUT/c.tce" "$HOLDER_PID:$FD0"
 	assert_success
 	assert_output "$HOLDER_PID:$FD0: 6 entries to write
 $(undo_mixed_plan)"
@@ -209,7 +211,7 @@ $(undo_mixed_plan)"
 	same_as changed
 	[ "$(ls -A "$OUT")" = c.tce ]
 	# --yes does not make a dry run write.
-	run_tcectl restore --dry-run --yes "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	run_tcectl_vmm "$FD0" restore --dry-run --yes "$OUT/c.tce" "$HOLDER_PID:$FD0"
 	assert_success
 	same_as changed
 	[ "$(ls -A "$OUT")" = c.tce ]
@@ -218,17 +220,17 @@ $(undo_mixed_plan)"
 @test "nothing to write: said, no question asked, and no undo file" {
 	start_holder 8K:mixed 8K:direct
 	checkpoint "$OUT/c.tce" "$HOLDER_PID:$FD0" "$HOLDER_PID:$FD1"
-	run_tcectl restore --yes "$OUT/c.tce:0" "$HOLDER_PID:$FD0"
+	run_tcectl_vmm "$FD0" restore --yes "$OUT/c.tce:0" "$HOLDER_PID:$FD0"
 	assert_success
 	assert_output "nothing to write: the tables already hold it"
 	[ "$stderr" = "" ]
 	# Without --yes, after the lines of --dry-run.
-	run_tcectl restore "$OUT/c.tce:1" "$HOLDER_PID:$FD1" < /dev/null
+	run_tcectl_vmm "$FD1" restore "$OUT/c.tce:1" "$HOLDER_PID:$FD1" < /dev/null
 	assert_success
 	assert_output "$HOLDER_PID:$FD1: 0 entries to write
 nothing to write: the tables already hold it"
 	[ "$stderr" = "" ]
-	run_tcectl restore --dry-run "$OUT/c.tce:1" "$HOLDER_PID:$FD1"
+	run_tcectl_vmm "$FD1" restore --dry-run "$OUT/c.tce:1" "$HOLDER_PID:$FD1"
 	assert_success
 	assert_output "$HOLDER_PID:$FD1: 0 entries to write
 nothing to write: the tables already hold it"
@@ -240,10 +242,10 @@ nothing to write: the tables already hold it"
 	checkpoint "$OUT/c.tce" "$HOLDER_PID:$FD0"
 	holder_cmd set 0 7 0x30001003
 	save changed
-	run_tcectl restore --yes --undo "$OUT/no/dir/undo.tce" "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	run_tcectl_vmm "$FD0" restore --yes --undo "$OUT/no/dir/undo.tce" "$OUT/c.tce" "$HOLDER_PID:$FD0"
 	assert_failure 7
 	assert_output ""
-	[ "$stderr" = "tcectl: restore: cannot create a file in '$OUT/no/dir': No such file or directory; choose a writable directory" ]
+	[ "$stderr" = "tcectl: restore: undo file $OUT/no/dir/undo.tce: cannot create a file in '$OUT/no/dir': No such file or directory; choose a writable directory; no table was touched" ]
 	same_as changed
 	[ "$(state_of "$HOLDER_PID")" != T ]
 	[ "$(ls -A "$OUT")" = c.tce ]
@@ -254,7 +256,7 @@ nothing to write: the tables already hold it"
 	checkpoint "$OUT/c.tce" "$HOLDER_PID:$FD0"
 	change_mixed
 	save changed
-	run_tcectl restore "$OUT/c.tce" "$HOLDER_PID:$FD0" < /dev/null
+	run_tcectl_vmm "$FD0" restore "$OUT/c.tce" "$HOLDER_PID:$FD0" < /dev/null
 	assert_failure 2
 	assert_output ""
 	[ "$stderr" = "tcectl: restore: restore rewrites a running guest's DMA mappings; confirm with --yes (or run it on a terminal)" ]
@@ -267,7 +269,7 @@ nothing to write: the tables already hold it"
 	checkpoint "$OUT/c.tce" "$HOLDER_PID:$FD0"
 	holder_cmd set 0 7 0x30001003
 	save changed
-	run_tcectl restore --json "$OUT/c.tce" "$HOLDER_PID:$FD0" < /dev/null
+	run_tcectl_vmm "$FD0" restore --json "$OUT/c.tce" "$HOLDER_PID:$FD0" < /dev/null
 	assert_failure 2
 	echo "$output" | jq -e '. == {error: "restore rewrites a running guest'"'"'s DMA mappings; confirm with --yes (or run it on a terminal)", status: 2}'
 	[ "$stderr" = "tcectl: restore: restore rewrites a running guest's DMA mappings; confirm with --yes (or run it on a terminal)" ]
@@ -281,7 +283,8 @@ nothing to write: the tables already hold it"
 	change_mixed
 	save changed
 	local cmd prompt
-	cmd=$(printf '%q ' "$TCECTL" restore --undo "$OUT/undo.tce" "$OUT/c.tce" "$HOLDER_PID:$FD0")
+	vmm_cmd "$FD0"
+	cmd=$(printf '%q ' "${VMM_CMD[@]}" "$TCECTL" restore --undo "$OUT/undo.tce" "$OUT/c.tce" "$HOLDER_PID:$FD0")
 	prompt="tcectl: restore: write 6 entries into 1 table of pid $HOLDER_PID? [y/N] "
 	run script -E never -qec "$cmd" /dev/null <<<"n"
 	assert_failure 1
@@ -296,7 +299,7 @@ nothing to write: the tables already hold it"
 	[ "$output" = "${prompt}restored 6 entries in 1 table of pid $HOLDER_PID; undo with: tcectl restore $OUT/undo.tce $HOLDER_PID:$FD0"$'\r' ]
 	same_as checkpointed
 	"$TCECTL" verify "$OUT/undo.tce"
-	run_tcectl restore --yes "$OUT/undo.tce" "$HOLDER_PID:$FD0"
+	run_tcectl_vmm "$FD0" restore --yes "$OUT/undo.tce" "$HOLDER_PID:$FD0"
 	assert_success
 	same_as changed
 }
@@ -307,7 +310,7 @@ nothing to write: the tables already hold it"
 	holder_cmd set 0 20 0x1003
 	save changed
 	mkdir "$OUT/undo"
-	run_tcectl restore --yes --undo "$OUT/undo/first.tce" "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	run_tcectl_vmm "$FD0" restore --yes --undo "$OUT/undo/first.tce" "$OUT/c.tce" "$HOLDER_PID:$FD0"
 	assert_success
 	assert_output "restored 1 entry in 1 table of pid $HOLDER_PID; undo with: tcectl restore $OUT/undo/first.tce $HOLDER_PID:$FD0"
 	[ "$(ls -A "$OUT/undo")" = first.tce ]
@@ -318,7 +321,7 @@ nothing to write: the tables already hold it"
 +++ $HOLDER_PID:$FD0
 - 0x00014000-0x00014fff 0x00001000-0x00001fff rw       1"
 	# The undo command it printed works as printed (with --yes).
-	run_tcectl restore --yes "$OUT/undo/first.tce" "$HOLDER_PID:$FD0"
+	run_tcectl_vmm "$FD0" restore --yes "$OUT/undo/first.tce" "$HOLDER_PID:$FD0"
 	assert_success
 	same_as changed
 }
@@ -327,7 +330,7 @@ nothing to write: the tables already hold it"
 	start_holder 8K:mixed
 	save before
 	cd "$OUT"
-	run_tcectl restore --reset --yes "$HOLDER_PID:$FD0"
+	run_tcectl_vmm "$FD0" restore --reset --yes "$HOLDER_PID:$FD0"
 	assert_success
 	local undo
 	undo=$(undo_files "$OUT" "tcectl-undo-$HOLDER_PID-*.tce")
@@ -337,7 +340,7 @@ nothing to write: the tables already hold it"
 	assert_success
 	assert_output "$(printf '%2s %7s %6s\n' FD ENTRIES MAPPED "$FD0" 8192 0)"
 	cmp "/proc/$HOLDER_PID/fd/$FD0" <(head -c 65536 /dev/zero)
-	run_tcectl restore --yes "$undo" "$HOLDER_PID:$FD0"
+	run_tcectl_vmm "$FD0" restore --yes "$undo" "$HOLDER_PID:$FD0"
 	assert_success
 	same_as before
 }
@@ -345,7 +348,7 @@ nothing to write: the tables already hold it"
 @test "--reset --dry-run lists what would be cleared" {
 	start_holder 8K:mixed
 	save before
-	run_tcectl restore --reset --dry-run "$HOLDER_PID:$FD0,entries=12"
+	run_tcectl_vmm "$FD0" restore --reset --dry-run "$HOLDER_PID:$FD0,entries=12"
 	assert_success
 	assert_output "$(cat <<EOF
 $HOLDER_PID:$FD0: 10 entries to write
@@ -380,12 +383,12 @@ EOF
 	holder_cmd set 1 20 0x1003
 	save before
 	# Restored into fd FD0, labelled with the liobn of the table in the file.
-	run_tcectl restore --yes --dry-run "$OUT/c.tce" "$HOLDER_PID:$FD0,liobn=0x10"
+	run_tcectl_vmm "$FD0" restore --yes --dry-run "$OUT/c.tce" "$HOLDER_PID:$FD0,liobn=0x10"
 	assert_success
 	assert_output "$HOLDER_PID:$FD0: 0 entries to write
 nothing to write: the tables already hold it"
 	[ "$stderr" = "" ]
-	run_tcectl restore --yes --undo "$OUT/undo.tce" "$OUT/c.tce" "$HOLDER_PID:$FD1,liobn=0x10"
+	run_tcectl_vmm "$FD1" restore --yes --undo "$OUT/undo.tce" "$OUT/c.tce" "$HOLDER_PID:$FD1,liobn=0x10"
 	assert_success
 	assert_output "restored 1 entry in 1 table of pid $HOLDER_PID; undo with: tcectl restore $OUT/undo.tce $HOLDER_PID:$FD1,liobn=0x10"
 	same_as before
@@ -400,7 +403,7 @@ nothing to write: the tables already hold it"
 	start_holder 8K:mixed 8K:mixed
 	checkpoint "$OUT/c.tce" "$HOLDER_PID:$FD0"
 	holder_cmd set 1 7 0x30001003
-	run_tcectl restore --dry-run "$OUT/c.tce" "$HOLDER_PID:$FD1"
+	run_tcectl_vmm "$FD1" restore --dry-run "$OUT/c.tce" "$HOLDER_PID:$FD1"
 	assert_success
 	assert_output "$HOLDER_PID:$FD1: 1 entry to write
 - 0x00007000-0x00007fff 0x30001000-0x30001fff rw       1"
@@ -412,14 +415,14 @@ nothing to write: the tables already hold it"
 	checkpoint "$OUT/c.tce" "$HOLDER_PID:$FD0" "$HOLDER_PID:$FD1"
 	holder_cmd set 0 7 0x30001003
 	save changed
-	run_tcectl restore --yes "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	run_tcectl_vmm "$FD0" restore --yes "$OUT/c.tce" "$HOLDER_PID:$FD0"
 	assert_failure 6
 	assert_output ""
 	[ "$stderr" = "tcectl: restore: $OUT/c.tce:1 matches no table of $HOLDER_PID:$FD0; restore one table as FILE:N, or label the live tables with liobn=" ]
 	same_as changed
 	[ "$(ls -A "$OUT")" = c.tce ]
 	# As the message says: FILE:N.
-	run_tcectl restore --yes --undo "$OUT/undo.tce" "$OUT/c.tce:0" "$HOLDER_PID:$FD0"
+	run_tcectl_vmm "$FD0" restore --yes --undo "$OUT/undo.tce" "$OUT/c.tce:0" "$HOLDER_PID:$FD0"
 	assert_success
 	run_tcectl diff "$OUT/c.tce:0" "$HOLDER_PID:$FD0"
 	assert_success
@@ -443,7 +446,7 @@ nothing to write: the tables already hold it"
 	checkpoint "$OUT/c.tce" "$HOLDER_PID:$FD0,liobn=0x10"
 	holder_cmd set 0 7 0x30001003
 	save changed
-	run_tcectl restore --yes "$OUT/c.tce" "$HOLDER_PID:$FD0,liobn=0x11"
+	run_tcectl_vmm "$FD0" restore --yes "$OUT/c.tce" "$HOLDER_PID:$FD0,liobn=0x11"
 	assert_failure 6
 	assert_output ""
 	[ "${#stderr_lines[@]}" -eq 1 ]
@@ -457,14 +460,14 @@ nothing to write: the tables already hold it"
 	checkpoint "$OUT/c.tce" "$HOLDER_PID:$FD0"
 	holder_cmd set 0 7 0x30001003
 	save changed
-	run_tcectl restore --yes "$OUT/c.tce" "$HOLDER_PID:$FD0,page=64K"
+	run_tcectl_vmm "$FD0" restore --yes "$OUT/c.tce" "$HOLDER_PID:$FD0,page=64K"
 	assert_failure 6
 	assert_output ""
 	[ "$stderr" = "tcectl: restore: $OUT/c.tce:0 has 4096-byte IOMMU pages and $HOLDER_PID:$FD0 65536; if one is live, give its geometry (PID:FD,page=SIZE)" ]
-	run_tcectl restore --yes "$OUT/c.tce" "$HOLDER_PID:$FD0,entries=4K"
+	run_tcectl_vmm "$FD0" restore --yes "$OUT/c.tce" "$HOLDER_PID:$FD0,entries=4K"
 	assert_failure 6
 	[ "$stderr" = "tcectl: restore: $OUT/c.tce:0 has 8192 entries and $HOLDER_PID:$FD0 4096; they are not the same window" ]
-	run_tcectl restore --yes "$OUT/c.tce" "$HOLDER_PID:$FD0,offset=0x100000000"
+	run_tcectl_vmm "$FD0" restore --yes "$OUT/c.tce" "$HOLDER_PID:$FD0,offset=0x100000000"
 	assert_failure 6
 	[ "$stderr" = "tcectl: restore: $OUT/c.tce:0 starts at bus address 0x0 and $HOLDER_PID:$FD0 at 0x100000000; if one is live, give its geometry (PID:FD,offset=ADDR)" ]
 	same_as changed
@@ -511,12 +514,12 @@ nothing to write: the tables already hold it"
 	checkpoint "$OUT/c.tce" "$HOLDER_PID:$FD0"
 	holder_cmd set 0 7 0x30001003
 	save changed
-	run_tcectl restore --yes "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	run_tcectl_vmm "$FD0" restore --yes "$OUT/c.tce" "$HOLDER_PID:$FD0"
 	assert_failure 2
 	assert_output ""
 	[ "$stderr" = "tcectl: restore: pid $HOLDER_PID has VFIO devices: a table write does not reprogram their hardware IOMMU entries, so the guest and the device would disagree; give --force to restore anyway" ]
 	same_as changed
-	run_tcectl restore --reset --yes "$HOLDER_PID:$FD0"
+	run_tcectl_vmm "$FD0" restore --reset --yes "$HOLDER_PID:$FD0"
 	assert_failure 2
 	same_as changed
 	[ "$(ls -A "$OUT")" = c.tce ]
@@ -527,7 +530,7 @@ nothing to write: the tables already hold it"
 	save checkpointed
 	checkpoint "$OUT/c.tce" "$HOLDER_PID:$FD0"
 	holder_cmd set 0 7 0x30001003
-	run_tcectl restore --force --yes --undo "$OUT/undo.tce" "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	run_tcectl_vmm "$FD0" restore --force --yes --undo "$OUT/undo.tce" "$OUT/c.tce" "$HOLDER_PID:$FD0"
 	assert_success
 	assert_output "restored 1 entry in 1 table of pid $HOLDER_PID; undo with: tcectl restore $OUT/undo.tce $HOLDER_PID:$FD0"
 	same_as checkpointed
@@ -541,7 +544,7 @@ nothing to write: the tables already hold it"
 	for try in 1 2 3 4 5; do
 		holder_cmd set 0 600 $(( (try << 12) | 3 ))
 		watch_stopped "$HOLDER_PID"
-		run_tcectl restore --yes --undo "$OUT/undo$try.tce" "$OUT/c.tce" "$HOLDER_PID:$FD0"
+		run_tcectl_vmm "$FD0" restore --yes --undo "$OUT/undo$try.tce" "$OUT/c.tce" "$HOLDER_PID:$FD0"
 		assert_success
 		seen=$(end_watch)
 		[ "$(state_of "$HOLDER_PID")" != T ]
@@ -557,7 +560,7 @@ nothing to write: the tables already hold it"
 	checkpoint "$OUT/c.tce" "$HOLDER_PID:$FD0"
 	holder_cmd set 0 600 0x1003
 	watch_stopped "$HOLDER_PID"
-	run_tcectl restore --yes --already-paused --undo "$OUT/undo.tce" "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	run_tcectl_vmm "$FD0" restore --yes --already-paused --undo "$OUT/undo.tce" "$OUT/c.tce" "$HOLDER_PID:$FD0"
 	assert_success
 	[ "$(end_watch)" = "" ]
 	run holder_cmd get 0 600
@@ -571,7 +574,7 @@ nothing to write: the tables already hold it"
 	checkpoint "$OUT/c.tce" "$HOLDER_PID:$FD0"
 	holder_cmd set 0 7 0x30001003
 	kill -STOP "$HOLDER_PID"
-	run_tcectl restore --yes --undo "$OUT/undo.tce" "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	run_tcectl_vmm "$FD0" restore --yes --undo "$OUT/undo.tce" "$OUT/c.tce" "$HOLDER_PID:$FD0"
 	local st=$status
 	local now
 	now=$(state_of "$HOLDER_PID")
@@ -586,7 +589,7 @@ nothing to write: the tables already hold it"
 	start_holder 8K:mixed
 	checkpoint "$OUT/c.tce" "$HOLDER_PID:$FD0"
 	holder_cmd set 0 2 0x99999003
-	run_tcectl restore --dry-run --json "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	run_tcectl_vmm "$FD0" restore --dry-run --json "$OUT/c.tce" "$HOLDER_PID:$FD0"
 	assert_success
 	echo "$output" | jq -e --arg t "$HOLDER_PID:$FD0" '
 		. == {dry_run: true, tables: [{table: $t, writes: 1, changes: [
@@ -594,12 +597,12 @@ nothing to write: the tables already hold it"
 			 old: {gpa: "0x99999000", perm: "rw", raw: "0x99999003"},
 			 new: {gpa: "0x10002000", perm: "rw", raw: "0x10002003"}}]}]}'
 	[ "$(holder_cmd get 0 2)" = 0x0000000099999003 ]
-	run_tcectl restore --yes --json --undo "$OUT/u.tce" "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	run_tcectl_vmm "$FD0" restore --yes --json --undo "$OUT/u.tce" "$OUT/c.tce" "$HOLDER_PID:$FD0"
 	assert_success
 	echo "$output" | jq -e --arg u "$OUT/u.tce" --argjson p "$HOLDER_PID" '
 		. == {confirmed: true, restored: 1, tables: 1, pid: $p, undo: $u}'
 	[ "$(holder_cmd get 0 2)" = 0x0000000010002003 ]
-	run_tcectl restore --yes --json "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	run_tcectl_vmm "$FD0" restore --yes --json "$OUT/c.tce" "$HOLDER_PID:$FD0"
 	assert_success
 	echo "$output" | jq -e '.restored == 0 and .undo == null'
 }
@@ -611,12 +614,263 @@ nothing to write: the tables already hold it"
 	holder_cmd set 0 5 0x77773003
 	mkfifo "$OUT/fifo"
 	mknod "$OUT/null" c 1 3
-	run_tcectl restore --yes --undo "$OUT/fifo" "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	run_tcectl_vmm "$FD0" restore --yes --undo "$OUT/fifo" "$OUT/c.tce" "$HOLDER_PID:$FD0"
 	assert_failure 2
 	[ "$stderr" = "tcectl: restore: undo file '$OUT/fifo' is a FIFO, not a regular file; tcectl replaces only regular files: give another name" ]
-	run_tcectl restore --yes --undo "$OUT/null" "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	run_tcectl_vmm "$FD0" restore --yes --undo "$OUT/null" "$OUT/c.tce" "$HOLDER_PID:$FD0"
 	assert_failure 2
 	[ "$stderr" = "tcectl: restore: undo file '$OUT/null' is a device, not a regular file; tcectl replaces only regular files: give another name" ]
 	[ -p "$OUT/fifo" ] && [ -c "$OUT/null" ]
 	[ "$(holder_cmd get 0 5)" = 0x0000000077773003 ]
+}
+
+# start_data_holder FILE SPEC...: start_holder, the holder also holding
+# FILE open read-write at fd 9, as any process may hold a data file.
+start_data_holder() {
+	local file=$1
+	shift
+	HOLDER_DIR=$(mktemp -d "$BATS_TEST_TMPDIR/holder.XXXXXX")
+	"$TCE_HOLDER" "$HOLDER_DIR" "$@" 3>&- 9<>"$file" &
+	HOLDER_PID=$!
+	wait_holder_ready
+}
+
+@test "an fd that is not a kvm-spapr-tce table: refused without --force, the file untouched" {
+	head -c 65536 /dev/urandom > "$OUT/data"
+	cp "$OUT/data" "$OUT/data.orig"
+	start_data_holder "$OUT/data" 8K:mixed
+	cd "$OUT"
+	run_tcectl restore --reset --yes "$HOLDER_PID:9"
+	assert_failure 2
+	assert_output ""
+	[ "$stderr" = "tcectl: restore: $HOLDER_PID:9 is $OUT/data, not a kvm-spapr-tce table: a restore would overwrite it; give --force to write into it anyway" ]
+	cmp "$OUT/data" "$OUT/data.orig"
+	[ "$(ls -A "$OUT" | tr '\n' ' ')" = "data data.orig " ]
+	# A dry run writes nothing: it shows the plan.
+	run_tcectl restore --reset --dry-run "$HOLDER_PID:9"
+	assert_success
+	cmp "$OUT/data" "$OUT/data.orig"
+	# A table's stand-in that does not pass for one is refused the same way.
+	run_tcectl restore --reset --yes "$HOLDER_PID:$FD0"
+	assert_failure 2
+	[[ $stderr == "tcectl: restore: $HOLDER_PID:$FD0 is /memfd:tce-holder (deleted), not a kvm-spapr-tce table"* ]]
+	# --force is the way out the message names: the file is written.
+	run_tcectl restore --reset --yes --force --undo "$OUT/undo.tce" "$HOLDER_PID:9"
+	assert_success
+	cmp "$OUT/data" <(head -c 65536 /dev/zero)
+}
+
+# prompt_restore ARGS...: tcectl restore ARGS in the VMM view of table 0 under
+# script(1), in the background, its terminal's output in $OUT/tty; sets
+# SCRIPT_PID and returns once the question is asked.  answer TEXT replies.
+prompt_restore() {
+	mkfifo "$OUT/answer"
+	vmm_cmd "$FD0"
+	local cmd _
+	cmd=$(printf '%q ' "${VMM_CMD[@]}" "$TCECTL" restore "$@")
+	script -E never -qec "$cmd" /dev/null < "$OUT/answer" > "$OUT/tty" 2>&1 &
+	SCRIPT_PID=$!
+	exec 8> "$OUT/answer"
+	for _ in $(seq 1 500); do
+		grep -q '\[y/N\]' "$OUT/tty" && return 0
+		sleep 0.01
+	done
+	echo "no question asked" >&2
+	return 1
+}
+
+answer() { # sets status to tcectl's exit status
+	echo "$1" >&8
+	exec 8>&-
+	status=0
+	wait "$SCRIPT_PID" || status=$?
+}
+
+@test "the VMM exits while the question is asked: nothing written, said so" {
+	start_holder 8K:mixed
+	checkpoint "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	change_mixed
+	prompt_restore --undo "$OUT/undo.tce" "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	local pid=$HOLDER_PID
+	stop_holder
+	answer y
+	[ "$status" -eq 3 ]
+	grep -qF "tcectl: restore: pid $pid exited after its tables were read; nothing was written (a process that has its pid now is not the one planned for)" "$OUT/tty"
+	[ ! -e "$OUT/undo.tce" ]
+	[ "$(ls -A "$OUT" | tr '\n' ' ')" = "answer c.tce tty " ]
+}
+
+@test "a table that changes while the question is asked: nothing written, said so" {
+	start_holder 8K:mixed
+	checkpoint "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	change_mixed
+	prompt_restore --undo "$OUT/undo.tce" "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	holder_cmd set 0 30 0x12345003
+	save changed
+	answer y
+	[ "$status" -eq 3 ]
+	grep -qF "tcectl: restore: the tables of pid $HOLDER_PID changed since the restore was confirmed; nothing was written: run the command again to see the new plan" "$OUT/tty"
+	same_as changed
+	[ ! -e "$OUT/undo.tce" ]
+	[ "$(state_of "$HOLDER_PID")" != T ]
+}
+
+@test "a table that shrinks while the question is asked: nothing written, said so" {
+	start_holder 8K:mixed
+	prompt_restore --reset --attach=fd --undo "$OUT/undo.tce" "$HOLDER_PID:$FD0"
+	holder_cmd shrink 0 4096
+	save shrunk
+	answer y
+	[ "$status" -eq 3 ]
+	grep -qF "tcectl: restore: the tables of pid $HOLDER_PID changed since the restore was confirmed; nothing was written" "$OUT/tty"
+	same_as shrunk
+	[ ! -e "$OUT/undo.tce" ]
+}
+
+@test "--already-paused: a table that shrinks between the plan and the write is not written" {
+	start_holder 8K:mixed
+	mkfifo "$OUT/cmdline"
+	# The undo file reads the guest's name from cmdline: the test shrinks the table then.
+	vmm_cmd "$FD0" cmdline="$OUT/cmdline"
+	"${VMM_CMD[@]}" "$TCECTL" restore --reset --yes --already-paused --attach=fd \
+		--undo "$OUT/undo.tce" "$HOLDER_PID:$FD0" > "$OUT/stdout" 2> "$OUT/stderr" &
+	local tcectl=$!
+	exec 8> "$OUT/cmdline"
+	holder_cmd shrink 0 4096
+	save shrunk
+	printf 'tce-holder\0' >&8
+	exec 8>&-
+	local rc=0
+	wait "$tcectl" || rc=$?
+	[ "$rc" -eq 3 ]
+	[ "$(cat "$OUT/stderr")" = "tcectl: restore: table $HOLDER_PID:$FD0 has 4096 entries of 4096 bytes at bus address 0x0 now, not the 8192 of 4096 bytes at 0x0 the plan was made for; it changed: nothing was written to it
+tcectl: restore: no table was written; undo file $OUT/undo.tce holds them as they are" ]
+	same_as shrunk
+}
+
+# paused_restore ARGS...: tcectl restore ARGS in the VMM view of table 0, in
+# the background, held while it saves the undo file (its read of cmdline
+# waits on a FIFO), the VMM stopped; sets TCECTL_PID.  go_on lets it go.
+paused_restore() {
+	mkfifo "$OUT/cmdline"
+	vmm_cmd "$FD0" cmdline="$OUT/cmdline"
+	(ulimit -c 0; exec "${VMM_CMD[@]}" "$TCECTL" restore "$@" > "$OUT/stdout" 2> "$OUT/stderr") &
+	TCECTL_PID=$!
+	exec 8> "$OUT/cmdline"
+	wait_state "$HOLDER_PID" T
+}
+
+go_on() { # sets status to tcectl's exit status
+	# tcectl may be gone, and with it the FIFO's reader: only a subshell gets the SIGPIPE.
+	(printf 'tce-holder\0' >&8) 2>/dev/null || true
+	exec 8>&-
+	status=0
+	wait "$TCECTL_PID" || status=$?
+}
+
+@test "SIGINT before the first write: nothing written, the VMM resumed, said so, exit 130" {
+	start_holder 8K:mixed
+	checkpoint "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	change_mixed
+	save changed
+	paused_restore --yes --undo "$OUT/undo.tce" "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	kill -INT "$TCECTL_PID"
+	go_on
+	[ "$status" -eq 130 ]
+	[ "$(cat "$OUT/stderr")" = "tcectl: restore: interrupted by SIGINT before any table was written: the tables of pid $HOLDER_PID are untouched; no undo file was kept" ]
+	same_as changed
+	[ "$(state_of "$HOLDER_PID")" != T ]
+	[ "$(ls -A "$OUT" | tr '\n' ' ')" = "c.tce cmdline stderr stdout " ]
+}
+
+@test "SIGTERM while tables are written: what was written is put back, the undo file named, exit 143" {
+	start_holder 4M:direct 8K:mixed
+	save before
+	cp "/proc/$HOLDER_PID/fd/$FD1" "$BATS_TEST_TMPDIR/before1"
+	vmm_cmd "$FD0 $FD1"
+	holder_cmd record 0 0x10 12 0
+	holder_cmd record 1 0x11 12 0
+	"${VMM_CMD[@]}" "$TCECTL" restore --reset --yes --undo "$OUT/undo.tce" "$HOLDER_PID" \
+		> "$OUT/stdout" 2> "$OUT/stderr" &
+	local tcectl=$! _
+	# Entry 1 of table 0 is cleared among the first writes: interrupt then.
+	for _ in $(seq 1 2000); do
+		[ "$(od -An -j 8 -N8 -tx8 "/proc/$HOLDER_PID/fd/$FD0" | tr -d ' ')" = 0000000000000000 ] && break
+		sleep 0.001
+	done
+	# (SIGTERM: a job started with & ignores SIGINT, and tcectl keeps it so.)
+	kill -TERM "$tcectl"
+	status=0
+	wait "$tcectl" || status=$?
+	[ "$status" -eq 143 ]
+	[[ $(cat "$OUT/stderr") =~ ^"tcectl: restore: interrupted by SIGTERM: the "[0-9]+" entries written were put back, so the tables of pid $HOLDER_PID hold what they held before, as undo file $OUT/undo.tce does"$ ]]
+	[ "$(cat "$OUT/stdout")" = "" ]
+	same_as before
+	cmp "/proc/$HOLDER_PID/fd/$FD1" "$BATS_TEST_TMPDIR/before1"
+	[ "$(state_of "$HOLDER_PID")" != T ]
+	"$TCECTL" verify "$OUT/undo.tce"
+}
+
+@test "a fault or a quit while the VMM is stopped: the VMM resumed, no file left, tcectl dies of it" {
+	start_holder 8K:mixed
+	checkpoint "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	change_mixed
+	save changed
+	local sig code
+	for sig in BUS SEGV QUIT; do
+		paused_restore --yes --undo "$OUT/undo.tce" "$OUT/c.tce" "$HOLDER_PID:$FD0"
+		kill -"$sig" "$TCECTL_PID"
+		go_on
+		code=$(kill -l "$sig")
+		[ "$status" -eq $((128 + code)) ]
+		wait_state "$HOLDER_PID" S
+		same_as changed
+		[ "$(ls -A "$OUT" | tr '\n' ' ')" = "c.tce cmdline stderr stdout " ]
+		rm "$OUT/cmdline"
+	done
+}
+
+@test "ulimit -f: the undo file cannot be written; nothing written, the VMM resumed, no file left" {
+	start_holder 8K:direct
+	checkpoint "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	holder_cmd set 0 7 0
+	save changed
+	vmm_cmd "$FD0"
+	run --separate-stderr bash -c 'ulimit -f 1; exec "$@"' sh "${VMM_CMD[@]}" "$TCECTL" restore --yes \
+		--undo "$OUT/undo.tce" "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	assert_failure 7
+	# How the writer words EFBIG is its own; the undo file and the tables are named here.
+	[[ $stderr == "tcectl: restore: undo file $OUT/undo.tce: "*"; no table was touched" ]]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	same_as changed
+	[ "$(state_of "$HOLDER_PID")" != T ]
+	[ "$(ls -A "$OUT")" = c.tce ]
+}
+
+@test "two restores in one second: the second undo file's name ends in -2" {
+	start_holder 8K:mixed
+	checkpoint "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	holder_cmd set 0 7 0x30001003
+	# The names of this second and the next two are taken already.
+	local now d stamp
+	now=$(date +%s)
+	for d in 0 1 2; do
+		stamp=$(date -u -d "@$((now + d))" +%Y%m%dT%H%M%SZ)
+		echo taken > "$OUT/c.tce.undo-$HOLDER_PID-$stamp"
+	done
+	run_tcectl_vmm "$FD0" restore --yes "$OUT/c.tce" "$HOLDER_PID:$FD0"
+	assert_success
+	[[ $output =~ ^"restored 1 entry in 1 table of pid $HOLDER_PID; undo with: tcectl restore $OUT/c.tce.undo-$HOLDER_PID-"[0-9]{8}T[0-9]{6}Z-2" $HOLDER_PID:$FD0"$ ]]
+	local undo=${output#*restore }
+	undo=${undo%% *}
+	"$TCECTL" verify "$undo"
+	[ "$(cat "${undo%-2}")" = taken ]
+}
+
+@test "the docs give the exit status the code gives: 1 when the answer is no, 2 without a terminal" {
+	local man="$BATS_TEST_DIRNAME/../../man"
+	grep -qx 'The restore was not confirmed at the prompt; nothing was written.' "$man/tcectl-restore.1"
+	awk '/^\.Sh EXIT STATUS/,/^\.Sh EXAMPLES/' "$man/tcectl.1" > "$OUT/exit"
+	grep -q 'not confirmed at its prompt' "$OUT/exit"
+	! grep -q 'or is not confirmed' "$OUT/exit"
 }

@@ -132,3 +132,48 @@ memfd_warning() {
 	printf "tcectl: %s: warning: fd %s of pid %s is '/memfd:tce-holder (deleted)', not a kvm-spapr-tce table; decoding it anyway" \
 		"$1" "$2" "$HOLDER_PID"
 }
+
+# vmm_cmd "FD..." [NAME=PATH...]: sets VMM_CMD, an array that runs the
+# command given after it in the view of run_tcectl_vmm: for a tcectl run in
+# the background or under script(1).  Each NAME=PATH also shows PATH as
+# /proc/$HOLDER_PID/NAME in that view (a FIFO as cmdline holds a reader of
+# it until the test writes; a directory as task fakes the threads' states).
+vmm_cmd() {
+	local fds=$1 view="$BATS_TEST_TMPDIR/vmm-fds" maps="$BATS_TEST_TMPDIR/vmm-maps" fd inodes="" bind
+	local script='mount --bind "$1" "/proc/$2/fd" && mount --bind "$3" "/proc/$2/maps"'
+	shift
+	for fd in $fds; do
+		inodes="$inodes $(stat -L -c %i "/proc/$HOLDER_PID/fd/$fd")"
+	done
+	fake_fd_view "$fds" "$view"
+	awk -v inodes="$inodes" 'BEGIN { n = split(inodes, v, " "); for (i = 1; i <= n; i++) want[v[i]] = 1 }
+		$5 in want && $2 ~ /s$/ { print $1, $2, $3, $4, $5, "anon_inode:kvm-spapr-tce"; next }
+		{ print }' "/proc/$HOLDER_PID/maps" > "$maps"
+	for bind in "$@"; do
+		script="$script && mount --bind '${bind#*=}' \"/proc/\$2/${bind%%=*}\""
+	done
+	VMM_CMD=(unshare --mount --propagation private -- sh -c "$script && shift 3 && exec \"\$@\""
+		 sh "$view" "$HOLDER_PID" "$maps")
+}
+
+# fake_task_fifo DIR: DIR becomes a /proc/$HOLDER_PID/task whose one
+# thread's stat is the FIFO DIR/$HOLDER_PID/stat: a reader of the state
+# waits until the test writes a line, "$HOLDER_PID (tce-holder) R" or "... T".
+fake_task_fifo() {
+	rm -rf "$1"
+	mkdir -p "$1/$HOLDER_PID"
+	mkfifo "$1/$HOLDER_PID/stat"
+}
+
+# wait_state PID STATE: until PID's state letter is STATE (5 s at most).
+wait_state() {
+	local stat _
+	for _ in $(seq 1 500); do
+		read -r stat < "/proc/$1/stat" || return 1
+		stat=${stat##*) }
+		[ "${stat%% *}" = "$2" ] && return 0
+		sleep 0.01
+	done
+	echo "pid $1 did not reach state $2" >&2
+	return 1
+}
