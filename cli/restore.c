@@ -41,10 +41,9 @@ struct restore {
 	struct tce_table *file_meta, *live_meta;
 	struct tce_pair *pairs;	/* live table a, file table b */
 	size_t n_pairs;
-	struct tce_ckpt_table *want;	/* per pair: what the live table must hold */
-	struct tce_ckpt_table *now;	/* per pair: what it holds; the undo checkpoint */
-	struct tce_diff *plan;		/* per pair: from now to want */
-	struct tce_diff *confirmed;	/* per pair: the plan shown at the prompt; NULL with --yes */
+	struct tce_restore_walk *walks;	/* per pair: its plan, chunk by chunk (src/restore.h) */
+	struct tce_table *planned;	/* per pair: the live table as the paused plan found it */
+	bool confirmed;			/* a person confirmed the plan the walks' sums record */
 	int pidfd;			/* pins the VMM from its tables found to the last write */
 };
 
@@ -207,10 +206,7 @@ static int is_table(const struct restore *r, size_t i, struct tce_err *err)
 			name, what);
 }
 
-/*
- * Every table of the target paired with its checkpoint table, whose
- * entries are decoded now, before the guest is paused.
- */
+/* Every table of the target paired with its checkpoint table, before the guest is paused. */
 static int prepare(struct restore *r, struct tce_err *err)
 {
 	if (pin(r, err) || tce_source_open(&r->live, &r->live_target, err) || still_there(r, err))
@@ -243,10 +239,9 @@ static int prepare(struct restore *r, struct tce_err *err)
 			r->pairs[i] = (struct tce_pair){ (long)i, -1, TCE_MATCH_ORDER };
 		r->n_pairs = r->live.count;
 	}
-	r->want = calloc(r->n_pairs + 1, sizeof(*r->want));
-	r->now = calloc(r->n_pairs + 1, sizeof(*r->now));
-	r->plan = calloc(r->n_pairs + 1, sizeof(*r->plan));
-	if (!r->want || !r->now || !r->plan)
+	r->walks = calloc(r->n_pairs + 1, sizeof(*r->walks));
+	r->planned = calloc(r->n_pairs + 1, sizeof(*r->planned));
+	if (!r->walks || !r->planned)
 		return tce_fail(err, TCE_EIO, "out of memory");
 	for (size_t k = 0; k < r->n_pairs; k++) {
 		const struct tce_pair *p = &r->pairs[k];
@@ -267,9 +262,6 @@ static int prepare(struct restore *r, struct tce_err *err)
 		if (p->by == TCE_MATCH_ORDER)
 			cli_warn("%s and %s are paired by their order: no liobn or fd in common",
 				 live_name, file_name);
-		if (tce_source_snapshot(&r->file, (size_t)p->b, NULL, &r->want[k].meta,
-					&r->want[k].x, err))
-			return -1;
 	}
 	/* FILE is whole and pairs: now whether the live side may be written (a dry run writes nothing). */
 	for (size_t i = 0; i < r->live.count && !r->force && !r->dry_run; i++)
@@ -278,38 +270,41 @@ static int prepare(struct restore *r, struct tce_err *err)
 	return 0;
 }
 
-/* What each live table holds now, its geometry checked, and the diff to write. */
-static int plan(struct restore *r, struct tce_err *err)
+/* Walk k as the plan's: live table a against file table b, or against nothing. */
+static struct tce_restore_walk *walk_of(struct restore *r, size_t k)
 {
-	for (size_t k = 0; k < r->n_pairs; k++) {
-		const struct tce_pair *p = &r->pairs[k];
-		char live_name[4200], file_name[4200];
-		struct tce_table now;
+	struct tce_restore_walk *w = &r->walks[k];
 
-		tce_extents_free(&r->now[k].x);
-		tce_diff_free(&r->plan[k]);
-		tce_source_table_name(&r->live, (size_t)p->a, live_name, sizeof(live_name));
-		if (tce_source_snapshot(&r->live, (size_t)p->a, NULL, &now, &r->now[k].x, err))
-			return -1;
-		r->now[k].meta = now;
-		if (r->reset) {
-			tce_extents_free(&r->want[k].x);
-			r->want[k].meta = now;
-			tce_extents_begin(&r->want[k].x, 0, now.entries, now.geo.page_shift);
-		} else {
-			tce_source_table_name(&r->file, (size_t)p->b, file_name, sizeof(file_name));
-			if (tce_same_geometry(&r->want[k].meta, file_name, &now, live_name, err))
-				return -1;
-		}
-		if (tce_diff(&r->now[k].x, &r->want[k].x, &r->plan[k], err))
-			return -1;
-	}
-	return 0;
+	w->live = &r->live;
+	w->live_i = (size_t)r->pairs[k].a;
+	w->want = r->reset ? NULL : &r->file;
+	w->want_i = r->reset ? 0 : (size_t)r->pairs[k].b;
+	w->undo = NULL;
+	w->write = NULL;
+	w->changes = NULL;
+	w->stop = NULL;
+	return w;
 }
 
-static uint64_t writes(const struct tce_diff *d)
+/*
+ * The plan of every table: what each holds now against what it must
+ * hold.  The first plan records each chunk's sum; every later walk must
+ * find the same (a table changed meanwhile fails it: *changed).
+ */
+static int plan(struct restore *r, struct tce_ckpt_writer *undo, bool *changed,
+		struct tce_err *err)
 {
-	return d->added + d->removed + d->changed;
+	for (size_t k = 0; k < r->n_pairs; k++) {
+		struct tce_restore_walk *w = walk_of(r, k);
+
+		w->undo = undo;
+		if (tce_restore_walk(w, err)) {
+			*changed = w->changed_since;
+			return -1;
+		}
+		r->planned[k] = w->meta;
+	}
+	return 0;
 }
 
 static uint64_t total_writes(const struct restore *r)
@@ -317,60 +312,106 @@ static uint64_t total_writes(const struct restore *r)
 	uint64_t n = 0;
 
 	for (size_t k = 0; k < r->n_pairs; k++)
-		n += writes(&r->plan[k]);
+		n += tce_restore_writes(&r->walks[k]);
 	return n;
 }
 
-/* --dry-run in JSON: per table its name, the entries to write and the changes. */
-static void json_plan(const struct restore *r)
+struct preview {
+	struct json *json;	/* NULL: text */
+	struct widths w;
+	bool sized;
+	unsigned page_shift;
+};
+
+static void preview_changes(void *ctx, const struct tce_table *t, const struct tce_diff *d)
 {
-	struct json j;
+	struct preview *p = ctx;
 
-	json_init(&j, out, output.pretty);
-	json_object_begin(&j);
-	json_key(&j, "dry_run");
-	json_bool(&j, r->dry_run);
-	json_key(&j, "tables");
-	json_array_begin(&j);
-	for (size_t k = 0; k < r->n_pairs; k++) {
-		char name[4200];
+	/* Sized on the first changes printed, as dump sizes on its first chunk. */
+	if (!p->sized && !p->json) {
+		struct tce_extents none = { 0 };
 
-		tce_source_table_name(&r->live, (size_t)r->pairs[k].a, name, sizeof(name));
-		json_object_begin(&j);
-		json_key(&j, "table");
-		json_string(&j, name);
-		json_key(&j, "writes");
-		json_u64(&j, writes(&r->plan[k]));
-		json_key(&j, "changes");
-		json_array_begin(&j);
-		for (size_t c = 0; c < r->plan[k].count; c++)
-			json_change(&j, &r->want[k].meta.geo, &r->plan[k], &r->plan[k].ch[c], false);
-		json_array_end(&j);
-		json_object_end(&j);
+		p->w = table_widths(t, &none);
+		for (size_t c = 0; c < d->count; c++) {
+			struct tce_extents one = { .page_shift = d->page_shift };
+			struct tce_extent e[2] = {
+				{ d->ch[c].index, d->ch[c].count, d->ch[c].old_raw },
+				{ d->ch[c].index, d->ch[c].count, d->ch[c].new_raw },
+			};
+
+			one.ext = e;
+			one.count = d->ch[c].old_raw ? 1 : 0;
+			widths_include(&p->w, t, &one);
+			one.ext = e + 1;
+			one.count = d->ch[c].new_raw ? 1 : 0;
+			widths_include(&p->w, t, &one);
+		}
+		p->sized = true;
 	}
-	json_array_end(&j);
-	json_object_end(&j);
-	json_finish(&j);
+	for (size_t c = 0; c < d->count; c++)
+		if (p->json)
+			json_change(p->json, &t->geo, d, &d->ch[c], false);
+		else
+			print_change(&t->geo, d, &d->ch[c], false, &p->w);
+}
+
+/* Walks table k again to print its changes; the table may change meanwhile (no pause). */
+static int preview_table(struct restore *r, size_t k, struct preview *p, struct tce_err *err)
+{
+	struct tce_restore_walk w = *walk_of(r, k);
+	int rc;
+
+	w.sums = NULL;
+	w.n_sums = 0;
+	w.changes = preview_changes;
+	w.ctx = p;
+	rc = tce_restore_walk(&w, err);
+	free(w.sums);
+	return rc;
 }
 
 /* --dry-run: per table, the entries as they are (-) and as they would be (+). */
-static void print_plan(const struct restore *r)
+static int print_plan(struct restore *r, struct tce_err *err)
 {
+	struct json j;
+	int rc = 0;
+
+	json_init(&j, out, output.pretty);
 	if (output.json) {
-		json_plan(r);
-		return;
+		json_object_begin(&j);
+		json_bool_field(&j, "dry_run", r->dry_run);
+		json_key(&j, "tables");
+		json_array_begin(&j);
 	}
-	for (size_t k = 0; k < r->n_pairs; k++) {
-		const struct tce_table *t = &r->want[k].meta;
-		struct widths w = table_widths(t, &r->want[k].x);
+	for (size_t k = 0; k < r->n_pairs && !rc; k++) {
+		uint64_t n = tce_restore_writes(&r->walks[k]);
+		struct preview p = { .json = output.json ? &j : NULL };
 		char name[4200];
 
 		tce_source_table_name(&r->live, (size_t)r->pairs[k].a, name, sizeof(name));
-		ob_printf(out, "%s: %llu %s to write\n", name, (unsigned long long)writes(&r->plan[k]),
-			  writes(&r->plan[k]) == 1 ? "entry" : "entries");
-		for (size_t c = 0; c < r->plan[k].count; c++)
-			print_change(&t->geo, &r->plan[k], &r->plan[k].ch[c], false, &w);
+		if (output.json) {
+			json_object_begin(&j);
+			json_string_field(&j, "table", name);
+			json_u64_field(&j, "writes", n);
+			json_key(&j, "changes");
+			json_array_begin(&j);
+		} else {
+			ob_printf(out, "%s: %llu %s to write\n", name, (unsigned long long)n,
+				  n == 1 ? "entry" : "entries");
+		}
+		if (n)
+			rc = preview_table(r, k, &p, err);
+		if (output.json) {
+			json_array_end(&j);
+			json_object_end(&j);
+		}
 	}
+	if (output.json) {
+		json_array_end(&j);
+		json_object_end(&j);
+		json_finish(&j);
+	}
+	return rc;
 }
 
 static bool confirmed(const struct restore *r)
@@ -387,61 +428,21 @@ static bool confirmed(const struct restore *r)
 }
 
 /*
- * Whether the plan made again, paused, is the one the person confirmed:
- * the same entries with the same old and new values.  Each table's plan
- * is compared whole, by one function, so a plan made in chunks can
- * compare chunk digests here instead.
+ * The tables as the paused plan found them, streamed into the undo
+ * checkpoint as they were read; the file appears only now, whole.
  */
-static bool plans_equal(const struct restore *r)
-{
-	for (size_t k = 0; k < r->n_pairs; k++)
-		if (!tce_plan_equal(&r->confirmed[k], &r->plan[k]))
-			return false;
-	return true;
-}
-
-/* Keeps the plan shown at the prompt; plan() then makes a new one. */
-static int keep_confirmed(struct restore *r, struct tce_err *err)
-{
-	r->confirmed = calloc(r->n_pairs + 1, sizeof(*r->confirmed));
-	if (!r->confirmed)
-		return tce_fail(err, TCE_EIO, "out of memory");
-	for (size_t k = 0; k < r->n_pairs; k++) {
-		r->confirmed[k] = r->plan[k];
-		r->plan[k] = (struct tce_diff){ 0 };
-	}
-	return 0;
-}
-
-/* The tables as the plan found them, the VMM paused since: the undo checkpoint. */
-static int save_undo(struct restore *r, const char *path, struct tce_err *err)
+static int save_undo(struct restore *r, struct tce_ckpt_writer *undo, const char *path,
+		     struct tce_err *err)
 {
 	struct tce_snapshot_info info = { .pid = r->live_target.pid, .consistent = true, .passes = 1 };
 	struct tce_err why = { 0 };
-	int rc;
 
 	tce_snapshot_info_host(&info);
 	snprintf(info.comm, sizeof(info.comm), "%s", r->live.proc.comm);
 	tce_guest_name(r->live_target.pid, info.guest, sizeof(info.guest));
-	/* The matching labels travel with the undo file. */
-	for (size_t k = 0; k < r->n_pairs; k++)
-		if (!r->now[k].meta.geo.has_liobn && r->want[k].meta.geo.has_liobn) {
-			r->now[k].meta.geo.liobn = r->want[k].meta.geo.liobn;
-			r->now[k].meta.geo.has_liobn = true;
-		}
-	/*
-	 * Atomic but not fsynced: it describes tables that live in this
-	 * host's kernel and die with it, while the write waits on the
-	 * guest's pause.  A file size limit makes the write fail (EFBIG)
-	 * rather than kill tcectl with the guest paused.
-	 */
-	cleanup_file_limit_as_error(true);
-	rc = tce_checkpoint_write(path, &info, r->now, r->n_pairs, host_is_big_endian(),
-				  TCE_CKPT_COMPRESS, &why);
-	cleanup_file_limit_as_error(false);
-	if (rc)
-		tce_fail(err, why.status, "undo file %s: %s; no table was touched", path, why.msg);
-	return rc;
+	if (!tce_ckpt_writer_commit(undo, &info, &why))
+		return 0;
+	return tce_fail(err, why.status, "undo file %s: %s; no table was touched", path, why.msg);
 }
 
 /*
@@ -452,7 +453,7 @@ static int save_undo(struct restore *r, const char *path, struct tce_err *err)
 static int same_table(const struct restore *r, size_t k, const struct tce_table *t,
 		      struct tce_err *err)
 {
-	const struct tce_table *was = &r->now[k].meta;
+	const struct tce_table *was = &r->planned[k];
 	char name[4200];
 
 	if (t->entries == was->entries && t->geo.page_shift == was->geo.page_shift &&
@@ -466,75 +467,105 @@ static int same_table(const struct restore *r, size_t k, const struct tce_table 
 			1ULL << was->geo.page_shift, (unsigned long long)was->geo.bus_offset);
 }
 
+/* Between two chunks written: a signal that asks tcectl to end stops the writes. */
+static bool stop_asked(void *ctx)
+{
+	struct outcome *o = ctx;
+
+	return (o->signal = cleanup_pending()) != 0;
+}
+
 /*
- * Writes table by table.  The signals that ask tcectl to end are held
- * back meanwhile (cleanup_defer); one that came stops the writes between
- * two tables, and the caller puts back what was written.
+ * Writes table by table, chunk by chunk, each chunk's plan checked
+ * against the one confirmed before it is written.  The signals that ask
+ * tcectl to end are held back meanwhile (cleanup_defer); one that came
+ * stops the writes between two chunks, and the caller puts back what was
+ * written.
  */
 static int write_tables(struct restore *r, struct outcome *o, struct tce_err *err)
 {
 	for (size_t k = 0; k < r->n_pairs; k++) {
+		struct tce_restore_walk *w;
 		struct tce_table t;
 		int rc;
 
-		if (!writes(&r->plan[k]))
+		if (!tce_restore_writes(&r->walks[k]))
 			continue;
 		if ((o->signal = cleanup_pending()) || still_there(r, err))
 			return o->signal ? 0 : -1;
 		if (tce_source_attach(&r->live, (size_t)r->pairs[k].a, &t, TCE_ATTACH_WRITE, err))
 			return -1;
-		rc = same_table(r, k, &t, err) || tce_restore_apply(&t, &r->plan[k], err);
+		rc = same_table(r, k, &t, err);
+		if (!rc) {
+			w = walk_of(r, k);
+			w->write = &t;
+			w->stop = stop_asked;
+			w->ctx = o;
+			rc = tce_restore_walk(w, err);
+			o->written += w->written;
+			if (w->written)
+				o->done = k + 1;
+		}
 		tce_table_release(&t);
 		if (rc)
 			return -1;
-		o->written += writes(&r->plan[k]);
-		o->done = k + 1;
+		if (o->signal)
+			return 0;
 	}
 	o->signal = cleanup_pending();
 	return 0;
 }
 
-/* Puts back, last first, the tables an interrupted restore wrote. */
-static int revert_tables(struct restore *r, struct outcome *o, struct tce_err *err)
+/*
+ * Puts back, last first, the tables an interrupted restore wrote: each
+ * made to hold what the undo file holds, as a restore of it would.
+ */
+static int revert_tables(struct restore *r, struct outcome *o, const char *undo,
+			 struct tce_err *err)
 {
+	struct tce_target target = { .kind = TCE_TARGET_FILE, .text = undo, .fd = -1, .table = -1 };
+	struct tce_source saved;
 	int rc = 0;
 
+	snprintf(target.path, sizeof(target.path), "%s", undo);
+	if (tce_source_open(&saved, &target, err)) {
+		tce_source_close(&saved);
+		return -1;
+	}
 	for (size_t k = o->done; k-- > 0;) {
+		struct tce_restore_walk w = { .live = &r->live, .live_i = (size_t)r->pairs[k].a,
+					      .want = &saved, .want_i = k };
 		struct tce_table t = { 0 };
 
-		if (!writes(&r->plan[k]))
-			continue;
-		if (tce_source_attach(&r->live, (size_t)r->pairs[k].a, &t, TCE_ATTACH_WRITE, err) ||
-		    tce_restore_revert(&t, &r->plan[k], err))
+		if (tce_source_attach(&r->live, w.live_i, &t, TCE_ATTACH_WRITE, err) == 0) {
+			w.write = &t;
+			if (tce_restore_walk(&w, err))
+				rc = -1;
+		} else {
 			rc = -1;
+		}
+		free(w.sums);
 		tce_table_release(&t);
 	}
+	tce_source_close(&saved);
 	o->reverted = !rc;
 	return rc;
 }
 
 static void free_plan(struct restore *r)
 {
-	for (size_t k = 0; r->want && k < r->n_pairs; k++) {
-		tce_extents_free(&r->want[k].x);
-		tce_extents_free(&r->now[k].x);
-		tce_diff_free(&r->plan[k]);
-		if (r->confirmed)
-			tce_diff_free(&r->confirmed[k]);
-	}
-	free(r->confirmed);
-	r->confirmed = NULL;
+	for (size_t k = 0; r->walks && k < r->n_pairs; k++)
+		free(r->walks[k].sums);
 	if (r->pidfd >= 0)
 		close(r->pidfd);
 	r->pidfd = -1;
-	free(r->want);
-	free(r->now);
-	free(r->plan);
+	free(r->walks);
+	free(r->planned);
 	free(r->pairs);
 	free(r->live_meta);
 	free(r->file_meta);
-	r->want = r->now = NULL;
-	r->plan = NULL;
+	r->walks = NULL;
+	r->planned = NULL;
 	r->pairs = NULL;
 	r->live_meta = r->file_meta = NULL;
 	tce_source_close(&r->live);
@@ -647,6 +678,7 @@ int do_restore(int argc, char **argv)
 	sigset_t deferred;
 	char undo[4200] = "";
 	bool undo_saved = false;
+	struct tce_ckpt_writer undo_writer = { .fd = -1 };
 	int status = 0;
 
 	cli_parse(&argp, argc, argv, &r);
@@ -663,13 +695,16 @@ int do_restore(int argc, char **argv)
 	}
 	/* A person's answer is awaited with the guest running, on a preview. */
 	if (r.dry_run || !r.yes) {
-		if (plan(&r, &err)) {
+		bool changed = false;
+
+		if (plan(&r, NULL, &changed, &err)) {
 			status = cli_report(&err);
 			goto out;
 		}
 		if (r.dry_run || !total_writes(&r)) {
-			print_plan(&r);
-			if (!total_writes(&r) && !output.json)
+			if (print_plan(&r, &err))
+				status = cli_report(&err);
+			else if (!total_writes(&r) && !output.json)
 				ob_printf(out, "nothing to write: the tables already hold it\n");
 			goto out;
 		}
@@ -686,10 +721,7 @@ int do_restore(int argc, char **argv)
 			status = TCE_NEGATIVE;
 			goto out;
 		}
-		if (keep_confirmed(&r, &err)) {
-			status = cli_report(&err);
-			goto out;
-		}
+		r.confirmed = true;
 	}
 	/*
 	 * From here to the end a signal asking tcectl to end waits for the
@@ -702,31 +734,48 @@ int do_restore(int argc, char **argv)
 		status = cli_report(&err);
 		goto resume;
 	}
-	/* Paused now: the tables must still be the ones found, holding what was confirmed. */
-	if (tce_source_recheck(&r.live, &err) || plan(&r, &err)) {
-		status = cli_report(&err);
-		goto resume;
-	}
-	if (r.confirmed && !plans_equal(&r)) {
-		status = cli_error(TCE_ENOTARGET,
-				   "the tables of pid %d changed since the restore was confirmed; nothing was written: run the command again to see the new plan",
-				   (int)r.live_target.pid);
-		goto resume;
-	}
-	if (!total_writes(&r) || (o.signal = cleanup_pending()))
-		goto resume;
 	if (r.undo_path)
 		snprintf(undo, sizeof(undo), "%s", r.undo_path);
 	else
 		default_undo_path(&r, undo, sizeof(undo));
-	if (save_undo(&r, undo, &err)) {
+	/*
+	 * Paused now: the tables must still be the ones found, holding what
+	 * was confirmed; as they are read again they go into the undo file.
+	 * Atomic but not fsynced: it describes tables that live in this
+	 * host's kernel and die with it, while the write waits on the guest's
+	 * pause.
+	 */
+	if (tce_source_recheck(&r.live, &err)) {
+		status = cli_report(&err);
+		goto resume;
+	}
+	if (tce_ckpt_writer_open(&undo_writer, undo, host_is_big_endian(), TCE_CKPT_COMPRESS, &err)) {
+		status = cli_error(err.status, "undo file %s: %s; no table was touched", undo, err.msg);
+		goto resume;
+	}
+	{
+		bool changed = false;
+
+		if (plan(&r, &undo_writer, &changed, &err)) {
+			if (changed)
+				status = cli_error(TCE_ENOTARGET,
+						   "the tables of pid %d changed since the restore was confirmed; nothing was written: run the command again to see the new plan",
+						   (int)r.live_target.pid);
+			else
+				status = cli_report(&err);
+			goto resume;
+		}
+	}
+	if (!total_writes(&r) || (o.signal = cleanup_pending()))
+		goto resume;
+	if (save_undo(&r, &undo_writer, undo, &err)) {
 		status = cli_report(&err);
 		goto resume;
 	}
 	undo_saved = true;
 	if (write_tables(&r, &o, &err))
 		status = cli_report(&err);
-	else if (o.signal && o.done && revert_tables(&r, &o, &err))
+	else if (o.signal && o.done && revert_tables(&r, &o, undo, &err))
 		cli_report(&err);
 	if (o.signal && !o.done) {
 		/* Nothing was written: the undo file would undo nothing. */
@@ -734,6 +783,7 @@ int do_restore(int argc, char **argv)
 		undo_saved = false;
 	}
 resume:
+	tce_ckpt_writer_abort(&undo_writer);
 	tce_thaw(&frozen);
 	if (o.signal) {
 		report_interrupted(&r, &o, undo, undo_saved);

@@ -133,24 +133,6 @@ void tce_extents_free(struct tce_extents *x)
 	x->count = x->capacity = 0;
 }
 
-const struct tce_extent *tce_extents_find(const struct tce_extents *x, uint64_t i)
-{
-	size_t lo = 0, hi = x->count;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct tce_extent *e = &x->ext[mid];
-
-		if (i < e->index)
-			hi = mid;
-		else if (i >= e->index + e->count)
-			lo = mid + 1;
-		else
-			return e;
-	}
-	return NULL;
-}
-
 void tce_extents_expand(const struct tce_extents *x, uint64_t first, uint64_t n,
 			uint64_t *buf, size_t *cursor)
 {

@@ -85,9 +85,6 @@ static inline uint64_t tce_next_page(uint64_t raw, unsigned page_shift)
 	return next < raw ? 0 : next;
 }
 
-/* The extent holding entry i, or NULL when entry i is empty. */
-const struct tce_extent *tce_extents_find(const struct tce_extents *x, uint64_t i);
-
 /*
  * Writes entries [first, first + n) in host order into buf, zeros
  * included; *cursor (start it at 0) makes sequential calls linear.

@@ -2,6 +2,13 @@
 #include <inttypes.h>
 #include <stdbool.h>
 
+#include <stdlib.h>
+
+#include "checkpoint.h"
+#include "cursor.h"
+#include "digest.h"
+#include "match.h"
+#include "source.h"
 #include "restore.h"
 
 /* Entries moved per call: one batch of process_vm_writev's iovecs. */
@@ -104,22 +111,183 @@ undo:
 	return -1;
 }
 
-int tce_restore_revert(struct tce_table *t, const struct tce_diff *plan, struct tce_err *err)
+/* The live chunk's extents against the wanted chunk's, or an empty one. */
+static int next_want(struct tce_cursor *want, const struct tce_extents *live,
+		     struct tce_extents *empty, const struct tce_extents **x, struct tce_err *err)
 {
-	if (plan_end(plan) > t->entries)
-		return out_of_table(t, plan_end(plan) - 1, err);
-	return walk(t, plan, false, false, NULL, err);
+	int more;
+
+	if (!want->s) {
+		tce_extents_begin(empty, live->first, live->end, live->page_shift);
+		*x = empty;
+		return 0;
+	}
+	more = tce_cursor_next(want, err);
+	if (more < 0)
+		return -1;
+	*x = &want->x;
+	if (!more || want->x.first != live->first || want->x.end != live->end)
+		return tce_fail(err, TCE_EFILE, "the tables to compare are not as long as each other");
+	return 0;
 }
 
-bool tce_plan_equal(const struct tce_diff *a, const struct tce_diff *b)
+static int feed_undo(struct tce_ckpt_writer *undo, const struct tce_extents *x, uint64_t *block,
+		     struct tce_err *err)
 {
-	if (a->count != b->count || a->page_shift != b->page_shift || a->added != b->added ||
-	    a->removed != b->removed || a->changed != b->changed)
-		return false;
-	/* A run's entries follow from its first ones: equal runs, equal entries. */
-	for (size_t k = 0; k < a->count; k++)
-		if (a->ch[k].index != b->ch[k].index || a->ch[k].count != b->ch[k].count ||
-		    a->ch[k].old_raw != b->ch[k].old_raw || a->ch[k].new_raw != b->ch[k].new_raw)
-			return false;
-	return true;
+	size_t at = 0;
+
+	for (uint64_t i = x->first; i < x->end; i += TCE_READ_BLOCK) {
+		uint64_t n = x->end - i < TCE_READ_BLOCK ? x->end - i : TCE_READ_BLOCK;
+
+		tce_extents_expand(x, i, n, block, &at);
+		if (tce_ckpt_writer_feed(undo, block, n, err))
+			return -1;
+	}
+	return 0;
+}
+
+static uint64_t chunk_sum(const struct tce_diff *chunk, uint64_t end)
+{
+	struct tce_digest d;
+
+	tce_digest_init(&d);
+	tce_digest_add(&d, chunk->ch, chunk->count * sizeof(*chunk->ch));
+	tce_digest_add(&d, &end, sizeof(end));
+	return tce_digest_final(&d);
+}
+
+/* Records chunk n's sum in the first walk; checks it in every later one. */
+static int same_plan(struct tce_restore_walk *w, size_t n, uint64_t sum, struct tce_err *err)
+{
+	char name[64];
+
+	if (n >= w->n_sums) {
+		uint64_t *grown = realloc(w->sums, (n + 1) * sizeof(*grown));
+
+		if (!grown)
+			return tce_fail(err, TCE_EIO, "out of memory");
+		w->sums = grown;
+		w->sums[w->n_sums++] = sum;
+		return 0;
+	}
+	if (w->sums[n] == sum)
+		return 0;
+	w->changed_since = true;
+	tce_origin_name(&w->meta.origin, name, sizeof(name));
+	return tce_fail(err, TCE_ENOTARGET,
+			"table %s changed since the restore was planned: entries from %llu on would get another plan than the one confirmed",
+			name, (unsigned long long)n * TCE_CHUNK_ENTRIES);
+}
+
+static int walk_chunks(struct tce_restore_walk *w, struct tce_cursor *live, struct tce_cursor *want,
+		       uint64_t *block, struct tce_err *err)
+{
+	struct tce_diff chunk = { 0 }, joined = { 0 };
+	struct tce_extents empty = { 0 };
+	bool recording = !w->sums;
+	size_t n = 0;
+	int more, rc = -1;
+
+	while ((more = tce_cursor_next(live, err)) > 0) {
+		const struct tce_extents *x;
+
+		chunk.count = 0;
+		chunk.added = chunk.removed = chunk.changed = 0;
+		if (next_want(want, &live->x, &empty, &x, err) ||
+		    tce_diff_more(&live->x, x, &chunk, err))
+			goto out;
+		if (!recording && n >= w->n_sums) {
+			w->changed_since = true;
+			tce_fail(err, TCE_ENOTARGET, "a table grew since the restore was planned");
+			goto out;
+		}
+		if (same_plan(w, n++, chunk_sum(&chunk, live->x.end), err))
+			goto out;
+		w->added += chunk.added;
+		w->removed += chunk.removed;
+		w->changed += chunk.changed;
+		if (w->undo && feed_undo(w->undo, &live->x, block, err))
+			goto out;
+		if (w->changes) {
+			if (tce_diff_more(&live->x, x, &joined, err))
+				goto out;
+			if (joined.count > 1) {
+				joined.count--;
+				w->changes(w->ctx, &live->t, &joined);
+				joined.count++;
+				tce_diff_keep_last(&joined);
+			}
+		}
+		if (w->write && chunk.count) {
+			if (w->stop && w->stop(w->ctx)) {
+				w->stopped = true;
+				break;
+			}
+			if (tce_restore_apply(w->write, &chunk, err))
+				goto out;
+			w->written += chunk.added + chunk.removed + chunk.changed;
+		}
+	}
+	if (more < 0)
+		goto out;
+	if (!recording && !w->stopped && n != w->n_sums) {
+		w->changed_since = true;
+		tce_fail(err, TCE_ENOTARGET, "a table shrank since the restore was planned");
+		goto out;
+	}
+	if (w->changes && joined.count && !w->stopped)
+		w->changes(w->ctx, &live->t, &joined);
+	rc = 0;
+out:
+	tce_diff_free(&chunk);
+	tce_diff_free(&joined);
+	return rc;
+}
+
+/* The live table as the undo file keeps it: with the label the restore matched it by. */
+static int undo_begin(struct tce_restore_walk *w, const struct tce_cursor *live,
+		      const struct tce_cursor *want, struct tce_err *err)
+{
+	struct tce_table meta = live->t;
+
+	if (!meta.geo.has_liobn && want->s && want->t.geo.has_liobn) {
+		meta.geo.liobn = want->t.geo.liobn;
+		meta.geo.has_liobn = true;
+	}
+	return tce_ckpt_writer_begin(w->undo, &meta, err);
+}
+
+int tce_restore_walk(struct tce_restore_walk *w, struct tce_err *err)
+{
+	struct tce_cursor live = { 0 }, want = { 0 };
+	char live_name[4200], want_name[4200];
+	uint64_t *block = NULL;
+	int rc = -1;
+
+	w->added = w->removed = w->changed = w->written = 0;
+	w->stopped = w->changed_since = false;
+	if (tce_cursor_open(&live, w->live, w->live_i, NULL, TCE_CUT_CHUNK, err) ||
+	    (w->want && tce_cursor_open(&want, w->want, w->want_i, NULL, TCE_CUT_CHUNK, err)))
+		goto out;
+	w->meta = live.t;
+	if (w->want) {
+		tce_source_table_name(w->live, w->live_i, live_name, sizeof(live_name));
+		tce_source_table_name(w->want, w->want_i, want_name, sizeof(want_name));
+		if (tce_same_geometry(&want.t, want_name, &live.t, live_name, err))
+			goto out;
+	}
+	if (w->undo && (!(block = malloc(TCE_READ_BLOCK * sizeof(*block))) ||
+			undo_begin(w, &live, &want, err))) {
+		if (!block)
+			tce_fail(err, TCE_EIO, "out of memory");
+		goto out;
+	}
+	rc = walk_chunks(w, &live, &want, block, err);
+	if (!rc && w->undo)
+		rc = tce_ckpt_writer_end(w->undo, err);
+out:
+	free(block);
+	tce_cursor_close(&live);
+	tce_cursor_close(&want);
+	return rc;
 }

@@ -26,13 +26,56 @@
  */
 int tce_restore_apply(struct tce_table *t, const struct tce_diff *plan, struct tce_err *err);
 
-/* Puts back the old entries of a plan applied to t: the undo of an apply. */
-int tce_restore_revert(struct tce_table *t, const struct tce_diff *plan, struct tce_err *err);
+struct tce_source;
+struct tce_ckpt_writer;
 
 /*
- * Whether two plans write the same entries with the same old and new
- * values: the plan confirmed and the one made again with the VMM paused.
+ * One table of a restore, walked chunk by chunk (cursor.h), so that
+ * memory stays bounded whatever the tables hold: the live table against
+ * what it must hold (a file's table, or every entry empty).  Every walk
+ * counts the plan and hashes it; what else it does is asked for.
  */
-bool tce_plan_equal(const struct tce_diff *a, const struct tce_diff *b);
+struct tce_restore_walk {
+	struct tce_source *live;
+	size_t live_i;
+	struct tce_source *want;	/* NULL: every entry empty (--reset) */
+	size_t want_i;
+	/* Asked for: */
+	struct tce_ckpt_writer *undo;	/* gets the live table's entries as read */
+	struct tce_table *write;	/* attached writable: each chunk's changes are written */
+	/* The plan's changes in order, runs across chunks joined: all but the last, then that. */
+	void (*changes)(void *ctx, const struct tce_table *t, const struct tce_diff *d);
+	void *ctx;
+	/* Asked before each chunk written: whether to stop writing there. */
+	bool (*stop)(void *ctx);
+	/*
+	 * The plan's digest chunk by chunk: made by the walk when NULL (the
+	 * plan confirmed), else each chunk's plan must match it before it is
+	 * used, so what is saved and written is exactly what was confirmed.
+	 */
+	uint64_t *sums;
+	size_t n_sums;
+	/* Out: */
+	struct tce_table meta;		/* the live table's geometry and origin */
+	uint64_t added, removed, changed;
+	uint64_t written;		/* entries written and read back */
+	bool stopped;			/* stop() said so before the plan's end */
+	bool changed_since;		/* the walk failed: the plan is not the one in sums */
+};
+
+/*
+ * Walks live table w->live_i against w->want's table w->want_i, whose
+ * geometry must be the same.  When writing, the VMM is paused: each
+ * chunk's plan is written and read back (tce_restore_apply); a failure
+ * leaves the chunks before it written.  A chunk whose plan differs from
+ * w->sums fails the walk with TCE_ENOTARGET before anything is done with
+ * that chunk.
+ */
+int tce_restore_walk(struct tce_restore_walk *w, struct tce_err *err);
+
+static inline uint64_t tce_restore_writes(const struct tce_restore_walk *w)
+{
+	return w->added + w->removed + w->changed;
+}
 
 #endif

@@ -17,11 +17,6 @@ void tce_source_set_attach(enum tce_attach_mode mode)
 	attach_mode = mode;
 }
 
-enum tce_attach_mode tce_source_attach_mode(void)
-{
-	return attach_mode;
-}
-
 static int open_file(struct tce_source *s, const struct tce_target *target, struct tce_err *err)
 {
 	if (access(target->path, F_OK))
@@ -264,125 +259,6 @@ int tce_source_index_range(const struct tce_source *s, size_t i, const struct tc
 		return 0;
 	tce_source_table_name(s, i, name, sizeof(name));
 	return tce_fail(err, why.status, "table %s: %s", name, why.msg);
-}
-
-/*
- * One pass over entries [first, end): in place for a table mapped here,
- * else in blocks copied from the VMM, so memory stays one block.
- */
-static int scan_pass(struct tce_table *t, uint64_t first, uint64_t end, uint64_t *buf,
-		     struct tce_extents *x, struct tce_err *err)
-{
-	if (t->tce)
-		return tce_extents_scan(x, t->tce, first, end, t->geo.page_shift, err);
-	tce_extents_begin(x, first, end, t->geo.page_shift);
-	for (uint64_t i = first; i < end; i += TCE_READ_BLOCK) {
-		uint64_t n = end - i < TCE_READ_BLOCK ? end - i : TCE_READ_BLOCK;
-		const uint64_t *block = tce_table_read(t, i, n, buf, err);
-
-		if (!block || tce_extents_feed(x, block, i, n, err)) {
-			tce_extents_free(x);
-			return -1;
-		}
-	}
-	tce_extents_finish(x);
-	return 0;
-}
-
-/*
- * Reads live table i until two passes agree or max_passes.  A table
- * reached through its fd stays mapped through its passes and is released
- * before anything is printed (DOMAIN, lifetime).
- */
-static int snapshot_live(struct tce_source *s, size_t i, const struct addr_range *range,
-			 unsigned max_passes, struct tce_table *meta, struct tce_extents *x,
-			 unsigned *passes, bool *agreed, struct tce_err *err)
-{
-	uint64_t first, end, *buf = NULL;
-	int rc;
-
-	*passes = 1;
-	*agreed = false;
-	if (tce_source_attach(s, i, meta, 0, err))
-		return -1;
-	rc = tce_source_index_range(s, i, meta, range, &first, &end, err);
-	if (!rc && !meta->tce && !(buf = malloc(TCE_READ_BLOCK * sizeof(*buf))))
-		rc = tce_fail(err, TCE_EIO, "out of memory");
-	if (!rc) {
-		tce_table_populate(meta, first, end);
-		rc = scan_pass(meta, first, end, buf, x, err);
-	}
-	while (!rc && !*agreed && *passes < max_passes) {
-		struct tce_extents again;
-
-		rc = scan_pass(meta, first, end, buf, &again, err);
-		if (rc)
-			break;
-		++*passes;
-		*agreed = tce_extents_equal(x, &again);
-		tce_extents_free(x);
-		*x = again;
-	}
-	free(buf);
-	tce_table_release(meta);
-	if (rc)
-		tce_extents_free(x);
-	return rc;
-}
-
-static int snapshot_file(struct tce_source *s, size_t i, const struct addr_range *range,
-			 struct tce_table *meta, struct tce_extents *x, struct tce_err *err)
-{
-	size_t n = tce_source_file_table(s, i);
-	struct tce_ckpt_table *t = &s->ckpt.tables[n];
-	uint64_t first, end;
-
-	*meta = t->meta;
-	if (tce_source_index_range(s, i, meta, range, &first, &end, err) ||
-	    tce_checkpoint_load(&s->ckpt, n, err))
-		return -1;
-	if (!range) {
-		*x = t->x;	/* the caller owns it now */
-		t->x = (struct tce_extents){ 0 };
-		return 0;
-	}
-	tce_extents_begin(x, first, end, meta->geo.page_shift);
-	for (size_t k = 0; k < t->x.count; k++) {
-		const struct tce_extent *e = &t->x.ext[k];
-		uint64_t lo = e->index > first ? e->index : first;
-		uint64_t hi = e->index + e->count < end ? e->index + e->count : end;
-
-		if (lo < hi && tce_extents_add(x, lo, hi - lo, tce_extent_entry(&t->x, e, lo), err))
-			return -1;
-	}
-	tce_extents_finish(x);
-	tce_extents_free(&t->x);
-	return 0;
-}
-
-int tce_source_snapshot(struct tce_source *s, size_t i, const struct addr_range *range,
-			struct tce_table *meta, struct tce_extents *x, struct tce_err *err)
-{
-	unsigned passes;
-	bool agreed;
-
-	*x = (struct tce_extents){ 0 };
-	if (s->target->kind == TCE_TARGET_FILE)
-		return snapshot_file(s, i, range, meta, x, err);
-	return snapshot_live(s, i, range, 1, meta, x, &passes, &agreed, err);
-}
-
-int tce_source_snapshot_stable(struct tce_source *s, size_t i, unsigned max_passes,
-			       struct tce_table *meta, struct tce_extents *x, unsigned *passes,
-			       bool *agreed, struct tce_err *err)
-{
-	*x = (struct tce_extents){ 0 };
-	if (s->target->kind == TCE_TARGET_FILE) {
-		*passes = 1;
-		*agreed = false;
-		return snapshot_file(s, i, NULL, meta, x, err);
-	}
-	return snapshot_live(s, i, NULL, max_passes, meta, x, passes, agreed, err);
 }
 
 static bool same_place(const struct tce_place *a, const struct tce_place *b)

@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * source.h - the tables a target names, one snapshot at a time.
+ * source.h - the tables a target names: a live VMM's, or a checkpoint's.
  *
  * A source lists its tables when opened (locate.h: where each can be
- * read, and QEMU's record of it) and reads each only on request.  A
- * snapshot is a table's metadata and its extents; for a live table it is
- * read through the VMM's mapping in blocks, holding nothing, or, for a
- * table reached through its fd, attached, scanned and released at once;
- * for a checkpoint file it is the table's section, decoded.
+ * read, and QEMU's record of it) and reads none of them: a cursor
+ * (cursor.h) reads one in chunks, through the VMM's mapping (holding
+ * nothing), through its fd (attached only while a chunk is read), or from
+ * the file's section, decoded.
  */
 #ifndef TCECTL_SOURCE_H
 #define TCECTL_SOURCE_H
@@ -33,29 +32,10 @@ struct tce_source {
 
 /* How live tables are reached, for every source opened after (--attach). */
 void tce_source_set_attach(enum tce_attach_mode mode);
-enum tce_attach_mode tce_source_attach_mode(void);
 
 /* Finds the target's tables; fails when it has none. */
 int tce_source_open(struct tce_source *s, const struct tce_target *target,
 		    struct tce_err *err);
-
-/*
- * Snapshot of table i (0 <= i < s->count): its metadata and, in x, its
- * entries within the IO bus range (NULL: all).  x is the caller's to free.
- */
-int tce_source_snapshot(struct tce_source *s, size_t i, const struct addr_range *range,
-			struct tce_table *meta, struct tce_extents *x, struct tce_err *err);
-
-/*
- * Snapshot of all of table i, read until two passes agree or max_passes:
- * *passes says how many were read, *agreed whether the last two agreed.
- * A live table stays mapped through its passes and no longer: after the
- * first, a pass reads pages already touched, so the table is held about
- * as long as one pass from a fresh mapping takes.  A file is read once.
- */
-int tce_source_snapshot_stable(struct tce_source *s, size_t i, unsigned max_passes,
-			       struct tce_table *meta, struct tce_extents *x, unsigned *passes,
-			       bool *agreed, struct tce_err *err);
 
 /*
  * What is known of table i without reading it: for a live table its

@@ -723,10 +723,10 @@ EOF
 	echo "$output" | jq -e '[.[] | [.tables[] | [.liobn, .fd, .mapped]]] | .[0] == .[1]'
 }
 
-@test "--freeze: SIGBUS, SIGSEGV or SIGXFSZ to tcectl while the holder is stopped resumes it" {
+@test "--freeze: SIGBUS or SIGSEGV to tcectl while the holder is stopped resumes it" {
 	start_holder 8K:mixed
 	local sig st
-	for sig in BUS SEGV XFSZ; do
+	for sig in BUS SEGV; do
 		# The guest's name is read from cmdline with the holder stopped: a FIFO holds it there.
 		rm -f "$OUT/cmdline"
 		mkfifo "$OUT/cmdline"
@@ -746,4 +746,14 @@ EOF
 		[ ! -e "$OUT/c.tce" ]
 		[ "$(temporaries "$OUT")" = "" ]
 	done
+}
+
+@test "--freeze past ulimit -f: exit 7 naming the file, the holder resumed, no file left" {
+	start_holder 1M:random
+	run bash -c "ulimit -f 64; exec '$TCECTL' checkpoint --freeze -o '$OUT/c.tce' '$HOLDER_PID:$FD0'"
+	assert_failure 7
+	assert_output --partial "tcectl: checkpoint: cannot write checkpoint '$OUT/c.tce': File too large"
+	[ "$(state_of "$HOLDER_PID")" != T ]
+	[ ! -e "$OUT/c.tce" ]
+	[ "$(temporaries "$OUT")" = "" ]
 }
