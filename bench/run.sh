@@ -160,6 +160,8 @@ for pattern in random same; do
 	peak "checkpoint ($pattern)" "$TCECTL" checkpoint -o "$work/$pattern.tce" "$t"
 	peak "dump FILE ($pattern)" "$TCECTL" dump "$work/$pattern.tce"
 done
+peak "restore --reset --dry-run (random)" "$TCECTL" restore --force --reset --dry-run "$worst:$rfd"
+peak "restore every entry (random <- same)" "$TCECTL" restore --force --yes --undo "$work/undo-worst.tce" "$work/same.tce" "$worst:$rfd"
 peak "diff (random, same)" "$TCECTL" diff "$worst:$rfd" "$worst:$sfd"
 peak "diff (FILE random, FILE same)" "$TCECTL" diff "$work/random.tce" "$work/same.tce"
 kill "$worst" 2>/dev/null
