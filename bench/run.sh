@@ -127,8 +127,8 @@ report "diff (checkpoint, live) / cmp -l" "$(ratio "$file_diff_ns" "$cmp_ns")" "
 # Each run puts the changed table back: restore a, then restore b's checkpoint.
 "$TCECTL" checkpoint -o "$work/b.tce" "$other" > /dev/null 2>&1
 restore_once() {
-	"$TCECTL" restore --yes --undo "$work/undo.tce" "$work/a.tce" "$other" > "$work/restore.out" 2>&1 &&
-	"$TCECTL" restore --yes --undo "$work/undo2.tce" "$work/b.tce" "$other" > /dev/null 2>&1
+	"$TCECTL" restore --force --yes --undo "$work/undo.tce" "$work/a.tce" "$other" > "$work/restore.out" 2>&1 &&
+	"$TCECTL" restore --force --yes --undo "$work/undo2.tce" "$work/b.tce" "$other" > /dev/null 2>&1
 }
 restore_ns=$(best_ns restore_once)
 restore_ns=$((restore_ns / 2))
