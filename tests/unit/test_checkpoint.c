@@ -522,7 +522,6 @@ TEST(checkpoint_holds_65536_tables_and_no_more)
 	struct tce_table meta = plain_meta(1);
 	struct tce_ckpt_writer w;
 	struct tce_err err = { 0 };
-	struct timespec start, end;
 	struct tce_ckpt c;
 	uint64_t e = 0x1003;
 	int rc = 0;
@@ -537,18 +536,12 @@ TEST(checkpoint_holds_65536_tables_and_no_more)
 	CHECK(tce_ckpt_writer_commit(&w, &info, &err) == 0);
 	/*
 	 * 65539 sections: ELF extended numbering, which libelf reads back.
-	 * Opening and reading every table is linear: a lookup of each table's
-	 * section by a scan of all of them once made 60,000 tables take 17 s.
+	 * How long many tables take is make bench's to say (verify of 60,000).
 	 */
-	clock_gettime(CLOCK_MONOTONIC, &start);
 	CHECK(tce_checkpoint_open(&c, path, &err) == 0);
 	CHECK(c.count == TCE_CKPT_MAX_TABLES);
 	for (size_t i = 0; i < c.count && !rc; i++)
 		rc = tce_checkpoint_read(&c, i, 0, 1, &e, &err);
 	CHECK(rc == 0 && e == 0x1003);
-	clock_gettime(CLOCK_MONOTONIC, &end);
-	printf("# 65536 tables opened and read in %.2f s\n",
-	       (double)(end.tv_sec - start.tv_sec) + (end.tv_nsec - start.tv_nsec) / 1e9);
-	CHECK(end.tv_sec - start.tv_sec < 5);
 	tce_checkpoint_close(&c);
 }
