@@ -91,16 +91,49 @@ static void print_changes(struct differ *d, const struct tce_table *ta, struct t
 		tce_diff_keep_last(df);
 }
 
+/* The extents kept of both sides to the changes: printed but the last, which may go on. */
+static int flush_kept(struct differ *d, const struct tce_pair *p, const char *a_name,
+		      const char *b_name, struct tce_cursor *ca, struct tce_cursor *cb,
+		      struct tce_extents *ka, struct tce_extents *kb, struct tce_diff *df,
+		      struct widths *w, bool *sized, bool *begun, struct tce_err *err)
+{
+	/* Sized on what is read first, as dump sizes its columns. */
+	if (!*sized) {
+		*w = table_widths(&ca->t, ka);
+		widths_include(w, &cb->t, kb);
+		*sized = true;
+	}
+	if (tce_diff_more(ka, kb, df, err))
+		return -1;
+	/* Like diff(1), tables that are the same print nothing. */
+	if (!*begun && (df->count || output.json)) {
+		pair_begin(d, a_name, b_name, ca->t.geo.has_liobn ? &ca->t : &cb->t, p->by);
+		if (output.json) {
+			json_key(&d->json, "changes");
+			json_array_begin(&d->json);
+		}
+		*begun = true;
+	}
+	if (*begun)
+		print_changes(d, &ca->t, df, w, false);
+	tce_extents_clear(ka);
+	tce_extents_clear(kb);
+	return 0;
+}
+
 /*
  * The two tables are read side by side a chunk at a time (src/cursor.h),
- * each change printed once no later chunk can extend it.
+ * both read ahead as far as TCE_KEEP_EXTENTS between them, so that two
+ * tables of fewer runs are each read whole before anything is printed;
+ * each change is printed once no later chunk can extend it.
  */
 static int compare_tables(struct differ *d, const struct tce_pair *p, const char *a_name,
 			  const char *b_name, struct tce_diff *df, struct tce_err *err)
 {
 	struct tce_cursor ca = { 0 }, cb = { 0 };
+	struct tce_extents ka = { 0 }, kb = { 0 };
 	struct widths w = { 0 };
-	bool begun = false;
+	bool begun = false, sized = false;
 	int more = 0, rc = -1;
 
 	if (tce_cursor_open(&ca, &d->a.src, (size_t)p->a, NULL, TCE_CUT_CHUNK, err) ||
@@ -108,25 +141,14 @@ static int compare_tables(struct differ *d, const struct tce_pair *p, const char
 	    tce_same_geometry(&ca.t, a_name, &cb.t, b_name, err))
 		goto out;
 	while ((more = tce_cursor_next(&ca, err)) > 0 && (more = tce_cursor_next(&cb, err)) > 0) {
-		if (!begun) {
-			w = table_widths(&ca.t, &ca.x);
-			widths_include(&w, &cb.t, &cb.x);
-		}
-		if (tce_diff_more(&ca.x, &cb.x, df, err))
+		if (tce_extents_append(&ka, &ca.x, err) || tce_extents_append(&kb, &cb.x, err))
 			goto out;
-		/* Like diff(1), tables that are the same print nothing. */
-		if (!begun && (df->count || output.json)) {
-			pair_begin(d, a_name, b_name, ca.t.geo.has_liobn ? &ca.t : &cb.t, p->by);
-			if (output.json) {
-				json_key(&d->json, "changes");
-				json_array_begin(&d->json);
-			}
-			begun = true;
-		}
-		if (begun)
-			print_changes(d, &ca.t, df, &w, false);
+		if (ka.count + kb.count >= TCE_KEEP_EXTENTS / 2 &&
+		    flush_kept(d, p, a_name, b_name, &ca, &cb, &ka, &kb, df, &w, &sized, &begun, err))
+			goto out;
 	}
-	if (more < 0)
+	if (more < 0 ||
+	    flush_kept(d, p, a_name, b_name, &ca, &cb, &ka, &kb, df, &w, &sized, &begun, err))
 		goto out;
 	rc = 0;
 	if (!begun)
@@ -149,6 +171,8 @@ out:
 		json_array_end(&d->json);
 		json_object_end(&d->json);
 	}
+	tce_extents_free(&ka);
+	tce_extents_free(&kb);
 	tce_cursor_close(&ca);
 	tce_cursor_close(&cb);
 	return rc;

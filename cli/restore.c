@@ -263,6 +263,17 @@ static int prepare(struct restore *r, struct tce_err *err)
 			cli_warn("%s and %s are paired by their order: no liobn or fd in common",
 				 live_name, file_name);
 	}
+	/* FILE's tables are read through once: a damaged one refuses the restore first. */
+	if (!r->reset) {
+		uint64_t *block = malloc(TCE_READ_BLOCK * sizeof(*block));
+		int rc = block ? 0 : tce_fail(err, TCE_EIO, "out of memory");
+
+		for (size_t k = 0; k < r->n_pairs && !rc; k++)
+			rc = tce_source_file_check(&r->file, (size_t)r->pairs[k].b, block, err);
+		free(block);
+		if (rc)
+			return -1;
+	}
 	/* FILE is whole and pairs: now whether the live side may be written (a dry run writes nothing). */
 	for (size_t i = 0; i < r->live.count && !r->force && !r->dry_run; i++)
 		if (is_table(r, i, err))

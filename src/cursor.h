@@ -29,6 +29,15 @@
 /* Entries per chunk: at most 6 MiB of extents, 8 MiB of changes in a diff. */
 #define TCE_CHUNK_ENTRIES (1u << 18)
 
+/*
+ * Extents a reader keeps before it prints (24 MiB at most): a table of
+ * fewer runs, which is every table a guest uses as an IOMMU, is read
+ * whole before anything is printed, so what is printed is one reading of
+ * it however slowly the output drains.  Past that many, it is printed
+ * as it is read, chunk after chunk.
+ */
+#define TCE_KEEP_EXTENTS (1u << 20)
+
 enum tce_cut {
 	TCE_CUT_CHUNK,		/* batches are whole chunks */
 	TCE_CUT_EXTENT,		/* batches end where an extent ends */

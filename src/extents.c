@@ -49,8 +49,10 @@ static int append(struct tce_extents *x, uint64_t index, uint64_t count, uint64_
 		  struct tce_err *err)
 {
 	if (x->count == x->capacity && grow(x)) {
+		size_t held = x->count;
+
 		tce_extents_free(x);
-		return tce_fail(err, TCE_EIO, "out of memory after %zu extents", x->count);
+		return tce_fail(err, TCE_EIO, "out of memory after %zu extents", held);
 	}
 	x->ext[x->count++] = (struct tce_extent){ index, count, raw };
 	return 0;
@@ -117,6 +119,32 @@ int tce_extents_add(struct tce_extents *x, uint64_t index, uint64_t count, uint6
 		    struct tce_err *err)
 {
 	return append(x, index, count, raw, err);
+}
+
+int tce_extents_append(struct tce_extents *dst, const struct tce_extents *src, struct tce_err *err)
+{
+	if (dst->first == dst->end) {
+		dst->first = src->first;
+		dst->page_shift = src->page_shift;
+		memset(&dst->counts, 0, sizeof(dst->counts));
+	}
+	dst->end = src->end;
+	dst->counts.entries += src->counts.entries;
+	dst->counts.mapped += src->counts.mapped;
+	for (size_t p = 0; p < 4; p++)
+		dst->counts.by_perm[p] += src->counts.by_perm[p];
+	for (size_t n = 0; n < src->count; n++)
+		if (append(dst, src->ext[n].index, src->ext[n].count, src->ext[n].raw, err))
+			return -1;
+	return 0;
+}
+
+void tce_extents_clear(struct tce_extents *x)
+{
+	struct tce_extent *ext = x->ext;
+	size_t capacity = x->capacity;
+
+	*x = (struct tce_extents){ .ext = ext, .capacity = capacity, .page_shift = x->page_shift };
 }
 
 bool tce_extents_equal(const struct tce_extents *a, const struct tce_extents *b)

@@ -60,6 +60,15 @@ void tce_extents_finish(struct tce_extents *x);
 int tce_extents_add(struct tce_extents *x, uint64_t index, uint64_t count, uint64_t raw,
 		    struct tce_err *err);
 
+/*
+ * Appends src, the entries that follow dst's, to dst: the two become one
+ * list over both ranges.  An empty dst (no range yet) takes src's.
+ */
+int tce_extents_append(struct tce_extents *dst, const struct tce_extents *src, struct tce_err *err);
+
+/* Empties x, keeping its memory. */
+void tce_extents_clear(struct tce_extents *x);
+
 /* Whether two scans saw the same entries. */
 bool tce_extents_equal(const struct tce_extents *a, const struct tce_extents *b);
 

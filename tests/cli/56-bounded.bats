@@ -99,3 +99,22 @@ run_across_boundary() {
 	run_tcectl diff -n "$HOLDER_PID:$FD0" "$BATS_TEST_TMPDIR/undo.tce"
 	assert_success
 }
+
+@test "a table of fewer runs than tcectl keeps is read whole before anything is printed" {
+	# 786,432 runs, fewer than the 2^20 kept: the output (55 MB) cannot
+	# drain into the pipe before the last chunk would be read.
+	start_holder 768K:random
+	mkfifo "$BATS_TEST_TMPDIR/go"
+	"$TCECTL" dump -n "$HOLDER_PID:$FD0" 2> /dev/null |
+		{ read -r _; touch "$BATS_TEST_TMPDIR/printing"; read -r _ < "$BATS_TEST_TMPDIR/go"; cat; } \
+			> "$BATS_TEST_TMPDIR/out" &
+	local job=$! i
+	for i in $(seq 500); do [ -e "$BATS_TEST_TMPDIR/printing" ] && break; sleep 0.01; done
+	# The guest changes its last entry while tcectl waits on the reader.
+	holder_cmd set 0 786431 0xdead000003
+	echo go > "$BATS_TEST_TMPDIR/go"
+	wait "$job"
+	[ "$(wc -l < "$BATS_TEST_TMPDIR/out")" -eq 786431 ]	# the first line was read
+	run grep -c "dead000000-" "$BATS_TEST_TMPDIR/out"
+	[ "$output" = 0 ]
+}
