@@ -17,11 +17,6 @@ void tce_source_set_attach(enum tce_attach_mode mode)
 	attach_mode = mode;
 }
 
-enum tce_attach_mode tce_source_attach_mode(void)
-{
-	return attach_mode;
-}
-
 static int open_file(struct tce_source *s, const struct tce_target *target, struct tce_err *err)
 {
 	if (access(target->path, F_OK))

@@ -33,7 +33,6 @@ struct tce_source {
 
 /* How live tables are reached, for every source opened after (--attach). */
 void tce_source_set_attach(enum tce_attach_mode mode);
-enum tce_attach_mode tce_source_attach_mode(void);
 
 /* Finds the target's tables; fails when it has none. */
 int tce_source_open(struct tce_source *s, const struct tce_target *target,
