@@ -50,8 +50,8 @@ wrote_bytes=$(sed -n 's/.*, \([0-9]*\) bytes of entries,.*/\1/p' "$TC_OUT")
 
 tc inspect "$F"
 tc_rc 0 "inspect exits 0"
-is "$(sed -n 1p "$TC_OUT")" "checkpoint $F: format 1, little-endian entries" \
-	"inspect: format 1, little-endian entries (the host's order)"
+is "$(sed -n 1p "$TC_OUT")" "checkpoint $F: format 2, little-endian entries" \
+	"inspect: format 2, little-endian entries (the host's order)"
 is "$(sed -n 3p "$TC_OUT")" "process $pid (minivmm), guest unnamed, consistent (2 passes)" \
 	"inspect: taken from minivmm, consistent after 2 passes (no --freeze)"
 is "$(sed -n 4p "$TC_OUT")" \
@@ -211,8 +211,8 @@ for name in $names; do
 	# The undo file: one table, as the guest had left it.
 	tc inspect "$undo"
 	mapped=$(grep -c "^entry liobn=$liobn " "$VMM_DIR/golden.changed")
-	is "$(sed -n 1p "$TC_OUT" | sed 's/^[^:]*: //')" "format 1, little-endian entries" \
-		"$name: the undo file: format 1, little-endian entries"
+	is "$(sed -n 1p "$TC_OUT" | sed 's/^[^:]*: //')" "format 2, little-endian entries" \
+		"$name: the undo file: format 2, little-endian entries"
 	is "$(sed -n 2p "$TC_OUT" | sed 's/^taken [0-9-]* [0-9:]* UTC //')" "on $(hostname), kernel $(uname -r)" \
 		"$name: the undo file: taken on this host, this kernel"
 	is "$(sed -n 3p "$TC_OUT")" "process $pid (minivmm), guest unnamed, consistent (1 pass)" \
