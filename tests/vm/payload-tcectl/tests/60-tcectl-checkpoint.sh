@@ -15,9 +15,6 @@
 # --reset of the whole process; the checkpoint and the undo file bring them
 # back.  Right after each command no other process holds a table, and each
 # table can be re-created (no EBUSY).
-. "$PAYLOAD/lib/tap.sh"
-. "$PAYLOAD/lib/minivmm.sh"
-. "$PAYLOAD/lib/tcectl.sh"
 . "$PAYLOAD/lib/checkpoint.sh"
 
 ck_start || exit 0
@@ -297,5 +294,5 @@ done
 # shellcheck disable=SC2086  # a list of liobns
 tc_recreate "restore of the undo file of --reset PID" $liobns
 
-if vmm_stop; then ok "minivmm quits cleanly"; else not_ok "minivmm quits cleanly"; fi
+vmm_end
 exit 0
