@@ -9,6 +9,7 @@
 #include "../src/checkpoint.h"
 #include "../src/parse.h"
 #include "cli.h"
+#include "columns.h"
 #include "escape.h"
 #include "fields.h"
 
@@ -51,10 +52,78 @@ static void when(int64_t t, char *buf, size_t len)
 		snprintf(buf, len, "%lld", (long long)t);
 }
 
-static void inspect_text(const struct tce_ckpt *c)
+/* A table's row of inspect's text, for the column registry. */
+struct table_row {
+	size_t index;
+	char liobn[24];
+	char page[16];
+	char offset[24];
+	uint64_t entries, mapped, stored;
+	uint32_t crc;
+	char from[32];
+};
+
+#define ROW(r) ((const struct table_row *)(r))
+
+static void text_index(const void *r, char *b, size_t l) { snprintf(b, l, "%zu", ROW(r)->index); }
+static void text_liobn(const void *r, char *b, size_t l) { snprintf(b, l, "%s", ROW(r)->liobn); }
+static void text_page(const void *r, char *b, size_t l) { snprintf(b, l, "%s", ROW(r)->page); }
+static void text_offset(const void *r, char *b, size_t l) { snprintf(b, l, "%s", ROW(r)->offset); }
+static void text_from(const void *r, char *b, size_t l) { snprintf(b, l, "%s", ROW(r)->from); }
+static void text_crc(const void *r, char *b, size_t l) { snprintf(b, l, "0x%08x", ROW(r)->crc); }
+static void text_entries(const void *r, char *b, size_t l)
+{
+	snprintf(b, l, "%llu", (unsigned long long)ROW(r)->entries);
+}
+static void text_mapped(const void *r, char *b, size_t l)
+{
+	snprintf(b, l, "%llu", (unsigned long long)ROW(r)->mapped);
+}
+static void text_stored(const void *r, char *b, size_t l)
+{
+	snprintf(b, l, "%llu", (unsigned long long)ROW(r)->stored);
+}
+
+/*
+ * The widths are those of the fixed layout inspect always printed; a value
+ * wider than its column widens it instead of pushing the row out of line.
+ */
+static const struct column table_columns[] = {
+	{ "N", "index", COL_DEFAULT | COL_RIGHT, "the table's number, as FILE:N", text_index, NULL, 3 },
+	{ "LIOBN", "liobn", COL_DEFAULT, "its liobn, - when none was known", text_liobn, NULL, 10 },
+	{ "PAGESIZE", "page_shift", COL_DEFAULT | COL_RIGHT, "its IOMMU page size", text_page, NULL, 8 },
+	{ "OFFSET", "bus_offset", COL_DEFAULT, "the bus address of entry 0", text_offset, NULL, 18 },
+	{ "ENTRIES", "entries", COL_DEFAULT | COL_RIGHT, "its length", text_entries, NULL, 9 },
+	{ "MAPPED", "mapped", COL_DEFAULT | COL_RIGHT, "entries in use", text_mapped, NULL, 9 },
+	{ "STORED", "stored_bytes", COL_DEFAULT | COL_RIGHT, "bytes in the file", text_stored, NULL, 10 },
+	{ "CRC32", "crc32", COL_DEFAULT, "checksum of the entries as stored", text_crc, NULL, 10 },
+	{ "FROM", "from", COL_DEFAULT, "the table it was read from, PID:FD", text_from, NULL, 0 },
+};
+
+static void table_row_fill(struct table_row *row, size_t n, const struct tce_ckpt_table *t)
+{
+	const struct tce_geometry *geo = &t->meta.geo;
+
+	row->index = n;
+	if (geo->has_liobn)
+		snprintf(row->liobn, sizeof(row->liobn), "0x%llx", (unsigned long long)geo->liobn);
+	else
+		snprintf(row->liobn, sizeof(row->liobn), "-");
+	format_size(row->page, sizeof(row->page), tce_page_size(geo));
+	snprintf(row->offset, sizeof(row->offset), "0x%llx", (unsigned long long)geo->bus_offset);
+	row->entries = t->meta.entries;
+	row->mapped = t->mapped;
+	row->stored = t->stored_bytes;
+	row->crc = t->crc;
+	snprintf(row->from, sizeof(row->from), "%d:%d", (int)t->meta.origin.pid, t->meta.origin.fd);
+}
+
+static int inspect_text(const struct tce_ckpt *c)
 {
 	const struct tce_snapshot_info *i = &c->info;
 	char date[64], comm[4 * sizeof(i->comm)], guest[4 * sizeof(i->guest)];
+	struct column_set columns = { 0 };
+	struct table_row *rows;
 
 	when(i->time, date, sizeof(date));
 	ob_printf(out, "checkpoint %s: format %u, %s-endian entries\n", c->path, c->version,
@@ -67,22 +136,18 @@ static void inspect_text(const struct tce_ckpt *c)
 		ob_printf(out, "from checkpoint files, ");
 	ob_printf(out, "%s (%u %s)\n", i->consistent ? "consistent" : "NOT consistent", i->passes,
 		  i->passes == 1 ? "pass" : "passes");
-	if (!output.noheadings)
-		ob_printf(out, "%3s %-10s %8s %-18s %9s %9s %10s %-10s %s\n", "N", "LIOBN", "PAGESIZE",
-			  "OFFSET", "ENTRIES", "MAPPED", "STORED", "CRC32", "FROM");
-	for (size_t n = 0; n < c->count; n++) {
-		const struct tce_ckpt_table *t = &c->tables[n];
-		char liobn[16] = "-", page[16], offset[24];
 
-		if (t->meta.geo.has_liobn)
-			snprintf(liobn, sizeof(liobn), "0x%llx", (unsigned long long)t->meta.geo.liobn);
-		format_size(page, sizeof(page), tce_page_size(&t->meta.geo));
-		snprintf(offset, sizeof(offset), "0x%llx", (unsigned long long)t->meta.geo.bus_offset);
-		ob_printf(out, "%3zu %-10s %8s %-18s %9llu %9llu %10llu 0x%08x %d:%d\n", n, liobn, page,
-			  offset, (unsigned long long)t->meta.entries, (unsigned long long)t->mapped,
-			  (unsigned long long)t->stored_bytes, t->crc, (int)t->meta.origin.pid,
-			  t->meta.origin.fd);
-	}
+	/* Every row first, so the columns fit the widest value. */
+	rows = calloc(c->count ? c->count : 1, sizeof(*rows));
+	if (!rows)
+		return cli_error(TCE_EIO, "out of memory");
+	for (size_t n = 0; n < c->count; n++)
+		table_row_fill(&rows[n], n, &c->tables[n]);
+	columns_default(&columns, table_columns, sizeof(table_columns) / sizeof(table_columns[0]));
+	columns_print(&columns, rows, c->count, sizeof(*rows), false, output.noheadings);
+	columns_free(&columns);
+	free(rows);
+	return 0;
 }
 
 static void inspect_json(struct json *j, const struct tce_ckpt *c)
@@ -203,7 +268,7 @@ static int run(int argc, char **argv, bool verify)
 		} else {
 			if (n)
 				ob_putc(out, '\n');
-			inspect_text(&c);
+			status = status_merge(status, inspect_text(&c));
 		}
 		tce_checkpoint_close(&c);
 	}

@@ -85,6 +85,29 @@ EOF
 		"$(crc32 "$OUT/t0")" "$HOLDER_PID:$FD0")" ]
 }
 
+@test "inspect: a thousand tables and more: the N column widens, the rows stay in line" {
+	start_holder 8K:mixed
+	local -a targets=()
+	local n
+	for ((n = 0; n <= 1000; n++)); do
+		targets+=("$HOLDER_PID:$FD0")
+	done
+	checkpoint "$OUT/c.tce" "${targets[@]}"
+	run_tcectl inspect "$OUT/c.tce"
+	assert_success
+	[ "${#lines[@]}" -eq 1005 ]
+	local row="%4s %-10s %8s %-18s %9s %9s %10s %-10s %s" crc
+	crc=$(crc32 "/proc/$HOLDER_PID/fd/$FD0")
+	# shellcheck disable=SC2059
+	[ "${lines[3]}" = "$(printf "$row" N LIOBN PAGESIZE OFFSET ENTRIES MAPPED STORED CRC32 FROM)" ]
+	# shellcheck disable=SC2059
+	[ "${lines[4]}" = "$(printf "$row" 0 - 4K 0x0 8192 15 "$(section_size "$OUT/c.tce" .tce.0)" \
+		"$crc" "$HOLDER_PID:$FD0")" ]
+	# shellcheck disable=SC2059
+	[ "${lines[1004]}" = "$(printf "$row" 1000 - 4K 0x0 8192 15 "$(section_size "$OUT/c.tce" .tce.1000)" \
+		"$crc" "$HOLDER_PID:$FD0")" ]
+}
+
 @test "inspect: several files, one block each, separated by an empty line" {
 	start_holder 8K:mixed
 	checkpoint "$OUT/a.tce" "$HOLDER_PID:$FD0"

@@ -73,29 +73,25 @@ cache_complete() {
 	)
 }
 
-APT_DIR=$VM_CACHE/apt
 DEB_DIR=$VM_CACHE/debs
 
 setup_private_apt() {
-	mkdir -p "$APT_DIR/state/lists/partial" "$APT_DIR/cache/archives/partial" "$DEB_DIR"
-	[ -e "$APT_DIR/status" ] || : >"$APT_DIR/status"
+	mkdir -p "$VM_APT_DIR/state/lists/partial" "$VM_APT_DIR/cache/archives/partial" "$DEB_DIR"
+	[ -e "$VM_APT_DIR/status" ] || : >"$VM_APT_DIR/status"
 	# The host's sources and apt.conf.d (proxies, mirrors) still apply.
 	{
-		echo "Dir::State \"$APT_DIR/state\";"
-		echo "Dir::State::status \"$APT_DIR/status\";"
-		echo "Dir::Cache \"$APT_DIR/cache\";"
+		echo "Dir::State \"$VM_APT_DIR/state\";"
+		echo "Dir::State::status \"$VM_APT_DIR/status\";"
+		echo "Dir::Cache \"$VM_APT_DIR/cache\";"
 		echo 'APT::Architecture "ppc64el";'
 		echo 'APT::Architectures { "ppc64el"; };'
 		# _apt cannot write into a user's cache directory.
 		echo 'APT::Sandbox::User "root";'
-	} >"$APT_DIR/apt.conf"
+	} >"$VM_APT_DIR/apt.conf"
 }
 
-papt_get() { APT_CONFIG=$APT_DIR/apt.conf apt-get -q "$@"; }
-papt_cache() { APT_CONFIG=$APT_DIR/apt.conf apt-cache "$@"; }
-
 have_index() {
-	compgen -G "$APT_DIR/state/lists/*_binary-ppc64el_Packages*" >/dev/null
+	compgen -G "$VM_APT_DIR/state/lists/*_binary-ppc64el_Packages*" >/dev/null
 }
 
 update_index() {
@@ -103,11 +99,11 @@ update_index() {
 	# The ppc64el security index is often out of sync on the mirrors and
 	# makes apt-get exit non-zero although the main archive is fine, so
 	# judge by whether the packages we need are known afterwards.
-	if ! papt_get update >"$APT_DIR/update.log" 2>&1; then
-		msg "note: apt-get update reported errors (see $APT_DIR/update.log):"
-		grep -E '^(E|W):' "$APT_DIR/update.log" | head -5 >&2 || true
+	if ! papt_get update >"$VM_APT_DIR/update.log" 2>&1; then
+		msg "note: apt-get update reported errors (see $VM_APT_DIR/update.log):"
+		grep -E '^(E|W):' "$VM_APT_DIR/update.log" | head -5 >&2 || true
 	fi
-	have_index || die "no ppc64el package index could be downloaded; see $APT_DIR/update.log"
+	have_index || die "no ppc64el package index could be downloaded; see $VM_APT_DIR/update.log"
 }
 
 # The kernel package the linux-image-powerpc64le metapackage points at.

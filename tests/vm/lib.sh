@@ -10,6 +10,8 @@ VM_CACHE=${TCECTL_VM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tcectl-vm}
 # Build products (binaries, initramfs, console log) of this tree.
 VM_BUILD=${TCECTL_VM_BUILD:-$VM_DIR/build}
 VM_ENV=$VM_CACHE/env.sh
+# fetch.sh's private apt state for ppc64el packages (the host's stays untouched).
+VM_APT_DIR=$VM_CACHE/apt
 
 # Debian's triplet for the cross toolchain.
 VM_TRIPLET=powerpc64le-linux-gnu
@@ -19,6 +21,10 @@ die() { printf '%s: error: %s\n' "$VM_PROG" "$*" >&2; exit 1; }
 
 # depmod and modprobe live in /sbin, which a user's PATH may lack.
 PATH=$PATH:/usr/sbin:/sbin
+
+# apt-get and apt-cache through that private state.
+papt_get() { APT_CONFIG=$VM_APT_DIR/apt.conf apt-get -q "$@"; }
+papt_cache() { APT_CONFIG=$VM_APT_DIR/apt.conf apt-cache "$@"; }
 
 # Load what fetch.sh recorded; refuse with the fix if it has not run.
 vm_load_env() {

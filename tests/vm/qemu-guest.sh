@@ -19,15 +19,12 @@ case ${1:-} in
 esac
 
 vm_load_env
-APT_CONF=$VM_CACHE/apt/apt.conf
-[ -r "$APT_CONF" ] || die "no private apt state; run tests/vm/fetch.sh first"
+[ -r "$VM_APT_DIR/apt.conf" ] || die "no private apt state; run tests/vm/fetch.sh first"
 QEMU_CACHE=$VM_CACHE/qemu
 ROOT=$QEMU_CACHE/root
 OVERLAY=$VM_BUILD/qemu-guest
 GUEST_MODULES=(ibmvscsi sd_mod virtio_pci virtio_blk)
 readelf=$VM_TRIPLET-readelf
-
-papt_get() { APT_CONFIG=$APT_CONF apt-get -q "$@"; }
 
 # Shared libraries @1 asks for by name.
 needed() {

@@ -5,11 +5,7 @@
 # show tcectl list and tcectl dump of its tables, no geometry typed.  Lines starting
 # with "@@ time" carry timings back to demo.sh; it proves only that the demo
 # ran (QEMU came up and every tcectl command exited 0).
-. "$PAYLOAD/lib/tap.sh"
 . "$PAYLOAD/lib/qemu-guest.sh"
-
-now() { cut -d' ' -f1 /proc/uptime; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
 
 failed=0
 # Print the command, then what it prints; time it.
@@ -19,7 +15,7 @@ show() {
 	_t=$(now)
 	tcectl "$@"
 	_rc=$?
-	echo "@@ time tcectl $1${2:+ ${2%%,*}}: $(since "$_t") s"
+	echo "@@ time tcectl $1${2:+ ${2%%,*}}: $(since "$_t" 2) s"
 	if [ $_rc -ne 0 ]; then
 		echo "(exit status $_rc)"
 		failed=$((failed + 1))
@@ -33,7 +29,7 @@ if ! qemu_guest_start; then
 	not_ok "the QEMU guest comes up"
 	exit 0
 fi
-echo "@@ time QEMU guest up: $(since "$t") s"
+echo "@@ time QEMU guest up: $(since "$t" 2) s"
 echo "The guest is up: QEMU is pid $QG_PID."
 
 # No keys: QEMU's own records of its tables give each one's liobn, page

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# Run a real QEMU with a KVM guest inside the test VM; sourced after tap.sh.
+# Run a real QEMU with a KVM guest inside the test VM; sourced (brings
+# tap.sh along).
 # Needs the payload built by check.sh -Q: QEMU's files merged into /, the
 # guest's kernel and initramfs in $PAYLOAD/guest/.
 #
@@ -17,6 +18,8 @@
 #   qemu_guest_trace EVENT           QEMU's trace lines of EVENT, without any
 #                                    "pid@time:" prefix ("EVENT key=value ...")
 #   qemu_guest_stop                  SIGTERM, then wait; status = QEMU's
+#   qemu_guest_end                   qemu_guest_stop, reported as the test
+#                                    "QEMU stops on SIGTERM"
 #
 # Set before qemu_guest_start:
 #   QG_RESETTABLE=1    leave out -no-reboot: with it, QEMU exits on a reset
@@ -30,6 +33,8 @@
 # -1 for a table in QEMU's own memory) and spapr_iommu_ddw_create.
 #
 # QMP listens on $QG_DIR/qmp.sock; the guest console is $QG_DIR/console.log.
+
+. "$PAYLOAD/lib/tap.sh"
 
 QG_DIR=${QG_DIR:-/tmp/qemu-guest.$$}
 QG_READY='@@@ qemu-guest ready @@@'
@@ -126,4 +131,8 @@ qemu_guest_trace() {
 qemu_guest_stop() {
 	kill -TERM "$QG_PID"
 	wait "$QG_PID"
+}
+
+qemu_guest_end() {
+	if qemu_guest_stop; then ok "QEMU stops on SIGTERM"; else not_ok "QEMU stops on SIGTERM"; fi
 }

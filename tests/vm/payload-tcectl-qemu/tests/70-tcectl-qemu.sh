@@ -9,16 +9,9 @@
 # the same; the DDW table, read with 16M pages at 0x800000000000000, is one
 # extent of 16 pages mapping guest 0x0-0xfffffff rw.  QEMU's fds, mappings
 # and state are the same after tcectl read them, and QEMU keeps running.
-. "$PAYLOAD/lib/tap.sh"
 . "$PAYLOAD/lib/tcectl.sh"
 
-# Only meaningful with the QEMU payload; without it, say so and fail.
-if [ ! -r "$PAYLOAD/lib/qemu-guest.sh" ] || [ ! -r "$PAYLOAD/guest/vmlinux" ] ||
-   ! command -v qemu-system-ppc64 >/dev/null; then
-	not_ok "tcectl against a real QEMU: the QEMU payload is missing; run tests/vm/check.sh -Q -p tests/vm/payload-tcectl-qemu"
-	exit 0
-fi
-. "$PAYLOAD/lib/qemu-guest.sh"
+tc_need_qemu "tcectl against a real QEMU" || exit 0
 
 if ! qemu_guest_start; then
 	not_ok "QEMU boots a KVM guest with v-scsi and virtio-pci disks"
@@ -108,5 +101,5 @@ tc_rc 0 "list QEMU_PID while the guest runs exits 0"
 is "$(awk '{ print $1 }' "$TC_OUT" | tr '\n' ' ')" "$(echo "$fds" | tr '\n' ' ')" \
 	"list QEMU_PID while the guest runs: the same three table fds"
 
-if qemu_guest_stop; then ok "QEMU stops on SIGTERM"; else not_ok "QEMU stops on SIGTERM"; fi
+qemu_guest_end
 exit 0

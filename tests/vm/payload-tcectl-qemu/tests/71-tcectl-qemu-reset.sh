@@ -22,22 +22,13 @@
 # them through QEMU's own mappings) must make QEMU lose a table at least once.
 #
 # TCECTL_VM_RESETS: resets per series (default 30; 100 with TCECTL_VM_STRESS=1).
-. "$PAYLOAD/lib/tap.sh"
 . "$PAYLOAD/lib/tcectl.sh"
 
-if [ ! -r "$PAYLOAD/lib/qemu-guest.sh" ] || [ ! -r "$PAYLOAD/guest/vmlinux" ] ||
-   ! command -v qemu-system-ppc64 >/dev/null; then
-	not_ok "tcectl and a resetting QEMU guest: the QEMU payload is missing; run tests/vm/check.sh -Q -p tests/vm/payload-tcectl-qemu"
-	exit 0
-fi
-. "$PAYLOAD/lib/qemu-guest.sh"
+tc_need_qemu "tcectl and a resetting QEMU guest" || exit 0
 
 stress=${TCECTL_VM_STRESS:-0}
 if [ "$stress" = 1 ]; then resets=${TCECTL_VM_RESETS:-100}; else resets=${TCECTL_VM_RESETS:-30}; fi
 nphb=2
-
-now() { cut -d' ' -f1 /proc/uptime; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
 # The guest need not finish booting: every reset starts it again anyway.
 # shellcheck disable=SC2034  # read by qemu_guest_start
@@ -193,5 +184,5 @@ if [ "$stress" = 1 ]; then
 	is "$(nfds)" "$quiet_fds" "control: a quiet reset afterwards gives QEMU all its in-kernel tables back"
 fi
 
-if qemu_guest_stop; then ok "QEMU stops on SIGTERM"; else not_ok "QEMU stops on SIGTERM"; fi
+qemu_guest_end
 exit 0

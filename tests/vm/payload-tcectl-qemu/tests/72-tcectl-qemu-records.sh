@@ -21,15 +21,9 @@
 # TCECTL_VM_CAPTURE=1 prints "@@ record" lines: each record's bytes (from
 # 160 bytes before the liobn field, 224 in all), with the matching maps lines
 # and fds, the emulated table's too, as kept in tests/vm/records/.
-. "$PAYLOAD/lib/tap.sh"
 . "$PAYLOAD/lib/tcectl.sh"
 
-if [ ! -r "$PAYLOAD/lib/qemu-guest.sh" ] || [ ! -r "$PAYLOAD/guest/vmlinux" ] ||
-   ! command -v qemu-system-ppc64 >/dev/null; then
-	not_ok "tcectl and QEMU's records: the QEMU payload is missing; run tests/vm/check.sh -Q -p tests/vm/payload-tcectl-qemu"
-	exit 0
-fi
-. "$PAYLOAD/lib/qemu-guest.sh"
+tc_need_qemu "tcectl and QEMU's records" || exit 0
 . "$PAYLOAD/lib/qemu-tables.sh"
 
 # shellcheck disable=SC2034  # read by qemu_guest_start
@@ -186,5 +180,5 @@ tc_rc 0 "dump QEMU_PID@ADDR of the emulated table exits 0"
 tc dump "$qpid"
 tc_rc 0 "dump QEMU_PID with an emulated table exits 0"
 
-if qemu_guest_stop; then ok "QEMU stops on SIGTERM"; else not_ok "QEMU stops on SIGTERM"; fi
+qemu_guest_end
 exit 0

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # Helpers for the tests of tcectl checkpoint, diff and restore against
-# minivmm's real tables; sourced after tap.sh, minivmm.sh and tcectl.sh.
+# minivmm's real tables; sourced (brings tcectl.sh along).
 #
 #   ck_start [ARG...]         minivmm started (with ARGs), its start-up entries
 #                             the model and the saved copy "checkpoint";
@@ -42,15 +42,11 @@
 #   tc_stderr                 $TC_ERR as one string
 #   count N NOUN              "1 entry", "2 entries", "1 table", "4 tables"
 
+. "$PAYLOAD/lib/tcectl.sh"
+
 ck_start() {
-	if ! vmm_start "$@"; then
-		not_ok "minivmm${1:+ $*} starts and creates its tables"
-		return 1
-	fi
-	ok "minivmm${1:+ $*} starts and creates its tables"
-	vmm_save_golden
+	tc_vmm_begin "$@" || return 1
 	model_save checkpoint
-	pid=$VMM_PID
 }
 
 ck_checkpoint_all() {

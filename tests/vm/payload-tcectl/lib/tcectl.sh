@@ -1,9 +1,16 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# Helpers for the tests of tcectl against minivmm's real tables; sourced
-# after tap.sh and minivmm.sh (busybox sh: no jq, and an awk whose printf
-# clamps to 32 bits and that has no "^", so hex is done by hand).
+# Helpers for the tests of tcectl against minivmm's real tables and QEMU's;
+# sourced (brings tap.sh and minivmm.sh along).  Busybox sh: no jq, and an
+# awk whose printf clamps to 32 bits and that has no "^", so hex is done by
+# hand.
 #
+#   tc_vmm_begin [ARG...]     vmm_begin (minivmm with ARGs, reported), then
+#                             vmm_save_golden; $pid is its pid; status 1 if
+#                             it did not start
+#   tc_need_qemu WHAT         with check.sh -Q's payload, source qemu-guest.sh;
+#                             without it, a not_ok naming WHAT and the fix,
+#                             and status 1
 #   tc ARG...                 run tcectl; stdout in $TC_OUT, stderr in $TC_ERR,
 #                             exit status in $TC_RC
 #   tc_as UID ARG...          the same as another uid (and gid), via runas
@@ -35,6 +42,8 @@
 #   maps_gpa SHIFT LO HI      "entry" lines on stdin -> the who-maps results
 #                             (extents of entries with a permission bit whose
 #                             page meets GPA LO..HI), without pid/fd/liobn
+
+. "$PAYLOAD/lib/minivmm.sh"
 
 TC_DIR=${TC_DIR:-/tmp/tcectl-test.$$}
 mkdir -p "$TC_DIR"
@@ -102,6 +111,22 @@ function kv(line, key,  i, n, f) {
 
 vmm_save_golden() {
 	grep '^entry ' "$VMM_DESC" >"$VMM_DIR/golden"
+}
+
+tc_vmm_begin() {
+	vmm_begin "$@" || return 1
+	vmm_save_golden
+	# shellcheck disable=SC2034  # for the test that sourced this
+	pid=$VMM_PID
+}
+
+tc_need_qemu() {
+	if [ ! -r "$PAYLOAD/lib/qemu-guest.sh" ] || [ ! -r "$PAYLOAD/guest/vmlinux" ] ||
+	   ! command -v qemu-system-ppc64 >/dev/null; then
+		not_ok "$1: the QEMU payload is missing; run tests/vm/check.sh -Q -p tests/vm/payload-tcectl-qemu"
+		return 1
+	fi
+	. "$PAYLOAD/lib/qemu-guest.sh"
 }
 
 golden() {

@@ -7,17 +7,9 @@
 # length.  It exits 0, is not killed by a signal, leaves minivmm as it was,
 # and holds no table afterwards: every table it read can be re-created at
 # once.
-. "$PAYLOAD/lib/tap.sh"
-. "$PAYLOAD/lib/minivmm.sh"
 . "$PAYLOAD/lib/tcectl.sh"
 
-if ! vmm_start; then
-	not_ok "minivmm starts and creates its tables"
-	exit 0
-fi
-ok "minivmm starts and creates its tables"
-vmm_save_golden
-pid=$VMM_PID
+tc_vmm_begin || exit 0
 liobns=$(all_liobns)
 is "$(echo "$liobns" | tr '\n' ' ')" "0x71000003 0x80000000 0x80000001 0x80000101 " "minivmm holds four tables"
 
@@ -96,5 +88,5 @@ tcx "list after re-creation" "$liobns" list --raw -n -o "$cols" "$pid"
 tc_rc 0 "list PID after the tables were re-created exits 0"
 is "$(cat "$TC_OUT")" "$want" "list PID after re-creation shows the re-created tables with the refilled counts"
 
-if vmm_stop; then ok "minivmm quits cleanly"; else not_ok "minivmm quits cleanly"; fi
+vmm_end
 exit 0

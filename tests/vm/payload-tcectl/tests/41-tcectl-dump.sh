@@ -7,17 +7,9 @@
 # and are the runs they make, and its JSON names the right liobn, page shift,
 # bus offset, length and count.  Every table can be re-created right after
 # each dump.
-. "$PAYLOAD/lib/tap.sh"
-. "$PAYLOAD/lib/minivmm.sh"
 . "$PAYLOAD/lib/tcectl.sh"
 
-if ! vmm_start; then
-	not_ok "minivmm starts and creates its tables"
-	exit 0
-fi
-ok "minivmm starts and creates its tables"
-vmm_save_golden
-pid=$VMM_PID
+tc_vmm_begin || exit 0
 
 page_label() {
 	case $1 in 12) echo 4K ;; 16) echo 64K ;; 24) echo 16M ;; *) echo "2^$1" ;; esac
@@ -107,5 +99,5 @@ tc_rc 0 "pci0: dump --range exits 0"
 is "$(awk -F, '{ print $4, $5, $8 }' "$TC_OUT")" "1000 0x3e8000 0x1000003
 1001 0x3e9000 0x1001003" "pci0: dump --range=0x3e8000+0x2000 shows entries 1000 and 1001"
 
-if vmm_stop; then ok "minivmm quits cleanly"; else not_ok "minivmm quits cleanly"; fi
+vmm_end
 exit 0

@@ -7,17 +7,9 @@
 # (exit 1), an entry without permission bits is mapped with perm "-", and an
 # address past the window is a usage error (exit 2) with tcectl's message.
 # Every table can be re-created right after each translate.
-. "$PAYLOAD/lib/tap.sh"
-. "$PAYLOAD/lib/minivmm.sh"
 . "$PAYLOAD/lib/tcectl.sh"
 
-if ! vmm_start; then
-	not_ok "minivmm starts and creates its tables"
-	exit 0
-fi
-ok "minivmm starts and creates its tables"
-vmm_save_golden
-pid=$VMM_PID
+tc_vmm_begin || exit 0
 
 perm_of() {
 	case $(($1 & 3)) in 3) echo rw ;; 1) echo r ;; 2) echo w ;; *) echo - ;; esac
@@ -98,5 +90,5 @@ is "$(json_rows <"$TC_OUT")" \
 tcx "translate PID" "$(all_liobns)" translate "$pid" 0x0
 tc_rc 2 "translate PID with four tables exits 2"
 
-if vmm_stop; then ok "minivmm quits cleanly"; else not_ok "minivmm quits cleanly"; fi
+vmm_end
 exit 0

@@ -6,17 +6,9 @@
 # addresses whose entries, with a permission bit, cover the range, and
 # nothing for memory that only entries without permission bits name
 # (exit 1).  Every table can be re-created right after each search.
-. "$PAYLOAD/lib/tap.sh"
-. "$PAYLOAD/lib/minivmm.sh"
 . "$PAYLOAD/lib/tcectl.sh"
 
-if ! vmm_start; then
-	not_ok "minivmm starts and creates its tables"
-	exit 0
-fi
-ok "minivmm starts and creates its tables"
-vmm_save_golden
-pid=$VMM_PID
+tc_vmm_begin || exit 0
 liobns=$(all_liobns)
 
 # The results expected for GPA range LO-HI in tables NAME...: computed from
@@ -92,5 +84,5 @@ fd=$fd_p index=1000 ioba=0x3e8000 gpa=0x1000000
 fd=$fd_d index=1 ioba=0x800000001000000 gpa=0x1000000" \
 	"who-maps PID: the three aliases, at the bus addresses of each table's own geometry"
 
-if vmm_stop; then ok "minivmm quits cleanly"; else not_ok "minivmm quits cleanly"; fi
+vmm_end
 exit 0

@@ -5,16 +5,9 @@
 # without permission bits) and H_PUT_TCE_INDIRECT change the table, and the
 # next dump shows exactly the entries they added or cleared, nothing else.
 # Each table can be re-created right after each dump.
-. "$PAYLOAD/lib/tap.sh"
-. "$PAYLOAD/lib/minivmm.sh"
 . "$PAYLOAD/lib/tcectl.sh"
 
-if ! vmm_start; then
-	not_ok "minivmm starts and creates its tables"
-	exit 0
-fi
-ok "minivmm starts and creates its tables"
-vmm_save_golden
+tc_vmm_begin || exit 0
 
 # dump NAME: dump --entries --csv -n of table NAME, rows without pid/fd
 # (they change when the table is re-created) in $TC_DIR/NAME.rows.
@@ -85,5 +78,5 @@ is "$(changes vscsi)" "+0x71000003,0,0x0,0x3ff0000,r,0x3ff0001
 -0x71000003,0,0x0,0x1000000,rw,0x1000003" \
 	"after H_PUT_TCE over entry 0, the next dump shows its new value instead of the old"
 
-if vmm_stop; then ok "minivmm quits cleanly"; else not_ok "minivmm quits cleanly"; fi
+vmm_end
 exit 0

@@ -8,17 +8,9 @@
 # not EBUSY) while tcectl still runs, and tcectl still finishes the old
 # table's contents and exits 0.  The control: a process that does hold a
 # mapping makes the same re-creation fail with EBUSY.
-. "$PAYLOAD/lib/tap.sh"
-. "$PAYLOAD/lib/minivmm.sh"
 . "$PAYLOAD/lib/tcectl.sh"
 
-if ! vmm_start -b; then
-	not_ok "minivmm -b starts and creates its tables"
-	exit 0
-fi
-ok "minivmm -b starts and creates its tables"
-vmm_save_golden
-pid=$VMM_PID
+tc_vmm_begin -b || exit 0
 liobns=$(all_liobns)
 big=0x80000201
 tce_link=anon_inode:kvm-spapr-tce
@@ -95,5 +87,5 @@ tcx "dump of the re-created big table" "$big" dump --csv -n "$(tgt big)"
 is "$TC_RC:$(cat "$TC_OUT")" "0:" "the re-created big table is empty: dump exits 0 and shows no extent" ||
 	diag <"$TC_ERR"
 
-if vmm_stop; then ok "minivmm -b quits cleanly"; else not_ok "minivmm -b quits cleanly"; fi
+vmm_end
 exit 0

@@ -8,8 +8,6 @@
 # ancestor) or 2, where root still works.  ptrace_scope is set back to 0 at
 # the end (3 is tested last, in 90-tcectl-yama3.sh, as it cannot be undone).
 # Every table can be re-created right after each attempt.
-. "$PAYLOAD/lib/tap.sh"
-. "$PAYLOAD/lib/minivmm.sh"
 . "$PAYLOAD/lib/tcectl.sh"
 
 U=1000
@@ -89,7 +87,7 @@ is "$(sed 's/warning: [0-9][0-9]* processes/warning: N processes/' "$TC_ERR")" \
 # shellcheck disable=SC2046
 tc_recreate "list (host-wide) as uid $U" $(all_liobns)
 
-if vmm_stop; then ok "minivmm (root) quits cleanly"; else not_ok "minivmm (root) quits cleanly"; fi
+vmm_end "minivmm (root)"
 
 # --- (b) uid 1000's non-dumpable VMM, tcectl as uid 1000 ---
 kvm_mode=$(stat -c %a /dev/kvm)
@@ -123,7 +121,7 @@ else
 	tc_rc 0 "root lists a non-dumpable VMM of uid $U"
 	is "$(cat "$TC_OUT")" "$want" "root sees its 4 tables with the kernel's counts"
 
-	if vmm_stop; then ok "minivmm -D (uid $U) quits cleanly"; else not_ok "minivmm -D (uid $U) quits cleanly"; fi
+	vmm_end "minivmm -D (uid $U)"
 fi
 
 # --- (c) uid 1000's dumpable VMM: tcectl as uid 1000, and Yama ---
@@ -194,6 +192,6 @@ else
 	not_ok "Yama ptrace_scope can be set: no $yama"
 fi
 
-if vmm_stop; then ok "minivmm (uid $U) quits cleanly"; else not_ok "minivmm (uid $U) quits cleanly"; fi
+vmm_end "minivmm (uid $U)"
 chmod "$kvm_mode" /dev/kvm
 exit 0

@@ -15,9 +15,6 @@
 # --reset of the whole process; the checkpoint and the undo file bring them
 # back.  Right after each command no other process holds a table, and each
 # table can be re-created (no EBUSY).
-. "$PAYLOAD/lib/tap.sh"
-. "$PAYLOAD/lib/minivmm.sh"
-. "$PAYLOAD/lib/tcectl.sh"
 . "$PAYLOAD/lib/checkpoint.sh"
 
 ck_start || exit 0
@@ -50,8 +47,8 @@ wrote_bytes=$(sed -n 's/.*, \([0-9]*\) bytes of entries,.*/\1/p' "$TC_OUT")
 
 tc inspect "$F"
 tc_rc 0 "inspect exits 0"
-is "$(sed -n 1p "$TC_OUT")" "checkpoint $F: format 1, little-endian entries" \
-	"inspect: format 1, little-endian entries (the host's order)"
+is "$(sed -n 1p "$TC_OUT")" "checkpoint $F: format 2, little-endian entries" \
+	"inspect: format 2, little-endian entries (the host's order)"
 is "$(sed -n 3p "$TC_OUT")" "process $pid (minivmm), guest unnamed, consistent (2 passes)" \
 	"inspect: taken from minivmm, consistent after 2 passes (no --freeze)"
 is "$(sed -n 4p "$TC_OUT")" \
@@ -211,8 +208,8 @@ for name in $names; do
 	# The undo file: one table, as the guest had left it.
 	tc inspect "$undo"
 	mapped=$(grep -c "^entry liobn=$liobn " "$VMM_DIR/golden.changed")
-	is "$(sed -n 1p "$TC_OUT" | sed 's/^[^:]*: //')" "format 1, little-endian entries" \
-		"$name: the undo file: format 1, little-endian entries"
+	is "$(sed -n 1p "$TC_OUT" | sed 's/^[^:]*: //')" "format 2, little-endian entries" \
+		"$name: the undo file: format 2, little-endian entries"
 	is "$(sed -n 2p "$TC_OUT" | sed 's/^taken [0-9-]* [0-9:]* UTC //')" "on $(hostname), kernel $(uname -r)" \
 		"$name: the undo file: taken on this host, this kernel"
 	is "$(sed -n 3p "$TC_OUT")" "process $pid (minivmm), guest unnamed, consistent (1 pass)" \
@@ -297,5 +294,5 @@ done
 # shellcheck disable=SC2086  # a list of liobns
 tc_recreate "restore of the undo file of --reset PID" $liobns
 
-if vmm_stop; then ok "minivmm quits cleanly"; else not_ok "minivmm quits cleanly"; fi
+vmm_end
 exit 0

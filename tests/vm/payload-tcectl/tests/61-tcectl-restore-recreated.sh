@@ -15,9 +15,6 @@
 # those two pairs and changes; restoring a table from the reordered file
 # takes its own table.  Right after each command each table can be
 # re-created (no EBUSY).
-. "$PAYLOAD/lib/tap.sh"
-. "$PAYLOAD/lib/minivmm.sh"
-. "$PAYLOAD/lib/tcectl.sh"
 . "$PAYLOAD/lib/checkpoint.sh"
 
 ck_start || exit 0
@@ -169,5 +166,5 @@ for name in vscsi ddw16m; do
 	tc_recreate "$name: restore of the reordered file" "$liobn"
 done
 
-if vmm_stop; then ok "minivmm quits cleanly"; else not_ok "minivmm quits cleanly"; fi
+vmm_end
 exit 0

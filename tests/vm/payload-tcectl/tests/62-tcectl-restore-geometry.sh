@@ -11,9 +11,6 @@
 # the VMM runs again afterwards.  diff refuses the same pair with exit 2.
 # The control: with the right geometry the same checkpoint restores.
 # Right after each command the table can be re-created (no EBUSY).
-. "$PAYLOAD/lib/tap.sh"
-. "$PAYLOAD/lib/minivmm.sh"
-. "$PAYLOAD/lib/tcectl.sh"
 . "$PAYLOAD/lib/checkpoint.sh"
 
 ck_start || exit 0
@@ -97,5 +94,5 @@ target=$(tgt ddw64k)
 refused ddw64k "ddw64k's 1000-entry table into the 2000-entry window" "$F:2" "$target" \
 	"tcectl: restore: $F:2 has 1000 entries and ${target%%,*} 2000; they are not the same window"
 
-if vmm_stop; then ok "minivmm quits cleanly"; else not_ok "minivmm quits cleanly"; fi
+vmm_end
 exit 0

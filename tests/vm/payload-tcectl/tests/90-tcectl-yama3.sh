@@ -6,8 +6,6 @@
 # be lowered again until reboot, so this file must stay the last one of the
 # run (it restores nothing); the tables can still be re-created right after
 # each attempt.
-. "$PAYLOAD/lib/tap.sh"
-. "$PAYLOAD/lib/minivmm.sh"
 . "$PAYLOAD/lib/tcectl.sh"
 
 yama=/proc/sys/kernel/yama/ptrace_scope
@@ -17,13 +15,7 @@ if [ ! -w "$yama" ]; then
 	exit 0
 fi
 
-if ! vmm_start; then
-	not_ok "minivmm starts"
-	exit 0
-fi
-ok "minivmm starts"
-vmm_save_golden
-pid=$VMM_PID
+tc_vmm_begin || exit 0
 
 # Before: root attaches.
 fd=$(tfield vscsi fd)
@@ -63,5 +55,5 @@ is "$(cat "$TC_ERR")" \
 	"tcectl: list: cannot attach to pid $pid: Operation not permitted; run as root or with CAP_SYS_PTRACE (pid $pid runs as uid 0, not 1000); Yama ptrace_scope is 3, which forbids attaching at all; $hint" \
 	"Yama 3: list as uid 1000: the message names the uids and ptrace_scope 3"
 
-if vmm_stop; then ok "minivmm quits cleanly"; else not_ok "minivmm quits cleanly"; fi
+vmm_end
 exit 0

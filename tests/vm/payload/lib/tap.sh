@@ -8,6 +8,8 @@
 #   check DESC CMD [ARG...]        ok if CMD succeeds; its output as diagnostics if not
 #   is GOT WANT DESC               ok if the strings are equal
 #   diag TEXT / ... | diag         "# " lines
+#   now / since START [DIGITS]     seconds of uptime; seconds since START
+#                                  (DIGITS decimals, default 1), for timings
 
 : "${TAP_LOG:=/tmp/tap.log}"
 
@@ -68,3 +70,6 @@ wait_for() {
 		sleep 0.1
 	done
 }
+
+now() { cut -d' ' -f1 /proc/uptime; }
+since() { awk -v a="$1" -v b="$(now)" -v f="%.${2:-1}f" 'BEGIN { printf f, b - a }'; }

@@ -3,14 +3,9 @@
 # The fixture against the real kernel: the tables minivmm creates hold what
 # the guest's hypercalls asked for, another process can reach them through
 # pidfd_getfd, and their lifetime behaves as tcectl assumes.
-. "$PAYLOAD/lib/tap.sh"
 . "$PAYLOAD/lib/minivmm.sh"
 
-if ! vmm_start; then
-	not_ok "minivmm starts and creates its tables"
-	exit 0
-fi
-ok "minivmm starts and creates its tables"
+vmm_begin || exit 0
 pid=$VMM_PID
 tce_link=anon_inode:kvm-spapr-tce
 
@@ -119,5 +114,5 @@ hold_then_recreate ddw64k map
 hold_then_recreate vscsi fd
 hold_then_recreate pci0 both
 
-if vmm_stop; then ok "minivmm quits cleanly"; else not_ok "minivmm quits cleanly"; fi
+vmm_end
 exit 0

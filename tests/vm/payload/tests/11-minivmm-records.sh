@@ -5,7 +5,6 @@
 # page_shift, table, ..., fd), kept current on close, recreate and create;
 # with -R it keeps none.  Read from outside with tcepeek (process_vm_readv),
 # as a reader of QEMU's records would.
-. "$PAYLOAD/lib/tap.sh"
 . "$PAYLOAD/lib/minivmm.sh"
 
 # "tcepeek PID mem ADDR 56" at a record's liobn field -> its fields.
@@ -37,11 +36,7 @@ want_record() {
 	echo "liobn=$_wr_liobn nb_table=$(field entries "$1") bus_offset=$(field bus_offset "$1") page_shift=$(field page_shift "$1") table=$(field map "$1") mig_nb_table=0 mig_table=0x0 bypass=0 need_vfio=0 skipping_replay=0 def_win=$_wr_win fd=$(field fd "$1")"
 }
 
-if ! vmm_start; then
-	not_ok "minivmm starts"
-	exit 0
-fi
-ok "minivmm starts"
+vmm_begin || exit 0
 
 for name in vscsi pci0 ddw64k ddw16m; do
 	line=$(vmm_table $name)
@@ -88,8 +83,7 @@ is "$(tcepeek "$VMM_PID" find "$(field map "$line")" | grep -c 'region=\[heap\]'
 	"forge: two records in the heap point at the same mapping"
 is "$(tcepeek "$VMM_PID" mem "$(field addr "$forged")" 56 | decode)" "$(want_record "$line")" \
 	"forge: the decoy is a copy"
-vmm_stop
-is $? 0 "minivmm quits cleanly"
+vmm_end
 
 # -R: no records at all.
 if ! vmm_start -R; then
@@ -102,6 +96,5 @@ is "$(tcepeek "$VMM_PID" find "$(field map "$line")" | grep -c 'region=\[heap\]'
 	"-R: nothing in minivmm's heap points at a mapping"
 vmm record 0x80000000 >/dev/null
 is $? 1 "-R: 'record' fails"
-vmm_stop
-is $? 0 "minivmm -R quits cleanly"
+vmm_end
 exit 0
