@@ -776,7 +776,7 @@ go_on() { # sets status to tcectl's exit status
 	paused_restore --yes --undo "$OUT/undo.tce" "$OUT/c.tce" "$HOLDER_PID:$FD0"
 	kill -INT "$TCECTL_PID"
 	go_on
-	[ "$status" -eq 130 ]
+	[ "$status" -eq 130 ] || { echo "exit $status: $(cat "$OUT/stderr")" >&2; return 1; }
 	[ "$(cat "$OUT/stderr")" = "tcectl: restore: interrupted by SIGINT before any table was written: the tables of pid $HOLDER_PID are untouched; no undo file was kept" ]
 	same_as changed
 	[ "$(state_of "$HOLDER_PID")" != T ]
@@ -822,7 +822,7 @@ go_on() { # sets status to tcectl's exit status
 		kill -"$sig" "$TCECTL_PID"
 		go_on
 		code=$(kill -l "$sig")
-		[ "$status" -eq $((128 + code)) ]
+		[ "$status" -eq $((128 + code)) ] || { echo "SIG$sig: exit $status: $(cat "$OUT/stderr")" >&2; return 1; }
 		wait_state "$HOLDER_PID" S
 		same_as changed
 		[ "$(ls -A "$OUT" | tr '\n' ' ')" = "c.tce cmdline stderr stdout " ]
