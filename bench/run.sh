@@ -112,6 +112,14 @@ many_ns=$(best_ns "$TCECTL" verify "$work/many.tce")
 report "verify of 60,000 tables, s" "$(awk -v ns="$many_ns" 'BEGIN { printf "%.2f", ns / 1e9 }')" "<=" 1 \
 	"$(ms "$many_ns")"
 
+# translate decodes a file's table once, however many addresses it is given.
+one_ns=$(best_ns "$TCECTL" translate "$work/a.tce" 0x1000)
+twenty=$(seq 1 20 | awk '{ printf "0x%x ", $1 * 0x1000000 }')
+# shellcheck disable=SC2086
+twenty_ns=$(best_ns "$TCECTL" translate "$work/a.tce" $twenty)
+report "translate FILE: 20 addresses / 1" "$(ratio "$twenty_ns" "$one_ns")" "<=" 2 \
+	"20: $(ms "$twenty_ns"), 1: $(ms "$one_ns")"
+
 # GNU cmp acts as cmp -s, stopping at the first difference, when its output
 # is /dev/null: list every difference into a file instead.
 cmp_list() { cmp -l "$work/a.raw" "$work/b.raw" > "$work/cmp.out"; }

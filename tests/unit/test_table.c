@@ -99,3 +99,29 @@ TEST(attach_errors)
 	close(pipefd[1]);
 	close(empty);
 }
+
+/*
+ * A file behind an fd that shrinks while its mapping is read (a stand-in
+ * for a table can): an error naming the entries lost, never a SIGBUS.
+ */
+TEST(reading_a_mapping_whose_file_shrank_is_an_error)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	uint64_t buf[1024], index[2] = { 0, 3 * page / 8 }, val[2];
+	int fd = memfd_of(4 * page);
+	uint64_t *map = mmap(NULL, 4 * page, PROT_READ, MAP_SHARED, fd, 0);
+	struct tce_table t = { .geo = { .page_shift = 12 }, .origin = { .pid = getpid(), .fd = fd },
+			       .entries = 4 * page / 8, .tce = map, .map_len = 4 * page };
+	struct tce_err err = { 0 };
+
+	CHECK(map != MAP_FAILED);
+	CHECK(tce_table_read(&t, 0, 512, buf, &err) == buf);
+	CHECK(ftruncate(fd, (off_t)page) == 0);
+	CHECK(tce_table_read(&t, 0, page / 8, buf, &err) == buf);	/* what is left reads */
+	CHECK(tce_table_read(&t, page / 8, page / 8, buf, &err) == NULL);
+	CHECK(err.status == TCE_ENOTARGET);
+	CHECK(strstr(err.msg, "shrank") != NULL);
+	CHECK(tce_table_get(&t, index, val, 2, &err) == -1);
+	munmap(map, 4 * page);
+	close(fd);
+}
