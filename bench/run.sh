@@ -149,6 +149,7 @@ report "restore / diff (checkpoint, live)" "$(ratio "$restore_ns" "$file_diff_ns
 # --- memory a guest controls ---------------------------------------------------
 # Tables without a single run: every entry random, or every entry the same
 # page.  Each verb's peak RSS must stay under 64 MiB, whatever the table.
+mkdir "$work/worst"
 "$TCE_HOLDER" "$work/worst" 16M:random 16M:same &
 worst=$!
 for _ in $(seq 200); do [ -e "$work/worst/info" ] && break; sleep 0.05; done
@@ -156,7 +157,8 @@ for _ in $(seq 200); do [ -e "$work/worst/info" ] && break; sleep 0.05; done
 peak() {	# label CMD...: peak RSS of CMD in KiB against the 64 MiB bar
 	local label=$1 kb
 	shift
-	kb=$(/usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1)
+	# Exit 1 is an answer (who-maps: nothing maps the range), not a failure.
+	kb=$({ /usr/bin/time -f %M "$@" 2>&1 >/dev/null || true; } | tail -1)
 	report "peak MiB: $label" "$(ratio "$kb" 1024)" "<=" 64 "${kb} kB"
 }
 for pattern in random same; do

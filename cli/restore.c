@@ -44,6 +44,8 @@ struct restore {
 	struct tce_restore_walk *walks;	/* per pair: its plan, chunk by chunk (src/restore.h) */
 	struct tce_table *planned;	/* per pair: the live table as the paused plan found it */
 	bool confirmed;			/* a person confirmed the plan the walks' sums record */
+	struct tce_diff *kept;		/* per pair: its paused plan, when all plans fit */
+	size_t keep_room;		/* changes the kept plans may still take */
 	int pidfd;			/* pins the VMM from its tables found to the last write */
 };
 
@@ -206,6 +208,23 @@ static int is_table(const struct restore *r, size_t i, struct tce_err *err)
 			name, what);
 }
 
+/* Changes of all tables kept from the paused plan for the writes: 32 bytes each. */
+#define KEEP_CHANGES (1u << 19)
+
+/* Reads FILE's paired tables through: a damaged one replaces err with its own message. */
+static void file_damaged(struct restore *r, struct tce_err *err)
+{
+	uint64_t *block = malloc(TCE_READ_BLOCK * sizeof(*block));
+	struct tce_err why = { 0 };
+
+	for (size_t k = 0; block && !r->reset && k < r->n_pairs; k++)
+		if (tce_source_file_check(&r->file, (size_t)r->pairs[k].b, block, &why)) {
+			*err = why;
+			break;
+		}
+	free(block);
+}
+
 /* Every table of the target paired with its checkpoint table, before the guest is paused. */
 static int prepare(struct restore *r, struct tce_err *err)
 {
@@ -241,7 +260,9 @@ static int prepare(struct restore *r, struct tce_err *err)
 	}
 	r->walks = calloc(r->n_pairs + 1, sizeof(*r->walks));
 	r->planned = calloc(r->n_pairs + 1, sizeof(*r->planned));
-	if (!r->walks || !r->planned)
+	r->kept = calloc(r->n_pairs + 1, sizeof(*r->kept));
+	r->keep_room = KEEP_CHANGES;
+	if (!r->walks || !r->planned || !r->kept)
 		return tce_fail(err, TCE_EIO, "out of memory");
 	for (size_t k = 0; k < r->n_pairs; k++) {
 		const struct tce_pair *p = &r->pairs[k];
@@ -263,21 +284,14 @@ static int prepare(struct restore *r, struct tce_err *err)
 			cli_warn("%s and %s are paired by their order: no liobn or fd in common",
 				 live_name, file_name);
 	}
-	/* FILE's tables are read through once: a damaged one refuses the restore first. */
-	if (!r->reset) {
-		uint64_t *block = malloc(TCE_READ_BLOCK * sizeof(*block));
-		int rc = block ? 0 : tce_fail(err, TCE_EIO, "out of memory");
-
-		for (size_t k = 0; k < r->n_pairs && !rc; k++)
-			rc = tce_source_file_check(&r->file, (size_t)r->pairs[k].b, block, err);
-		free(block);
-		if (rc)
-			return -1;
-	}
-	/* FILE is whole and pairs: now whether the live side may be written (a dry run writes nothing). */
+	/*
+	 * Whether the live side may be written (a dry run writes nothing).  A
+	 * damaged FILE is said first: every plan reads FILE whole anyway, so
+	 * it is read through here only to tell which refusal comes first.
+	 */
 	for (size_t i = 0; i < r->live.count && !r->force && !r->dry_run; i++)
 		if (is_table(r, i, err))
-			return -1;
+			return file_damaged(r, err), -1;
 	return 0;
 }
 
@@ -294,6 +308,7 @@ static struct tce_restore_walk *walk_of(struct restore *r, size_t k)
 	w->write = NULL;
 	w->changes = NULL;
 	w->stop = NULL;
+	w->keep = NULL;
 	return w;
 }
 
@@ -309,6 +324,8 @@ static int plan(struct restore *r, struct tce_ckpt_writer *undo, bool *changed,
 		struct tce_restore_walk *w = walk_of(r, k);
 
 		w->undo = undo;
+		w->keep = &r->kept[k];
+		w->keep_room = &r->keep_room;
 		if (tce_restore_walk(w, err)) {
 			*changed = w->changed_since;
 			return -1;
@@ -507,7 +524,16 @@ static int write_tables(struct restore *r, struct outcome *o, struct tce_err *er
 		if (tce_source_attach(&r->live, (size_t)r->pairs[k].a, &t, TCE_ATTACH_WRITE, err))
 			return -1;
 		rc = same_table(r, k, &t, err);
-		if (!rc) {
+		if (!rc && r->walks[k].keep_whole) {
+			/* The paused plan, kept: written without reading the tables again. */
+			uint64_t before = o->written;
+			bool stopped = false;
+
+			rc = tce_restore_apply_kept(&t, &r->kept[k], stop_asked, o, &o->written, &stopped,
+						    err);
+			if (o->written > before)
+				o->done = k + 1;
+		} else if (!rc) {
 			w = walk_of(r, k);
 			w->write = &t;
 			w->stop = stop_asked;
@@ -565,8 +591,13 @@ static int revert_tables(struct restore *r, struct outcome *o, const char *undo,
 
 static void free_plan(struct restore *r)
 {
-	for (size_t k = 0; r->walks && k < r->n_pairs; k++)
+	for (size_t k = 0; r->walks && k < r->n_pairs; k++) {
 		free(r->walks[k].sums);
+		if (r->kept)
+			tce_diff_free(&r->kept[k]);
+	}
+	free(r->kept);
+	r->kept = NULL;
 	if (r->pidfd >= 0)
 		close(r->pidfd);
 	r->pidfd = -1;

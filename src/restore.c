@@ -3,6 +3,7 @@
 #include <stdbool.h>
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "checkpoint.h"
 #include "cursor.h"
@@ -111,6 +112,41 @@ undo:
 	return -1;
 }
 
+/* Changes written per slice of a kept plan, between two questions to stop(). */
+#define KEPT_SLICE 4096
+
+int tce_restore_apply_kept(struct tce_table *t, const struct tce_diff *plan,
+			   bool (*stop)(void *ctx), void *ctx, uint64_t *written, bool *stopped,
+			   struct tce_err *err)
+{
+	/* Refused before the first write, so a table is written whole or not at all. */
+	if (plan_end(plan) > t->entries)
+		return out_of_table(t, plan_end(plan) - 1, err);
+	for (size_t k = 0; k < plan->count; k += KEPT_SLICE) {
+		struct tce_diff slice = { .ch = plan->ch + k, .page_shift = plan->page_shift };
+
+		slice.count = plan->count - k < KEPT_SLICE ? plan->count - k : KEPT_SLICE;
+		for (size_t c = 0; c < slice.count; c++) {
+			const struct tce_change *ch = &slice.ch[c];
+
+			if (!ch->old_raw)
+				slice.added += ch->count;
+			else if (!ch->new_raw)
+				slice.removed += ch->count;
+			else
+				slice.changed += ch->count;
+		}
+		if (stop && stop(ctx)) {
+			*stopped = true;
+			return 0;
+		}
+		if (tce_restore_apply(t, &slice, err))
+			return -1;
+		*written += slice.added + slice.removed + slice.changed;
+	}
+	return 0;
+}
+
 /* The live chunk's extents against the wanted chunk's, or an empty one. */
 static int next_want(struct tce_cursor *want, const struct tce_extents *live,
 		     struct tce_extents *empty, const struct tce_extents **x, struct tce_err *err)
@@ -179,6 +215,40 @@ static int same_plan(struct tce_restore_walk *w, size_t n, uint64_t sum, struct 
 			name, (unsigned long long)n * TCE_CHUNK_ENTRIES);
 }
 
+/* Appends a chunk's changes to the kept plan while there is room; else gives it up. */
+static int keep_chunk(struct tce_restore_walk *w, const struct tce_diff *chunk, struct tce_err *err)
+{
+	struct tce_diff *k = w->keep;
+
+	if (!w->keep_whole)
+		return 0;
+	if (chunk->count > *w->keep_room) {
+		tce_diff_free(k);
+		*k = (struct tce_diff){ 0 };
+		w->keep_whole = false;
+		return 0;
+	}
+	if (k->count + chunk->count > k->capacity) {
+		size_t cap = k->capacity ? k->capacity : 64;
+		struct tce_change *ch;
+
+		while (cap < k->count + chunk->count)
+			cap *= 2;
+		if (!(ch = realloc(k->ch, cap * sizeof(*ch))))
+			return tce_fail(err, TCE_EIO, "out of memory");
+		k->ch = ch;
+		k->capacity = cap;
+	}
+	memcpy(k->ch + k->count, chunk->ch, chunk->count * sizeof(*chunk->ch));
+	k->count += chunk->count;
+	k->page_shift = chunk->page_shift;
+	k->added += chunk->added;
+	k->removed += chunk->removed;
+	k->changed += chunk->changed;
+	*w->keep_room -= chunk->count;
+	return 0;
+}
+
 static int walk_chunks(struct tce_restore_walk *w, struct tce_cursor *live, struct tce_cursor *want,
 		       uint64_t *block, struct tce_err *err)
 {
@@ -206,6 +276,8 @@ static int walk_chunks(struct tce_restore_walk *w, struct tce_cursor *live, stru
 		w->added += chunk.added;
 		w->removed += chunk.removed;
 		w->changed += chunk.changed;
+		if (w->keep && keep_chunk(w, &chunk, err))
+			goto out;
 		if (w->undo && feed_undo(w->undo, &live->x, block, err))
 			goto out;
 		if (w->changes) {
@@ -266,6 +338,12 @@ int tce_restore_walk(struct tce_restore_walk *w, struct tce_err *err)
 
 	w->added = w->removed = w->changed = w->written = 0;
 	w->stopped = w->changed_since = false;
+	if (w->keep) {
+		*w->keep_room += w->keep->count;	/* a plan made again replaces the last */
+		tce_diff_free(w->keep);
+		*w->keep = (struct tce_diff){ 0 };
+		w->keep_whole = true;
+	}
 	if (tce_cursor_open(&live, w->live, w->live_i, NULL, TCE_CUT_CHUNK, err) ||
 	    (w->want && tce_cursor_open(&want, w->want, w->want_i, NULL, TCE_CUT_CHUNK, err)))
 		goto out;

@@ -55,6 +55,15 @@ struct tce_restore_walk {
 	 */
 	uint64_t *sums;
 	size_t n_sums;
+	/*
+	 * Keeps the plan's changes in *keep as long as they number at most
+	 * *keep_room (which shrinks as they are kept): a later write can then
+	 * apply it without reading the tables again.  keep->count is 0 and
+	 * keep_whole false when it did not fit.
+	 */
+	struct tce_diff *keep;
+	size_t *keep_room;
+	bool keep_whole;
 	/* Out: */
 	struct tce_table meta;		/* the live table's geometry and origin */
 	uint64_t added, removed, changed;
@@ -72,6 +81,14 @@ struct tce_restore_walk {
  * that chunk.
  */
 int tce_restore_walk(struct tce_restore_walk *w, struct tce_err *err);
+
+/*
+ * Writes a kept plan into t, paused, in slices, asking stop() between
+ * two: *written counts the entries written and read back.
+ */
+int tce_restore_apply_kept(struct tce_table *t, const struct tce_diff *plan,
+			   bool (*stop)(void *ctx), void *ctx, uint64_t *written, bool *stopped,
+			   struct tce_err *err);
 
 static inline uint64_t tce_restore_writes(const struct tce_restore_walk *w)
 {
