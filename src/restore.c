@@ -220,7 +220,7 @@ static int keep_chunk(struct tce_restore_walk *w, const struct tce_diff *chunk, 
 {
 	struct tce_diff *k = w->keep;
 
-	if (!w->keep_whole)
+	if (!w->keep_whole || !chunk->count)
 		return 0;
 	if (chunk->count > *w->keep_room) {
 		tce_diff_free(k);

@@ -57,6 +57,8 @@ run_across_boundary() {
 		"+ 0x3fffc000-0x40007fff 0x40000000-0x4000bfff rw      12")"
 }
 
+# Peak RSS and ulimit -v mean nothing under AddressSanitizer: not in make check-asan.
+# bats test_tags=no-sanitizer
 @test "list, dump, who-maps and diff stay under 64 MiB on 4M-entry tables without runs" {
 	start_holder 4M:random 4M:same
 	local verb kib
@@ -70,6 +72,8 @@ run_across_boundary() {
 	done
 }
 
+# Peak RSS and ulimit -v mean nothing under AddressSanitizer: not in make check-asan.
+# bats test_tags=no-sanitizer
 @test "out of memory is exit 7 with its message, never a crash" {
 	start_holder 1M:random
 	run bash -c "ulimit -v 9000; exec '$TCECTL' dump '$HOLDER_PID:$FD0' 2>&1 >/dev/null"
@@ -77,6 +81,8 @@ run_across_boundary() {
 	assert_line --partial "tcectl: dump: out of memory"
 }
 
+# Peak RSS and ulimit -v mean nothing under AddressSanitizer: not in make check-asan.
+# bats test_tags=no-sanitizer
 @test "checkpoint and restore stay under 64 MiB on 4M-entry tables without runs" {
 	start_holder 4M:random 4M:same
 	local kib
