@@ -59,13 +59,19 @@ static void handle(int sig)
 	sigaction(sig, &sa, NULL);
 }
 
+/*
+ * Only a signal left to its default is taken: one ignored at start stays
+ * ignored, and one a host program handles (a fuzzer's SIGALRM) stays its.
+ */
 static void catch(int sig)
 {
 	struct sigaction old;
 
-	if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+	if (sigaction(sig, NULL, &old))
+		return;
+	if (old.sa_handler == SIG_IGN)
 		sigaddset(&ignored_at_start, sig);
-	else
+	else if (!(old.sa_flags & SA_SIGINFO) && old.sa_handler == SIG_DFL)
 		handle(sig);
 }
 
