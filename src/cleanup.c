@@ -60,10 +60,12 @@ static void handle(int sig)
 }
 
 /*
- * Only a signal left to its default is taken: one ignored at start stays
- * ignored, and one a host program handles (a fuzzer's SIGALRM) stays its.
+ * A signal ignored at start stays ignored.  A request a host program
+ * handles (a fuzzer's SIGALRM) stays its own; a fault is always taken,
+ * since whoever handles it (a sanitizer's report) ends the process with
+ * the VMM stopped otherwise.
  */
-static void catch(int sig)
+static void catch(int sig, bool fault)
 {
 	struct sigaction old;
 
@@ -71,7 +73,7 @@ static void catch(int sig)
 		return;
 	if (old.sa_handler == SIG_IGN)
 		sigaddset(&ignored_at_start, sig);
-	else if (!(old.sa_flags & SA_SIGINFO) && old.sa_handler == SIG_DFL)
+	else if (fault || (!(old.sa_flags & SA_SIGINFO) && old.sa_handler == SIG_DFL))
 		handle(sig);
 }
 
@@ -83,11 +85,11 @@ static void install(void)
 		return;
 	sigemptyset(&ignored_at_start);
 	for (size_t i = 0; i < COUNT(request_signals); i++)
-		catch(request_signals[i]);
+		catch(request_signals[i], false);
 	for (size_t i = 0; i < COUNT(fault_signals); i++)
-		catch(fault_signals[i]);
+		catch(fault_signals[i], true);
 	for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
-		catch(sig);
+		catch(sig, false);
 	installed = true;
 }
 
