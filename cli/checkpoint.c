@@ -116,17 +116,11 @@ static int pass(struct checkpoint *c, struct tce_cursor *cur, bool writing, uint
 		return -1;
 	while ((more = tce_cursor_next(cur, err)) > 0) {
 		const struct tce_extents *x = &cur->x;
-		size_t at = 0;
 
 		tce_digest_add(&d, x->ext, x->count * sizeof(*x->ext));
 		tce_digest_add(&d, &x->end, sizeof(x->end));
-		for (uint64_t i = x->first; writing && i < x->end; i += TCE_READ_BLOCK) {
-			uint64_t n = x->end - i < TCE_READ_BLOCK ? x->end - i : TCE_READ_BLOCK;
-
-			tce_extents_expand(x, i, n, block, &at);
-			if (tce_ckpt_writer_feed(&c->writer, block, n, err))
-				return -1;
-		}
+		if (writing && tce_ckpt_writer_feed_extents(&c->writer, x, block, err))
+			return -1;
 	}
 	*digest = tce_digest_final(&d);
 	return more;

@@ -640,22 +640,18 @@ int tce_checkpoint_path_ok(const char *path, const char *what, struct tce_err *e
 			S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISSOCK(st.st_mode) ? "a socket" : "a device");
 }
 
-/*
- * One table from its extents: runs of extents a short gap apart are
- * expanded into block, long gaps come from zeros never written.
- */
-static int write_extents(struct tce_ckpt_writer *w, const struct tce_extents *x, uint64_t entries,
-			 uint64_t *block, struct tce_err *err)
+int tce_ckpt_writer_feed_extents(struct tce_ckpt_writer *w, const struct tce_extents *x,
+				 uint64_t *block, struct tce_err *err)
 {
 	static const uint64_t zeros[TCE_READ_BLOCK];
 	size_t cursor = 0, next = 0;	/* next: the first extent not wholly behind i */
 
-	for (uint64_t i = 0, n; i < entries; i += n) {
+	for (uint64_t i = x->first, n; i < x->end; i += n) {
 		while (next < x->count && x->ext[next].index + x->ext[next].count <= i)
 			next++;
 		if (next == x->count || x->ext[next].index > i) {
-			uint64_t stop = next < x->count && x->ext[next].index < entries ?
-						x->ext[next].index : entries;
+			uint64_t stop = next < x->count && x->ext[next].index < x->end ?
+						x->ext[next].index : x->end;
 
 			n = stop - i < TCE_READ_BLOCK ? stop - i : TCE_READ_BLOCK;
 			if (tce_ckpt_writer_feed(w, zeros, n, err))
@@ -667,8 +663,8 @@ static int write_extents(struct tce_ckpt_writer *w, const struct tce_extents *x,
 		for (size_t k = next + 1; k < x->count && x->ext[k].index - stop < SCRATCH_ENTRIES &&
 					  x->ext[k].index + x->ext[k].count - i <= TCE_READ_BLOCK; k++)
 			stop = x->ext[k].index + x->ext[k].count;
-		if (stop > entries)
-			stop = entries;
+		if (stop > x->end)
+			stop = x->end;
 		n = stop - i < TCE_READ_BLOCK ? stop - i : TCE_READ_BLOCK;
 		tce_extents_expand(x, i, n, block, &cursor);
 		if (tce_ckpt_writer_feed(w, block, n, err))
@@ -697,9 +693,12 @@ int tce_checkpoint_write(const char *path, const struct tce_snapshot_info *info,
 	}
 	for (size_t i = 0; i < count; i++) {
 		struct tce_ckpt_table *t = &tables[i];
+		struct tce_extents whole = t->x;	/* over the whole table, whatever x was scanned over */
 
+		whole.first = 0;
+		whole.end = t->meta.entries;
 		if (tce_ckpt_writer_begin(&w, &t->meta, err) ||
-		    write_extents(&w, &t->x, t->meta.entries, block, err) ||
+		    tce_ckpt_writer_feed_extents(&w, &whole, block, err) ||
 		    tce_ckpt_writer_end(&w, err)) {
 			tce_ckpt_writer_abort(&w);
 			free(block);

@@ -157,6 +157,14 @@ int tce_ckpt_writer_begin(struct tce_ckpt_writer *w, const struct tce_table *met
 int tce_ckpt_writer_feed(struct tce_ckpt_writer *w, const uint64_t *entries, uint64_t n,
 			 struct tce_err *err);
 
+/*
+ * The entries x covers, [x->first, x->end), in index order: runs a short
+ * gap apart are expanded into block (TCE_READ_BLOCK entries), long gaps
+ * are fed from zeros never written.
+ */
+int tce_ckpt_writer_feed_extents(struct tce_ckpt_writer *w, const struct tce_extents *x,
+				 uint64_t *block, struct tce_err *err);
+
 /* Ends the table; fails unless exactly meta->entries were fed.  Fills w->last. */
 int tce_ckpt_writer_end(struct tce_ckpt_writer *w, struct tce_err *err);
 

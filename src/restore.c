@@ -167,21 +167,6 @@ static int next_want(struct tce_cursor *want, const struct tce_extents *live,
 	return 0;
 }
 
-static int feed_undo(struct tce_ckpt_writer *undo, const struct tce_extents *x, uint64_t *block,
-		     struct tce_err *err)
-{
-	size_t at = 0;
-
-	for (uint64_t i = x->first; i < x->end; i += TCE_READ_BLOCK) {
-		uint64_t n = x->end - i < TCE_READ_BLOCK ? x->end - i : TCE_READ_BLOCK;
-
-		tce_extents_expand(x, i, n, block, &at);
-		if (tce_ckpt_writer_feed(undo, block, n, err))
-			return -1;
-	}
-	return 0;
-}
-
 static uint64_t chunk_sum(const struct tce_diff *chunk, uint64_t end)
 {
 	struct tce_digest d;
@@ -278,7 +263,7 @@ static int walk_chunks(struct tce_restore_walk *w, struct tce_cursor *live, stru
 		w->changed += chunk.changed;
 		if (w->keep && keep_chunk(w, &chunk, err))
 			goto out;
-		if (w->undo && feed_undo(w->undo, &live->x, block, err))
+		if (w->undo && tce_ckpt_writer_feed_extents(w->undo, &live->x, block, err))
 			goto out;
 		if (w->changes) {
 			if (tce_diff_more(&live->x, x, &joined, err))

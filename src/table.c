@@ -293,9 +293,16 @@ const uint64_t *tce_table_read(struct tce_table *t, uint64_t first, uint64_t n, 
 /* Remote addresses of the entries, in batches of this many. */
 #define WORDS_BATCH 1024
 
+/*
+ * Scattered entries through process_vm_readv/writev: of the VMM's
+ * mapping, or of the mapping here, so that a file that shrank behind it
+ * is an error (as in tce_table_read), not a SIGBUS.
+ */
 static int remote_words(struct tce_table *t, const uint64_t *index, uint64_t *val, size_t n,
 			bool write, struct tce_err *err)
 {
+	pid_t pid = t->tce ? getpid() : t->origin.pid;
+	uint64_t base = t->tce ? (uintptr_t)t->tce : t->origin.addr;
 	uint64_t addr[WORDS_BATCH];
 	char what[96];
 
@@ -304,9 +311,9 @@ static int remote_words(struct tce_table *t, const uint64_t *index, uint64_t *va
 		size_t m = n - k < WORDS_BATCH ? n - k : WORDS_BATCH;
 
 		for (size_t j = 0; j < m; j++)
-			addr[j] = t->origin.addr + index[k + j] * sizeof(uint64_t);
-		if (write ? remote_write_words(t->origin.pid, addr, val + k, m, what, err)
-			  : remote_read_words(t->origin.pid, addr, val + k, m, what, err))
+			addr[j] = base + index[k + j] * sizeof(uint64_t);
+		if (write ? remote_write_words(pid, addr, val + k, m, what, err)
+			  : remote_read_words(pid, addr, val + k, m, what, err))
 			return -1;
 	}
 	return 0;
@@ -319,22 +326,6 @@ int tce_table_get(struct tce_table *t, const uint64_t *index, uint64_t *val, siz
 		if (index[k] >= t->entries)
 			return tce_fail(err, TCE_EUSAGE, "entry %" PRIu64 " is past the table's %" PRIu64 " entries",
 					index[k], t->entries);
-	if (t->tce) {
-		/* As tce_table_read: a file that shrank is an error, not a SIGBUS. */
-		uint64_t addr[WORDS_BATCH];
-		char what[96];
-
-		table_what(t, what, sizeof(what));
-		for (size_t k = 0; k < n; k += WORDS_BATCH) {
-			size_t m = n - k < WORDS_BATCH ? n - k : WORDS_BATCH;
-
-			for (size_t j = 0; j < m; j++)
-				addr[j] = (uintptr_t)(t->tce + index[k + j]);
-			if (remote_read_words(getpid(), addr, val + k, m, what, err))
-				return -1;
-		}
-		return 0;
-	}
 	return remote_words(t, index, val, n, false, err);
 }
 
