@@ -81,20 +81,28 @@ run_tcectl_tce_fds() {
 		sh "$view" "$HOLDER_PID" "${TCE_OUT:-}" "$TCECTL" "$@"
 }
 
+# fake_vmm_view "FD..." VIEW MAPS: VIEW as fake_fd_view makes it, and MAPS
+# a copy of /proc/$HOLDER_PID/maps in which the mappings of those fds are
+# anon_inode:kvm-spapr-tce.
+fake_vmm_view() {
+	local fd inodes=""
+	for fd in $1; do
+		inodes="$inodes $(stat -L -c %i "/proc/$HOLDER_PID/fd/$fd")"
+	done
+	fake_fd_view "$1" "$2"
+	awk -v inodes="$inodes" 'BEGIN { n = split(inodes, v, " "); for (i = 1; i <= n; i++) want[v[i]] = 1 }
+		$5 in want && $2 ~ /s$/ { print $1, $2, $3, $4, $5, "anon_inode:kvm-spapr-tce"; next }
+		{ print }' "/proc/$HOLDER_PID/maps" > "$3"
+}
+
 # [TCE_OUT=FILE] run_tcectl_vmm "FD..." ARGS...: as run_tcectl_tce_fds, and
 # /proc/$HOLDER_PID/maps shows the holder's mappings of those fds as
 # anon_inode:kvm-spapr-tce, as a VMM's mappings of its tables: the view of a
 # QEMU, whose records (holder_cmd record ...) pair each fd with its mapping.
 run_tcectl_vmm() {
-	local fds=$1 view="$BATS_TEST_TMPDIR/tce-fds" maps="$BATS_TEST_TMPDIR/maps" fd inodes=""
+	local fds=$1 view="$BATS_TEST_TMPDIR/tce-fds" maps="$BATS_TEST_TMPDIR/maps"
 	shift
-	for fd in $fds; do
-		inodes="$inodes $(stat -L -c %i "/proc/$HOLDER_PID/fd/$fd")"
-	done
-	fake_fd_view "$fds" "$view"
-	awk -v inodes="$inodes" 'BEGIN { n = split(inodes, v, " "); for (i = 1; i <= n; i++) want[v[i]] = 1 }
-		$5 in want && $2 ~ /s$/ { print $1, $2, $3, $4, $5, "anon_inode:kvm-spapr-tce"; next }
-		{ print }' "/proc/$HOLDER_PID/maps" > "$maps"
+	fake_vmm_view "$fds" "$view" "$maps"
 	run --separate-stderr unshare --mount --propagation private -- \
 		sh -c 'mount --bind "$1" "/proc/$2/fd" && mount --bind "$3" "/proc/$2/maps" &&
 		       out=$4 && shift 4 &&
@@ -139,16 +147,10 @@ memfd_warning() {
 # /proc/$HOLDER_PID/NAME in that view (a FIFO as cmdline holds a reader of
 # it until the test writes; a directory as task fakes the threads' states).
 vmm_cmd() {
-	local fds=$1 view="$BATS_TEST_TMPDIR/vmm-fds" maps="$BATS_TEST_TMPDIR/vmm-maps" fd inodes="" bind
+	local fds=$1 view="$BATS_TEST_TMPDIR/vmm-fds" maps="$BATS_TEST_TMPDIR/vmm-maps" bind
 	local script='mount --bind "$1" "/proc/$2/fd" && mount --bind "$3" "/proc/$2/maps"'
 	shift
-	for fd in $fds; do
-		inodes="$inodes $(stat -L -c %i "/proc/$HOLDER_PID/fd/$fd")"
-	done
-	fake_fd_view "$fds" "$view"
-	awk -v inodes="$inodes" 'BEGIN { n = split(inodes, v, " "); for (i = 1; i <= n; i++) want[v[i]] = 1 }
-		$5 in want && $2 ~ /s$/ { print $1, $2, $3, $4, $5, "anon_inode:kvm-spapr-tce"; next }
-		{ print }' "/proc/$HOLDER_PID/maps" > "$maps"
+	fake_vmm_view "$fds" "$view" "$maps"
 	for bind in "$@"; do
 		script="$script && mount --bind '${bind#*=}' \"/proc/\$2/${bind%%=*}\""
 	done
