@@ -59,30 +59,15 @@ static void warn_table(const struct tce_table *t, const char *name)
 			 name, (unsigned long long)t->geo.liobn);
 }
 
-/* The extents kept so far to the verb: begin first, with the first of them. */
-static int deliver(const struct visit *v, const struct tce_table *t, struct tce_extents *kept,
-		   bool *begun)
-{
-	int status = 0;
-
-	if (!*begun && v->begin)
-		status = v->begin(v->ctx, t, kept);
-	*begun = true;
-	if (v->batch)
-		status = status_merge(status, v->batch(v->ctx, t, kept));
-	tce_extents_clear(kept);
-	return status;
-}
-
 /*
- * One table: its batches to the verb, read ahead up to TCE_KEEP_EXTENTS
- * (cursor.h); the status of the verb, or -1 when the table could not be
+ * One table: its batches to the verb (a table of fewer than
+ * TCE_KEEP_EXTENTS runs is one batch, read whole before anything is
+ * printed); the status of the verb, or -1 when the table could not be
  * read.
  */
 static int visit_table(struct tce_source *src, size_t i, const struct visit *v,
 		       struct tce_err *err)
 {
-	struct tce_extents kept = { 0 };
 	struct tce_cursor c;
 	uint64_t extents = 0;
 	bool begun = false;
@@ -96,21 +81,20 @@ static int visit_table(struct tce_source *src, size_t i, const struct visit *v,
 		return -1;
 	}
 	warn_table(&c.t, name);
-	while ((more = tce_cursor_next(&c, err)) > 0) {
+	while ((more = tce_cursor_next(&c, err)) > 0 || (more == 0 && !begun)) {
+		/* An empty range still gets its title and summary. */
+		if (!begun && v->begin)
+			status = v->begin(v->ctx, &c.t, &c.x);
+		begun = true;
 		extents += c.x.count;
-		if (tce_extents_append(&kept, &c.x, err)) {
-			more = -1;
+		if (v->batch)
+			status = status_merge(status, v->batch(v->ctx, &c.t, &c.x));
+		if (!more)
 			break;
-		}
-		if (kept.count >= TCE_KEEP_EXTENTS)
-			status = status_merge(status, deliver(v, &c.t, &kept, &begun));
 	}
-	/* What was read is printed, and what was begun closed, also after a failure. */
-	if (more == 0 || begun)
-		status = status_merge(status, deliver(v, &c.t, &kept, &begun));
+	/* What was begun is closed, also after a failure. */
 	if (begun && v->end)
 		status = status_merge(status, v->end(v->ctx, &c.t, &c.counts, extents));
-	tce_extents_free(&kept);
 	tce_cursor_close(&c);
 	return more < 0 ? -1 : status;
 }

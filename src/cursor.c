@@ -101,22 +101,27 @@ static void count_batch(struct tce_cursor *c)
 
 int tce_cursor_next(struct tce_cursor *c, struct tce_err *err)
 {
-	uint64_t end;
 	struct tce_extent *last;
 
 	if (c->next >= c->end)
 		return 0;
-	end = c->end - c->next < TCE_CHUNK_ENTRIES ? c->end : c->next + TCE_CHUNK_ENTRIES;
-	batch_begin(c, c->holding ? c->held.index : c->next, end);
+	batch_begin(c, c->holding ? c->held.index : c->next, c->next);
 	if (c->holding && tce_extents_add(&c->x, c->held.index, c->held.count, c->held.raw, err))
 		return -1;
 	c->holding = false;
-	if (read_chunk(c, end, err))
-		return -1;
-	c->next = end;
+	/* Cut by extent, a batch reads on while it keeps fewer than TCE_KEEP_EXTENTS. */
+	do {
+		uint64_t end = c->end - c->next < TCE_CHUNK_ENTRIES ? c->end : c->next + TCE_CHUNK_ENTRIES;
+
+		if (read_chunk(c, end, err))
+			return -1;
+		c->next = end;
+	} while (c->cut == TCE_CUT_EXTENT && c->next < c->end && c->x.count < TCE_KEEP_EXTENTS);
+	c->x.end = c->next;
 	last = c->x.count ? &c->x.ext[c->x.count - 1] : NULL;
 	/* The feed joins a run that goes on into the next chunk: hold it till then. */
-	if (c->cut == TCE_CUT_EXTENT && end < c->end && last && last->index + last->count == end) {
+	if (c->cut == TCE_CUT_EXTENT && c->next < c->end && last &&
+	    last->index + last->count == c->next) {
 		c->held = *last;
 		c->holding = true;
 		c->x.count--;

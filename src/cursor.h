@@ -10,9 +10,10 @@
  *
  * Two ways to cut: by chunk (every batch covers exactly one chunk of
  * entries, the same for any table of the same length: two tables can be
- * walked side by side), or by extent (a run that crosses a chunk's end is
- * held back and handed over whole with the next batch: what is printed
- * is the same as for one scan of the whole table).
+ * walked side by side), or by extent (a batch reads chunk after chunk
+ * while it holds fewer than TCE_KEEP_EXTENTS, and a run that crosses its
+ * end is held back and handed over whole with the next batch: what is
+ * printed is the same as for one scan of the whole table).
  */
 #ifndef TCECTL_CURSOR_H
 #define TCECTL_CURSOR_H
