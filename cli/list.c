@@ -231,31 +231,20 @@ static int list_table(void *ctx, const struct tce_table *t, const struct tce_cou
 static void host_targets(struct list *l)
 {
 	struct tce_err err = { 0 };
-	size_t n_pids, denied = 0;
+	size_t n_pids, denied;
 	pid_t *pids;
 
-	if (proc_all_pids(&pids, &n_pids, &err))
+	if (proc_tce_holders(&pids, &n_pids, &denied, &err))
 		exit(cli_report(&err));
+	l->targets = calloc(n_pids ? n_pids : 1, sizeof(*l->targets));
+	if (!l->targets)
+		exit(cli_error(TCE_EIO, "out of memory"));
 	for (size_t i = 0; i < n_pids; i++) {
-		struct tce_err fd_err = { 0 };
-		size_t n_fds;
-		int *fds;
-
-		if (proc_tce_fds(pids[i], &fds, &n_fds, &fd_err)) {
-			denied += fd_err.status == TCE_EPERM;
-			continue;
-		}
-		free(fds);
-		if (!n_fds)
-			continue;
-		l->targets = realloc(l->targets, (l->count + 1) * sizeof(*l->targets));
-		if (!l->targets)
-			exit(cli_error(TCE_EIO, "out of memory"));
-		l->targets[l->count] = (struct tce_target){ .kind = TCE_TARGET_PID, .pid = pids[i],
-							    .fd = -1, .text = "" };
-		tce_geometry_default(&l->targets[l->count].geo);
-		l->count++;
+		l->targets[i] = (struct tce_target){ .kind = TCE_TARGET_PID, .pid = pids[i],
+						     .fd = -1, .text = "" };
+		tce_geometry_default(&l->targets[i].geo);
 	}
+	l->count = n_pids;
 	free(pids);
 	if (denied)
 		cli_warn("%zu processes could not be inspected; run as root or with CAP_SYS_PTRACE to see them all",

@@ -192,6 +192,96 @@ int proc_all_pids(pid_t **pids, size_t *count, struct tce_err *err)
 	return 0;
 }
 
+int proc_tce_holders(pid_t **pids, size_t *count, size_t *denied, struct tce_err *err)
+{
+	size_t n_pids, kept = 0;
+	pid_t *all;
+
+	*denied = 0;
+	if (proc_all_pids(&all, &n_pids, err))
+		return -1;
+	for (size_t i = 0; i < n_pids; i++) {
+		struct tce_err fd_err = { 0 };
+		size_t n_fds;
+		int *fds;
+
+		if (proc_tce_fds(all[i], &fds, &n_fds, &fd_err)) {
+			*denied += fd_err.status == TCE_EPERM;
+			continue;
+		}
+		free(fds);
+		if (n_fds)
+			all[kept++] = all[i];
+	}
+	*pids = all;
+	*count = kept;
+	return 0;
+}
+
+unsigned long long proc_start_time(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long start;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (read_small_file(path, buf, sizeof(buf)))
+		return 0;
+	/* comm may hold spaces and parentheses: fields start after the last ')'. */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+			 &start) != 1)
+		return 0;
+	return start;
+}
+
+/* The guest name in a -name value: "NAME" or "guest=NAME,..." ("NAME,..." too). */
+static void name_value(const char *value, char *buf, size_t len)
+{
+	const char *guest = value, *end;
+
+	for (const char *p = value; p; p = strchr(p, ',')) {
+		if (p != value)
+			p++;
+		if (!strncmp(p, "guest=", 6)) {
+			guest = p + 6;
+			break;
+		}
+	}
+	end = strchr(guest, ',');
+	snprintf(buf, len, "%.*s", (int)(end ? (size_t)(end - guest) : strlen(guest)), guest);
+}
+
+void proc_vm_name(pid_t pid, const char *comm, char *buf, size_t len)
+{
+	char path[64], args[8192];
+	int fd;
+	ssize_t n;
+
+	snprintf(buf, len, "%s", comm);
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	/* A command line longer than this keeps its comm: -name comes early. */
+	n = read(fd, args, sizeof(args) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	args[n] = '\0';
+	for (char *a = args; a < args + n; a += strlen(a) + 1) {
+		char *next = a + strlen(a) + 1;
+
+		if ((!strcmp(a, "-name") || !strcmp(a, "--name")) && next < args + n && *next) {
+			name_value(next, buf, len);
+			return;
+		}
+		if (!strncmp(a, "-name=", 6) || !strncmp(a, "--name=", 7)) {
+			name_value(strchr(a, '=') + 1, buf, len);
+			return;
+		}
+	}
+}
+
 static int status_uid(pid_t pid, unsigned *uid)
 {
 	char path[64], buf[4096], *line;

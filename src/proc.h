@@ -70,6 +70,26 @@ bool proc_pidfd_exited(int pidfd);
 int proc_all_pids(pid_t **pids, size_t *count, struct tce_err *err);
 
 /*
+ * Every process that holds a kvm-spapr-tce fd, ascending; *pids is
+ * malloc'd.  *denied counts those whose fds may not be looked at.
+ */
+int proc_tce_holders(pid_t **pids, size_t *count, size_t *denied, struct tce_err *err);
+
+/*
+ * When pid started, in clock ticks since boot (/proc/PID/stat field 22):
+ * with the pid, it names one process, never a later one given the same
+ * number.  0 when it cannot be read (the process is gone).
+ */
+unsigned long long proc_start_time(pid_t pid);
+
+/*
+ * The guest's name as the VMM was started with it: QEMU's "-name NAME"
+ * or "-name guest=NAME,...", else the process's comm.  Raw bytes: the
+ * process chose them; escape them for output.
+ */
+void proc_vm_name(pid_t pid, const char *comm, char *buf, size_t len);
+
+/*
  * One clause that says what attaching to pid needs and what stands in the
  * way, for permission errors: uid, dumpability, Yama ptrace_scope.
  */
