@@ -169,6 +169,16 @@ static int compare_batch(struct reading *r, const struct tce_extents *x, struct 
 	return report_changes(r, false) < 0 ? tce_fail(err, TCE_EIO, "out of memory") : 0;
 }
 
+/*
+ * Whether extent e carries on the run last ended with: batches cut at
+ * chunk boundaries split such a run, which list (cut by extent) counts once.
+ */
+static bool runs_on(const struct tce_extent *last, const struct tce_extent *e, unsigned shift)
+{
+	return last->index + last->count == e->index &&
+	       tce_next_page(last->raw + ((last->count - 1) << shift), shift) == e->raw;
+}
+
 static struct tce_watched *new_watched(struct tce_sampler *s, struct tce_err *err)
 {
 	struct tce_watched *w = realloc(s->w, (s->count + 1) * sizeof(*w));
@@ -195,6 +205,7 @@ static int sample_table(struct tce_sampler *s, struct tce_source *src, size_t i,
 	struct reading r = { .s = s, .ops = ops, .detailed = true };
 	struct tce_err err = { 0 };
 	struct tce_cursor c;
+	struct tce_extent last = { 0 };
 	uint64_t extents = 0;
 	int more, rc = 0;
 
@@ -205,6 +216,10 @@ static int sample_table(struct tce_sampler *s, struct tce_source *src, size_t i,
 	tce_extents_begin(&r.kept, c.first, c.end, c.t.geo.page_shift);
 	while ((more = tce_cursor_next(&c, &err)) > 0) {
 		extents += c.x.count;
+		if (c.x.count && last.count && runs_on(&last, &c.x.ext[0], c.t.geo.page_shift))
+			extents--;
+		if (c.x.count)
+			last = c.x.ext[c.x.count - 1];
 		if (keep_batch(&r, &c.x, &err))
 			goto failed;
 		if (r.old && r.old->detailed && compare_batch(&r, &c.x, &err))

@@ -137,6 +137,8 @@ TEST(sampler_reports_the_net_change_of_each_refresh)
 	CHECK_U64(s.w[0].unmapped, 1);
 	CHECK_U64(s.w[0].changed, 1);
 	CHECK_U64(s.w[0].counts.mapped, 5);
+	/* Extents as list counts them: the run across the boundary is one. */
+	CHECK_U64(s.w[0].extents, 2);
 
 	/* Focused, a table's changes are kept for a view of it. */
 	s.focus = s.w[0].id;
