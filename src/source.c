@@ -59,6 +59,20 @@ static int only_place(struct tce_source *s, const struct tce_place *p, struct tc
 	return 0;
 }
 
+/*
+ * A table whose mapping is not known, when only mappings may be read
+ * (--attach=mapping): refused, not held.  A usage error, as a mapping is
+ * under --attach=fd: the mode given cannot read it.
+ */
+static int mapping_unknown(pid_t pid, int fd, const char *hint, struct tce_err *err)
+{
+	return tce_fail(err, TCE_EUSAGE,
+			"no mapping of fd %d of pid %d is known (no QEMU record pairs it, and nothing else does); "
+			"give --attach=fd to read it through a duplicate of its fd (which holds the table while it is read: "
+			"a VMM that resets meanwhile cannot re-create it, see tcectl(1) HOLDING A TABLE)%s",
+			fd, (int)pid, hint);
+}
+
 static int open_fd(struct tce_source *s, const struct tce_target *target, struct tce_err *err)
 {
 	struct tce_place fallback = { .fd = target->fd, .via = TCE_VIA_FD };
@@ -77,11 +91,12 @@ static int open_fd(struct tce_source *s, const struct tce_target *target, struct
 	proc_fd_link(target->pid, target->fd, link, sizeof(link));
 	fallback.tce = proc_link_is_tce(link);
 	/* An fd no mapping is known of: its duplicate is the only way in. */
-	if (attach_mode == TCE_ATTACH_MAPPING)
-		return tce_fail(err, TCE_ENOTARGET,
-				"no mapping of fd %d of pid %d is known (no QEMU record pairs it, and nothing else does); "
-				"give --attach=fd to read it through a duplicate of its fd, or read the mappings: tcectl list %d",
-				target->fd, (int)target->pid, (int)target->pid);
+	if (attach_mode == TCE_ATTACH_MAPPING) {
+		char mappings[64];
+
+		snprintf(mappings, sizeof(mappings), ", or read the mappings: tcectl list %d", (int)target->pid);
+		return mapping_unknown(target->pid, target->fd, mappings, err);
+	}
 	return only_place(s, &fallback, err);
 }
 
@@ -241,6 +256,9 @@ int tce_source_attach(struct tce_source *s, size_t i, struct tce_table *t,
 	if (s->target->kind == TCE_TARGET_FILE)
 		return tce_fail(err, TCE_EUSAGE, "'%s' is a checkpoint file, not a live table",
 				s->target->text);
+	/* The fds of a process with fewer table mappings than table fds, say. */
+	if (attach_mode == TCE_ATTACH_MAPPING && s->places.p[i].via == TCE_VIA_FD)
+		return mapping_unknown(s->target->pid, s->places.p[i].fd, "", err);
 	tce_source_meta(s, i, &meta);
 	return tce_table_open(t, s->target->pid, &s->places.p[i], &meta.geo, flags, err);
 }

@@ -94,8 +94,25 @@ load test_helper
 	assert_output "$HOLDER_PID:$FD1 fd"
 	[ "$stderr" = "$(holding_warning list "$HOLDER_PID:$FD1")" ]
 	run_tcectl_vmm "$FD0 $FD1" list --attach=mapping "$HOLDER_PID:$FD1"
-	assert_failure 3
-	[ "$stderr" = "tcectl: list: no mapping of fd $FD1 of pid $HOLDER_PID is known (no QEMU record pairs it, and nothing else does); give --attach=fd to read it through a duplicate of its fd, or read the mappings: tcectl list $HOLDER_PID" ]
+	assert_failure 2
+	[ "$stderr" = "$(mapping_unknown list "$FD1" ", or read the mappings: tcectl list $HOLDER_PID")" ]
+}
+
+# mapping_unknown VERB FD [HINT]: the refusal of --attach=mapping for a table whose mapping is not known.
+mapping_unknown() {
+	echo "tcectl: $1: no mapping of fd $2 of pid $HOLDER_PID is known (no QEMU record pairs it, and nothing else does); give --attach=fd to read it through a duplicate of its fd (which holds the table while it is read: a VMM that resets meanwhile cannot re-create it, see tcectl(1) HOLDING A TABLE)${3:-}"
+}
+
+@test "--attach=mapping reads no table through its fd: one whose mapping is not known is refused" {
+	start_holder 8K:mixed 8K:direct
+	# Two table fds, no table mapping: by default each is read through its fd.
+	run_tcectl_tce_fds "$FD0 $FD1" list -r -n -o TABLE,VIA "$HOLDER_PID"
+	assert_success
+	assert_output "$(printf '%s\n' "$HOLDER_PID:$FD0 fd" "$HOLDER_PID:$FD1 fd")"
+	run_tcectl_tce_fds "$FD0 $FD1" list -r -n -o TABLE,VIA --attach=mapping "$HOLDER_PID"
+	assert_failure 2
+	assert_output ""
+	[ "$stderr" = "$(mapping_unknown list "$FD0"; mapping_unknown list "$FD1")" ]
 }
 
 @test "one table fd and one table mapping are each other's" {
