@@ -66,6 +66,14 @@ static int only_place(struct tce_source *s, const struct tce_place *p, struct tc
  */
 static int mapping_unknown(pid_t pid, int fd, const char *hint, struct tce_err *err)
 {
+	char path[64];
+	struct stat st;
+
+	/* Named by a PID:FD target, it may be no fd at all (any more). */
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fd);
+	if (lstat(path, &st) && errno == ENOENT)
+		return tce_fail(err, TCE_ENOTARGET, "pid %d has no fd %d; see its tables with tcectl list %d",
+				(int)pid, fd, (int)pid);
 	return tce_fail(err, TCE_EUSAGE,
 			"no mapping of fd %d of pid %d is known (no QEMU record pairs it, and nothing else does); "
 			"give --attach=fd to read it through a duplicate of its fd (which holds the table while it is read: "

@@ -113,6 +113,10 @@ mapping_unknown() {
 	assert_failure 2
 	assert_output ""
 	[ "$stderr" = "$(mapping_unknown list "$FD0"; mapping_unknown list "$FD1")" ]
+	# An fd that is not there is no table, and said so.
+	run_tcectl list --attach=mapping "$HOLDER_PID:99"
+	assert_failure 3
+	[ "$stderr" = "tcectl: list: pid $HOLDER_PID has no fd 99; see its tables with tcectl list $HOLDER_PID" ]
 }
 
 @test "one table fd and one table mapping are each other's" {
