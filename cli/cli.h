@@ -90,6 +90,7 @@ int do_inspect(int argc, char **argv);
 int do_verify(int argc, char **argv);
 int do_diff(int argc, char **argv);
 int do_restore(int argc, char **argv);
+int do_monitor(int argc, char **argv);
 int do_help(int argc, char **argv);
 
 #endif
