@@ -134,6 +134,19 @@ normalized() {
 	}' "$OUT/stdout"
 }
 
+# keys_documented: every member of monitor's lines is set with Sy in tcectl-monitor(1).
+keys_documented() {
+	run comm -23 <(jq -r 'keys[]' "$OUT/stdout" | sort -u) <(awk '{
+		for (i = 1; i <= NF; i++) {
+			if ($i != "Sy" && $i != ".Sy") continue
+			for (j = i + 1; j <= NF && $j ~ /^([a-z0-9_]+|,)$/; j++)
+				if ($j != ",") print $j
+		}
+	}' "$BATS_TEST_DIRNAME/../../man/tcectl-monitor.1" | sort -u)
+	assert_success
+	assert_output ""
+}
+
 # The lines expected, for the table (the "table" member and what follows
 # up to "liobn") set in WHO: who FD [LIOBN] names a table of the holder.
 who() {
@@ -209,6 +222,7 @@ entry() {
 		entry 4 unmap 102 2 0 0x40002001
 		entry 5 change 100 2 0x70000003 0x40000001)"
 	[ "$(cat "$OUT/stderr")" = "$(memfd_warning monitor "$FD0"; echo; memfd_warning monitor "$FD1")" ]
+	keys_documented
 }
 
 @test "a run across the 262144-entry chunk boundary is one line; a table closed is table-removed with its last figures" {
@@ -273,6 +287,7 @@ view_update() {
 		who "$FD0" '"0x71000003"' '"vio-71000003"'
 		table 4 table-removed 65536 15 11 2 1 1 8)"
 	[ ! -s "$OUT/stderr" ]
+	keys_documented
 }
 
 @test "with no target, every VMM of the host is followed" {
@@ -326,6 +341,7 @@ view_update() {
 			(.changes_per_s - .changes / .interval | fabs) <= 0.01 * .changes_per_s + 0.001)' \
 		"$OUT/stdout"
 	assert_success
+	keys_documented
 }
 
 @test "a table of more runs than are kept: its counts alone, null change counts, one warning" {
@@ -449,6 +465,7 @@ view_update() {
 		error 4
 		table 4 table-removed 8192 15 11 2 1 1 8)"
 	[ "$(cat "$OUT/stderr")" = "$(printf 'tcectl: monitor: %s\n' "$why" "$why")" ]
+	keys_documented
 	# Through a duplicate of its fd when asked: no error.
 	cat "/proc/$HOLDER_PID/maps" >"$maps"
 	run_tcectl_tce_fds "$FD0" monitor -c 2 -i 0.02 --attach=fd "$HOLDER_PID:$FD0"
