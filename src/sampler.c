@@ -81,7 +81,8 @@ static int keep_batch(struct reading *r, const struct tce_extents *x, struct tce
 {
 	size_t need = r->kept.count + x->count;
 
-	if (!r->detailed)
+	/* An empty chunk adds nothing, and kept.ext may still be NULL (UBSan: offset on null). */
+	if (!r->detailed || !x->count)
 		return 0;
 	if (need > TCE_KEEP_EXTENTS) {
 		/* Followed by its counts alone from now on: memory stays bounded. */
@@ -161,8 +162,10 @@ static int compare_batch(struct reading *r, const struct tce_extents *x, struct 
 
 	while (k < old->count && old->ext[k].index < x->end)
 		k++;
-	was = (struct tce_extents){ .ext = old->ext + r->old_k, .count = k - r->old_k,
-				    .page_shift = x->page_shift, .first = x->first, .end = x->end };
+	/* An empty table kept no extents at all: old->ext is NULL, never offset. */
+	was = (struct tce_extents){ .ext = old->count ? old->ext + r->old_k : NULL,
+				    .count = k - r->old_k, .page_shift = x->page_shift,
+				    .first = x->first, .end = x->end };
 	r->old_k = k;
 	if (tce_diff_more(&was, x, &r->d, err))
 		return -1;
