@@ -602,11 +602,15 @@ static int run(struct monitor *m)
 		rc = refresh(m, &s, &last);
 		if (rc || (m->max_refreshes && m->refresh == m->max_refreshes))
 			break;
-		/* Behind after a slow refresh: the next one at once, and the beat from there. */
+		/*
+		 * The next beat of the interval from the first refresh.  One
+		 * that took longer skips the beats it overran: refreshes never
+		 * run back to back, whatever the tables cost to read.
+		 */
 		now = monotonic_ns();
 		deadline += m->interval_ns;
-		if (deadline < now)
-			deadline = now;
+		if (deadline <= now)
+			deadline += ((now - deadline) / m->interval_ns + 1) * m->interval_ns;
 		if (wait_until(deadline < end ? deadline : end, &stop_set) != WAITED || deadline >= end)
 			break;
 	}
