@@ -191,6 +191,14 @@ entry() {
 	[ "$stderr" = "$(memfd_warning monitor "$FD0"; echo; memfd_warning monitor "$FD1")" ]
 }
 
+@test "the guest's name is JSON and valid UTF-8, whatever bytes its VMM chose" {
+	TCE_HOLDER_COMM=$'x\xffy\xc3\xa9\e[2J' start_holder 8K:mixed
+	run_tcectl monitor -c 1 "$HOLDER_PID:$FD0"
+	assert_success
+	iconv -f UTF-8 -t UTF-8 <<<"$output" >/dev/null
+	jq -e '.vm == "x\ufffdy\u00e9\u001b[2J"' <<<"$output"
+}
+
 @test "map, unmap and change: one line per run of entries, every change and none else" {
 	start_holder 8K:mixed 8K:empty
 	start_monitor -i 0.05 "$HOLDER_PID:$FD0" "$HOLDER_PID:$FD1"
