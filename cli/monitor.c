@@ -326,12 +326,8 @@ static int on_added(void *ctx, const struct tce_watched *w)
 	char name[64];
 
 	/* Said once per table, not at every refresh. */
-	warn_not_tce(&w->t);
 	table_label(&w->t, name, sizeof(name));
-	if (w->t.origin.emulated)
-		cli_warn("table %s (liobn 0x%llx) is emulated by QEMU: the kernel refused to create it, "
-			 "so the guest's every H_PUT_TCE on it exits to QEMU; the next guest reset may bring it back",
-			 name, (unsigned long long)w->t.geo.liobn);
+	warn_table(&w->t, name);
 	return m->summary ? stopping() : table_line(m, "table-added", w);
 }
 
@@ -374,18 +370,16 @@ static int error_add(struct error_set *set, const char *target, const char *mess
 {
 	struct seen_error e = { strdup(target), strdup(message) };
 
-	if (set->count == set->capacity) {
+	if (e.target && e.message && set->count == set->capacity) {
 		size_t cap = set->capacity ? 2 * set->capacity : 8;
 		struct seen_error *grown = realloc(set->e, cap * sizeof(*grown));
 
-		if (!grown)
-			e.target = NULL;
-		else {
+		if (grown) {
 			set->e = grown;
 			set->capacity = cap;
 		}
 	}
-	if (!e.target || !e.message) {
+	if (!e.target || !e.message || set->count == set->capacity) {
 		free(e.target);
 		free(e.message);
 		return -1;

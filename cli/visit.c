@@ -50,7 +50,7 @@ static void warn_once(struct tce_source *src, size_t i, const char *name)
 		cli_warn("table %s: the target gives %s; the target wins", name, why);
 }
 
-static void warn_table(const struct tce_table *t, const char *name)
+void warn_table(const struct tce_table *t, const char *name)
 {
 	warn_not_tce(t);
 	if (t->origin.emulated)

@@ -44,6 +44,9 @@ struct visit {
 /* Warns when a live table is not a kvm-spapr-tce one; else nothing. */
 void warn_not_tce(const struct tce_table *t);
 
+/* The same, and when table `name` is QEMU's emulated copy. */
+void warn_table(const struct tce_table *t, const char *name);
+
 int visit_targets(const struct tce_target *targets, size_t count, const struct visit *v);
 
 #endif

@@ -298,6 +298,23 @@ view_update() {
 	keys_documented
 }
 
+@test "a table QEMU emulates in its memory: followed there, named by its address, with one warning" {
+	start_holder 8K:mixed
+	holder_cmd record 0 0x71000003 12 0
+	local addr
+	addr=$(holder_cmd emulate 0x80000000 4096)
+	vmm_cmd "$FD0"
+	start_monitor -c 3 -i 0.02 "$HOLDER_PID"
+	wait_exit
+	assert_equal "$MON_STATUS" 0
+	who "$FD0" '"0x71000003"' '"vio-71000003"'
+	local kvm
+	kvm=$(table 1 table-added 8192 15 11 2 1 1 8)
+	assert_equal "$(normalized)" "$(printf '%s\n' "$kvm" \
+		"{\"time\":\"T\",\"refresh\":1,\"event\":\"table-added\",\"vm\":\"tce-holder\",\"pid\":$HOLDER_PID,\"fd\":null,\"table\":\"$HOLDER_PID@$addr\",\"liobn\":\"0x80000000\",\"device\":\"phb0-win0\",\"page_shift\":12,\"bus_offset\":\"0x0\",\"entries\":4096,\"mapped\":1,\"rw\":1,\"r\":0,\"w\":0,\"none\":0,\"extents\":1}")"
+	[ "$(cat "$OUT/stderr")" = "tcectl: monitor: warning: table $HOLDER_PID@$addr (liobn 0x80000000) is emulated by QEMU: the kernel refused to create it, so the guest's every H_PUT_TCE on it exits to QEMU; the next guest reset may bring it back" ]
+}
+
 @test "with no target, every VMM of the host is followed" {
 	start_holder 64K:mixed
 	holder_cmd record 0 0x71000003 12 0
