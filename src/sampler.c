@@ -5,12 +5,15 @@
 
 #include "cursor.h"
 #include "proc.h"
+#include "records.h"
 #include "sampler.h"
 #include "source.h"
 
 void tce_sampler_init(struct tce_sampler *s, const struct tce_target *targets, size_t n_targets)
 {
 	*s = (struct tce_sampler){ .targets = targets, .n_targets = n_targets, .next_id = 1 };
+	/* A refresh a second must not scan every VMM's heap for records each time. */
+	tce_records_remember(true);
 }
 
 const struct tce_watched *tce_sampler_find(const struct tce_sampler *s, uint64_t id)

@@ -5,6 +5,7 @@
  * QEMU with two kernel tables, its heap and one malloc arena.
  */
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "../../src/locate.h"
 #include "../../src/records.h"
@@ -358,4 +359,54 @@ TEST(records_from_a_real_qemu_forged_or_stale_are_ignored)
 	v = r.area[0].end - 4096;
 	memcpy(raw + QEMU_REC_TABLE, &v, 8);
 	CHECK(!decode_real(&r, raw, &rec));
+}
+
+/*
+ * Remembered records, re-read in this very process: a change is seen at
+ * once, and while the fds and table mappings stay, no heap is scanned
+ * (a context without the heap still finds the record) until the rescan
+ * every RECORDS_RESCAN_EVERY finds.
+ */
+TEST(records_remembered_are_revalidated_and_rescanned)
+{
+	static unsigned char heap[1 << 16] __attribute__((aligned(4096)));
+	struct area with_heap[] = {
+		{ .start = (uintptr_t)heap, .end = (uintptr_t)heap + sizeof(heap), .kind = AREA_HEAP, .writable = true },
+		qemu_areas[2], qemu_areas[3],
+	};
+	const struct areas heap_areas = { with_heap, 3 }, no_heap = { with_heap + 1, 2 };
+	const struct record_context seen = { &heap_areas, table_fds, 2 }, blind = { &no_heap, table_fds, 2 };
+	struct tce_err err = { 0 };
+	struct tce_record *rec;
+	size_t n;
+	bool denied;
+
+	make(heap + 0x100, 0x71000003, 65536, 0, 12, TABLE_A, 9);
+	tce_records_remember(true);
+	CHECK(tce_records_find(getpid(), &seen, &rec, &n, &denied, &err) == 0);
+	CHECK(n == 1 && rec[0].liobn == 0x71000003);
+	free(rec);
+
+	/* QEMU re-created the table in the same object: the record is read again. */
+	make(heap + 0x100, 0x71000004, 65536, 0, 12, TABLE_A, 9);
+	CHECK(tce_records_find(getpid(), &seen, &rec, &n, &denied, &err) == 0);
+	CHECK(n == 1 && rec[0].liobn == 0x71000004);
+	free(rec);
+
+	for (unsigned k = 1; k < RECORDS_RESCAN_EVERY; k++) {
+		CHECK(tce_records_find(getpid(), &blind, &rec, &n, &denied, &err) == 0);
+		CHECK(n == 1 && rec[0].liobn == 0x71000004);
+		free(rec);
+	}
+	CHECK(tce_records_find(getpid(), &blind, &rec, &n, &denied, &err) == 0);
+	CHECK(n == 0);	/* the rescan, which finds no heap to look into */
+
+	/* A table fd more: scanned at once. */
+	CHECK(tce_records_find(getpid(), &seen, &rec, &n, &denied, &err) == 0);
+	free(rec);
+	const int more_fds[] = { 9, 16, 17 };
+	const struct record_context grown = { &no_heap, more_fds, 3 };
+	CHECK(tce_records_find(getpid(), &grown, &rec, &n, &denied, &err) == 0);
+	CHECK(n == 0);
+	tce_records_remember(false);
 }
