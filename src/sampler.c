@@ -183,6 +183,14 @@ static struct tce_watched *new_watched(struct tce_sampler *s, struct tce_err *er
 	return w;
 }
 
+/* Whether extent b goes on from a: the next entry, mapping the next page. */
+static bool continues(const struct tce_extent *a, const struct tce_extent *b, unsigned page_shift)
+{
+	uint64_t last = a->raw + ((a->count - 1) << page_shift);
+
+	return b->index == a->index + a->count && b->raw == tce_next_page(last, page_shift);
+}
+
 /*
  * Reads table i of src.  A table that vanished meanwhile is simply not
  * seen; other failures go to ops->error.  Returns a callback's non-zero
@@ -196,6 +204,8 @@ static int sample_table(struct tce_sampler *s, struct tce_source *src, size_t i,
 	struct tce_err err = { 0 };
 	struct tce_cursor c;
 	uint64_t extents = 0;
+	struct tce_extent last = { 0 };
+	bool have_last = false;
 	int more, rc = 0;
 
 	if (tce_cursor_open(&c, src, i, NULL, TCE_CUT_CHUNK, &err))
@@ -205,6 +215,13 @@ static int sample_table(struct tce_sampler *s, struct tce_source *src, size_t i,
 	tce_extents_begin(&r.kept, c.first, c.end, c.t.geo.page_shift);
 	while ((more = tce_cursor_next(&c, &err)) > 0) {
 		extents += c.x.count;
+		/* A run cut at the chunk boundary is one extent, as list counts it. */
+		if (c.x.count && have_last && continues(&last, c.x.ext, c.x.page_shift))
+			extents--;
+		if (c.x.count) {
+			last = c.x.ext[c.x.count - 1];
+			have_last = true;
+		}
 		if (keep_batch(&r, &c.x, &err))
 			goto failed;
 		if (r.old && r.old->detailed && compare_batch(&r, &c.x, &err))

@@ -137,6 +137,8 @@ TEST(sampler_reports_the_net_change_of_each_refresh)
 	CHECK_U64(s.w[0].unmapped, 1);
 	CHECK_U64(s.w[0].changed, 1);
 	CHECK_U64(s.w[0].counts.mapped, 5);
+	/* The run read in two chunks is one extent, as tcectl list counts it. */
+	CHECK_U64(s.w[0].extents, 2);
 
 	/* Focused, a table's changes are kept for a view of it. */
 	s.focus = s.w[0].id;
