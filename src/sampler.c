@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cursor.h"
 #include "proc.h"
@@ -271,6 +272,25 @@ failed:
 	return ops->error ? ops->error(ops->ctx, src->target->text, &err) : 0;
 }
 
+/* Whether the target still has what it names: its fd, or table fds. */
+static bool tables_there(const struct tce_target *target)
+{
+	struct tce_err err = { 0 };
+	char path[64];
+	struct stat st;
+	size_t n = 0;
+	int *fds;
+
+	if (target->kind == TCE_TARGET_FD) {
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)target->pid, target->fd);
+		return !lstat(path, &st);
+	}
+	if (target->kind != TCE_TARGET_PID || proc_tce_fds(target->pid, &fds, &n, &err))
+		return false;
+	free(fds);
+	return n > 0;
+}
+
 static int sample_target(struct tce_sampler *s, const struct tce_target *target,
 			 const struct tce_sampler_ops *ops)
 {
@@ -284,8 +304,12 @@ static int sample_target(struct tce_sampler *s, const struct tce_target *target,
 		return 0;	/* the process is gone: its tables will be removed */
 	if (tce_source_open(&src, target, &err)) {
 		tce_source_close(&src);
-		/* No tables now (a VMM between two of its tables' lives) is no error. */
-		if (err.status == TCE_ENOTARGET || proc_start_time(target->pid) != start_time)
+		/*
+		 * No tables now (a VMM between two of its tables' lives) is no
+		 * error; tables there that cannot be read without holding them are.
+		 */
+		if (proc_start_time(target->pid) != start_time ||
+		    (err.status == TCE_ENOTARGET && !tables_there(target)))
 			return 0;
 		return ops->error ? ops->error(ops->ctx, target->text, &err) : 0;
 	}

@@ -216,3 +216,28 @@ TEST(sampler_sees_a_table_that_changed_length_as_removed_and_added)
 	tce_sampler_free(&s);
 	free((void *)t.text);
 }
+
+TEST(sampler_reports_a_table_it_may_not_read_and_ignores_one_gone)
+{
+	struct tce_sampler s;
+	struct tce_target t;
+	struct seen seen = { 0 };
+	/* A memfd this process does not map: no mapping of it is known. */
+	int fd = memfd_create("unit-sampler-unmapped", MFD_CLOEXEC);
+
+	CHECK(fd >= 0 && ftruncate(fd, 8192) == 0);
+	target_of(&t, fd);
+	tce_sampler_init(&s, &t, 1);
+	tce_source_set_attach(TCE_ATTACH_MAPPING);
+	/* There, but not to be read without holding it: an error, not an absence. */
+	CHECK(refresh(&s, &seen) == 0);
+	CHECK(seen.errors == 1 && s.count == 0);
+	/* Gone: no error, as for a VMM between two lives of its table. */
+	close(fd);
+	seen.errors = 0;
+	CHECK(refresh(&s, &seen) == 0);
+	CHECK(seen.errors == 0 && s.count == 0);
+	tce_source_set_attach(TCE_ATTACH_AUTO);
+	tce_sampler_free(&s);
+	free((void *)t.text);
+}
