@@ -104,15 +104,16 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* A target that cannot be read goes to the status line: watch goes on. */
+/*
+ * A target that cannot be read goes to the status line: watch goes on.
+ * The message names the table or process, as on the other verbs' stderr.
+ */
 static int on_error(void *ctx, const char *what, const struct tce_err *err)
 {
 	struct watch *w = ctx;
 
-	if (what && *what)
-		snprintf(w->error, sizeof(w->error), "%s: %s", what, err->msg);
-	else
-		snprintf(w->error, sizeof(w->error), "%s", err->msg);
+	(void)what;
+	snprintf(w->error, sizeof(w->error), "%s", err->msg);
 	w->errors++;
 	return 0;
 }
@@ -157,8 +158,8 @@ static int refresh_tables(struct watch *w, double elapsed, struct tce_err *err)
 	long was_at = watch_rows_find(&w->rows, w->selected);
 	int rc;
 
-	/* The table on view, or the one selected, keeps its changes for the table view. */
-	w->s.focus = w->view == VIEW_TABLE || w->under_help == VIEW_TABLE ? w->open : w->selected;
+	/* The open table, or else the selected one, keeps its changes for the table view. */
+	w->s.focus = w->open ? w->open : w->selected;
 	w->errors = 0;
 	w->error[0] = '\0';
 	rc = tce_sampler_refresh(&w->s, &(struct tce_sampler_ops){ .error = on_error, .ctx = w }, err);
@@ -269,6 +270,8 @@ static void prompt_key(struct watch *w, int ch)
 	} else if (is_backspace(ch)) {
 		if (len)
 			w->input[len - 1] = '\0';
+	} else if (ch == 21) {	/* Ctrl-U, as in a shell */
+		w->input[0] = '\0';
 	} else if (is_enter(ch)) {
 		if (w->prompt == PROMPT_FILTER) {
 			snprintf(w->rows.filter, sizeof(w->rows.filter), "%s", w->input);

@@ -46,7 +46,7 @@ struct watch {
 	enum watch_prompt prompt;
 	char input[64];			/* what is typed at the prompt */
 	char note[160];			/* a word on the last key, until the next */
-	char error[1024];		/* the last failure of the last refresh */
+	char error[512];		/* the last failure of the last refresh */
 	size_t errors;			/* failures of the last refresh */
 	char host[256];
 	time_t refreshed;		/* wall clock of the last refresh */

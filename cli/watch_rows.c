@@ -100,7 +100,8 @@ static void cell_rate(struct watch_row *row, enum watch_col c, bool known, uint6
 	row->key[c] = rate;
 }
 
-static void fill_row(struct watch_row *row, const struct tce_watched *w, double elapsed, bool utf8)
+static void fill_row(struct watch_row *row, const struct tce_watched *w, double elapsed, bool utf8,
+		     bool first)
 {
 	const struct tce_table *t = &w->t;
 	unsigned __int128 window = (unsigned __int128)t->entries << t->geo.page_shift;
@@ -109,7 +110,8 @@ static void fill_row(struct watch_row *row, const struct tce_watched *w, double 
 
 	memset(row, 0, sizeof(*row));
 	row->id = w->id;
-	row->state = w->added ? '+' : w->removed ? '-' : ' ';
+	/* The tables of the first refresh were there before: none is new. */
+	row->state = w->added && !first ? '+' : w->removed ? '-' : ' ';
 	row->pid = t->origin.pid;
 	row->fd = t->origin.fd;
 	row->addr = t->origin.addr;
@@ -187,7 +189,7 @@ int watch_rows_build(struct watch_rows *r, const struct tce_sampler *s, double e
 	r->count = s->count;
 	memset(&r->totals, 0, sizeof(r->totals));
 	for (size_t k = 0; k < s->count; k++) {
-		fill_row(&r->row[k], &s->w[k], elapsed, utf8);
+		fill_row(&r->row[k], &s->w[k], elapsed, utf8, s->refreshes <= 1);
 		add_totals(&r->totals, &r->row[k], &s->w[k]);
 	}
 	r->totals.vms = count_vms(s);

@@ -298,12 +298,12 @@ static size_t add_cell(char *buf, size_t used, size_t len, const char *text, siz
 	return used;
 }
 
-/* The bar's width: what the line leaves, within bounds. */
+/* The bar's width: what the line leaves, at most 50; 0 (no bar) when under 5. */
 static size_t bar_width(size_t x)
 {
 	size_t room = (size_t)COLS > x + 3 ? (size_t)COLS - x - 3 : 0;
 
-	return room < 10 ? 10 : room > 50 ? 50 : room;
+	return room < 5 ? 0 : room > 50 ? 50 : room;
 }
 
 static void draw_headings(const struct watch_rows *r, const size_t width[WCOL_COUNT])
@@ -360,11 +360,13 @@ static void draw_row(int y, const struct watch_row *row, const size_t width[WCOL
 		fill = 1;
 	if (fill > bar)
 		fill = bar;
-	buf[used++] = '[';
-	memset(buf + used, '#', fill);
-	memset(buf + used + fill, '.', bar - fill);
-	used += bar;
-	buf[used++] = ']';
+	if (bar) {
+		buf[used++] = '[';
+		memset(buf + used, '#', fill);
+		memset(buf + used + fill, '.', bar - fill);
+		used += bar;
+		buf[used++] = ']';
+	}
 	buf[used] = '\0';
 	if (row->state == '+')
 		attr = pair(PAIR_ADDED, A_BOLD);
@@ -508,6 +510,7 @@ static const char *const help_text[] = {
 	"  marks: + mapped, * changed, - unmapped at the last refresh",
 	"Everywhere:",
 	"  p              pause or resume the refreshes",
+	"  Space Ctrl-L   refresh now; while paused, one refresh",
 	"  d              type the refresh interval, in seconds",
 	"  + -            double, halve the interval (0.1 to 3600 s)",
 	"  ?              this help",
