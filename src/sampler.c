@@ -82,7 +82,8 @@ static int keep_batch(struct reading *r, const struct tce_extents *x, struct tce
 {
 	size_t need = r->kept.count + x->count;
 
-	if (!r->detailed)
+	/* An empty chunk adds nothing (and kept may have no memory yet). */
+	if (!r->detailed || !x->count)
 		return 0;
 	if (need > TCE_KEEP_EXTENTS) {
 		/* Followed by its counts alone from now on: memory stays bounded. */
@@ -162,7 +163,8 @@ static int compare_batch(struct reading *r, const struct tce_extents *x, struct 
 
 	while (k < old->count && old->ext[k].index < x->end)
 		k++;
-	was = (struct tce_extents){ .ext = old->ext + r->old_k, .count = k - r->old_k,
+	/* A table kept empty has no memory: no pointer into it. */
+	was = (struct tce_extents){ .ext = old->ext ? old->ext + r->old_k : NULL, .count = k - r->old_k,
 				    .page_shift = x->page_shift, .first = x->first, .end = x->end };
 	r->old_k = k;
 	if (tce_diff_more(&was, x, &r->d, err))

@@ -241,3 +241,25 @@ TEST(sampler_reports_a_table_it_may_not_read_and_ignores_one_gone)
 	tce_sampler_free(&s);
 	free((void *)t.text);
 }
+
+TEST(sampler_follows_an_empty_table)
+{
+	struct memfd_table m;
+	struct tce_sampler s;
+	struct tce_target t;
+	struct seen seen = { 0 };
+
+	/* Two chunks with no extent in either: nothing kept, nothing copied. */
+	table_make(&m, 2 * TCE_CHUNK_ENTRIES);
+	target_of(&t, m.fd);
+	tce_sampler_init(&s, &t, 1);
+	CHECK(refresh(&s, &seen) == 0);
+	CHECK_STR(seen.log, "added 1 entries=524288 mapped=0 extents=0\n");
+	CHECK(s.count == 1 && s.w[0].detailed && s.w[0].kept.count == 0);
+	m.tce[TCE_CHUNK_ENTRIES + 1] = 0x7003;
+	CHECK(refresh(&s, &seen) == 0);
+	CHECK_STR(seen.log, "change 262145+1 0x0->0x7003\n");
+	table_drop(&m);
+	tce_sampler_free(&s);
+	free((void *)t.text);
+}
