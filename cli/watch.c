@@ -479,12 +479,14 @@ int do_watch(int argc, char **argv)
 	tce_source_set_attach(TCE_ATTACH_MAPPING);
 	cli_parse(&argp, argc, argv, &o);
 	check_targets(&o);
-	if (!isatty(STDOUT_FILENO))
-		return cli_error(TCE_EUSAGE,
-				 "standard output is not a terminal; for scripts and logs use tcectl monitor");
-	if (!isatty(STDIN_FILENO))
+	if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
+		free(o.targets);
+		if (!isatty(STDOUT_FILENO))
+			return cli_error(TCE_EUSAGE,
+					 "standard output is not a terminal; for scripts and logs use tcectl monitor");
 		return cli_error(TCE_EUSAGE,
 				 "standard input is not a terminal, and watch reads its keys there; for scripts and logs use tcectl monitor");
+	}
 
 	setlocale(LC_CTYPE, "");
 	w.utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");

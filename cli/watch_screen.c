@@ -19,6 +19,7 @@
 #include "escape.h"
 #include "fields.h"
 #include "watch_screen.h"
+#include "watch_term.h"
 
 static SCREEN *screen;
 static bool colors;
@@ -81,7 +82,7 @@ int screen_begin(bool color, char *why, size_t len)
 		return -1;
 	}
 	/* newterm, not initscr: an unknown terminal is an error of ours, not an exit of curses. */
-	screen = newterm(NULL, stdout, stdin);
+	screen = screen_term_known(STDOUT_FILENO) ? newterm(NULL, stdout, stdin) : NULL;
 	if (!screen) {
 		snprintf(why, len, "cannot drive terminal type '%s' (TERM); set TERM to the terminal's type, or for scripts and logs use tcectl monitor",
 			 safe_text(term, safe, sizeof(safe)));
