@@ -10,6 +10,7 @@
  * a key is answered at once and the refreshes do not drift.
  */
 #include <curses.h>
+#include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <stdio.h>
@@ -406,9 +407,11 @@ static bool key(struct watch *w, int ch)
  */
 static int run(struct watch *w, unsigned long long refreshes, struct tce_err *err)
 {
+	unsigned early_errs = 0;
+
 	w->deadline = now_seconds();
 	for (;;) {
-		double now = now_seconds(), left;
+		double now = now_seconds(), left, waited;
 		int ch, wait_ms;
 		bool due;
 
@@ -437,7 +440,22 @@ static int run(struct watch *w, unsigned long long refreshes, struct tce_err *er
 		left = w->deadline - now_seconds();
 		/* Rounded up: a wait cut short would only come back to wait again. */
 		wait_ms = w->paused ? -1 : left <= 0 ? 0 : (int)(left * 1000) + 1;
+		waited = now_seconds();
+		errno = 0;
 		ch = screen_key(wait_ms);
+		waited = now_seconds() - waited;
+		/*
+		 * No key long before the time was up, and no signal: the
+		 * terminal's input has ended (a hangup whose SIGHUP is
+		 * ignored, as under nohup).  Waiting again would spin.
+		 */
+		if (ch == ERR && errno != EINTR && wait_ms &&
+		    (wait_ms < 0 || waited < (double)wait_ms / 2000))
+			early_errs++;
+		else
+			early_errs = 0;
+		if (early_errs == 100)
+			return tce_fail(err, TCE_EIO, "the terminal's input has ended; for scripts and logs use tcectl monitor");
 		if (ch != ERR && key(w, ch))
 			return 0;
 	}

@@ -563,6 +563,19 @@ watch_ended_by() {
 	watch_ended_by HUP 129
 }
 
+@test "a terminal that hangs up while SIGHUP is ignored: watch ends, status 7" {
+	start_holder 8K:mixed
+	mkdir -p "$PANE"
+	# As under nohup: SIGHUP ignored by the shell and by watch after it.
+	tmux -L "$SOCK" -f /dev/null new-session -d -x 120 -y 30 \
+		"trap '' HUP; $TCECTL watch -d 3600 $HOLDER_PID:$FD0 2> $PANE/stderr; echo \$? > $PANE/status"
+	wait_refresh 1
+	tmux -L "$SOCK" kill-server
+	wait_exit
+	assert_equal "$(cat "$PANE/status")" 7
+	assert_equal "$(cat "$PANE/stderr")" "tcectl: watch: the terminal's input has ended; for scripts and logs use tcectl monitor"
+}
+
 @test "the terminal is restored after q: status 0" {
 	start_holder 8K:mixed
 	start_watch -d 0.2 "$HOLDER_PID:$FD0"
