@@ -107,6 +107,32 @@ static int open_addr(struct tce_source *s, const struct tce_target *target, stru
 						  .via = TCE_VIA_MAPPING, .tce = a->tce }, err);
 }
 
+/*
+ * Fails, saying so, when pid holds tables although none of them can be
+ * read through a mapping; else 0.
+ */
+static int mapped_none(pid_t pid, struct tce_err *err)
+{
+	struct tce_err why = { 0 };
+	size_t n = 0;
+	int *fds;
+
+	if (proc_tce_fds(pid, &fds, &n, &why))
+		return 0;
+	free(fds);
+	if (!n)
+		return 0;
+	if (n == 1)
+		return tce_fail(err, TCE_ENOTARGET,
+				"no mapping of the kvm-spapr-tce table of pid %d is known (no QEMU record pairs it, "
+				"and nothing else does); give --attach=fd to read it through a duplicate of its fd",
+				(int)pid);
+	return tce_fail(err, TCE_ENOTARGET,
+			"no mapping of the %zu kvm-spapr-tce tables of pid %d is known (no QEMU record pairs them, "
+			"and nothing else does); give --attach=fd to read them through duplicates of their fds",
+			n, (int)pid);
+}
+
 int tce_source_open(struct tce_source *s, const struct tce_target *target,
 		    struct tce_err *err)
 {
@@ -134,6 +160,8 @@ int tce_source_open(struct tce_source *s, const struct tce_target *target,
 		return open_fd(s, target, err);
 	if (target->kind == TCE_TARGET_ADDR)
 		return open_addr(s, target, err);
+	if (!s->count && attach_mode == TCE_ATTACH_MAPPING && mapped_none(target->pid, err))
+		return -1;
 	if (!s->count)
 		return tce_fail(err, TCE_ENOTARGET,
 				"pid %d (%s) holds no kvm-spapr-tce tables; is it a KVM guest's VMM? "

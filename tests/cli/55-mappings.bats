@@ -98,6 +98,25 @@ load test_helper
 	[ "$stderr" = "tcectl: list: no mapping of fd $FD1 of pid $HOLDER_PID is known (no QEMU record pairs it, and nothing else does); give --attach=fd to read it through a duplicate of its fd, or read the mappings: tcectl list $HOLDER_PID" ]
 }
 
+@test "--attach=mapping never reads a table through its fd, even when no table is mapped" {
+	start_holder 8K:mixed 8K:direct
+	# The fds are tables, the mappings are not: a VMM that maps none of its tables.
+	run_tcectl_tce_fds "$FD0 $FD1" list --attach=mapping "$HOLDER_PID"
+	assert_failure 3
+	assert_output ""
+	[ "$stderr" = "tcectl: list: no mapping of the 2 kvm-spapr-tce tables of pid $HOLDER_PID is known (no QEMU record pairs them, and nothing else does); give --attach=fd to read them through duplicates of their fds" ]
+	run_tcectl_tce_fds "$FD1" list --attach=mapping "$HOLDER_PID"
+	assert_failure 3
+	[ "$stderr" = "tcectl: list: no mapping of the kvm-spapr-tce table of pid $HOLDER_PID is known (no QEMU record pairs it, and nothing else does); give --attach=fd to read it through a duplicate of its fd" ]
+	run_tcectl_tce_fds "$FD0 $FD1" list --attach=mapping "$HOLDER_PID:$FD1"
+	assert_failure 3
+	[ "$stderr" = "tcectl: list: no mapping of fd $FD1 of pid $HOLDER_PID is known (no QEMU record pairs it, and nothing else does); give --attach=fd to read it through a duplicate of its fd, or read the mappings: tcectl list $HOLDER_PID" ]
+	# Without --attach, through their fds, with the warning.
+	run_tcectl_tce_fds "$FD0 $FD1" list -r -n -o TABLE,VIA "$HOLDER_PID"
+	assert_success
+	assert_output "$(printf '%s\n' "$HOLDER_PID:$FD0 fd" "$HOLDER_PID:$FD1 fd")"
+}
+
 @test "one table fd and one table mapping are each other's" {
 	start_holder 8K:mixed 8K:direct
 	run_tcectl_vmm "$FD1" list -r -n -o TABLE,VIA,MAPPED,SOURCE "$HOLDER_PID"

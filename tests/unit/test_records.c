@@ -219,6 +219,26 @@ TEST(locate_without_records_nothing_is_guessed)
 	}
 }
 
+TEST(locate_attach_mapping_never_reads_through_an_fd)
+{
+	struct fd_ident three[] = { { .fd = 9, .tce = true }, { .fd = 16, .tce = true }, { .fd = 17, .tce = true } };
+	static struct area none_of_them[] = {
+		{ .start = 0x10000, .end = 0x20000, .kind = AREA_SHARED, .dev_minor = 1, .inode = 77 },
+	};
+	struct areas no_tables = { none_of_them, 1 };
+	struct tce_places p = pair(three, 3, NULL, 0, TCE_ATTACH_MAPPING);
+	struct tce_err err = { 0 };
+
+	/* More fds than mappings: the mappings, by address, and no fd. */
+	CHECK(p.count == 2 && p.p[0].fd == -1 && p.p[0].addr == TABLE_A && p.p[1].addr == TABLE_B &&
+	      p.p[0].via == TCE_VIA_MAPPING && p.p[1].via == TCE_VIA_MAPPING);
+	free(p.p);
+	/* No table mapping at all: nothing to read. */
+	CHECK(tce_places_pair(three, 3, &no_tables, NULL, 0, TCE_ATTACH_MAPPING, &p, &err) == 0);
+	CHECK(p.count == 0);
+	free(p.p);
+}
+
 TEST(locate_a_file_is_found_by_its_inode)
 {
 	static struct area memfd_areas[] = {
@@ -236,6 +256,10 @@ TEST(locate_a_file_is_found_by_its_inode)
 	/* Two mappings of one file: the longer; another device's inode 78 is not fd 4's. */
 	CHECK(p.count == 2 && p.p[0].fd == 3 && p.p[0].addr == 0x40000 && p.p[0].len == 0x40000 &&
 	      p.p[1].fd == 4 && p.p[1].via == TCE_VIA_FD);
+	free(p.p);
+	/* --attach=mapping: fd 4, with no mapping, is not read. */
+	CHECK(tce_places_pair(fds, 2, &m, NULL, 0, TCE_ATTACH_MAPPING, &p, &err) == 0);
+	CHECK(p.count == 1 && p.p[0].fd == 3 && p.p[0].via == TCE_VIA_MAPPING);
 	free(p.p);
 }
 
