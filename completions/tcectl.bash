@@ -114,8 +114,14 @@ _tcectl_file_tables() {
 	return 0
 }
 
+# _tcectl_live_only BIN VERB: whether VERB reads live tables only, as its
+# --help says ("live tables only"): then no checkpoint file is a target.
+_tcectl_live_only() {
+	"$1" "$2" --help 2>/dev/null | grep -q 'live tables only'
+}
+
 # _tcectl_targets BIN VERB CUR: PID, PID:FD or PID:FD,KEY=; a checkpoint
-# FILE or FILE:N.
+# FILE or FILE:N, unless the verb reads live tables only.
 _tcectl_targets() {
 	local bin=$1 verb=$2 cur=$3 pid fds fd keys link
 	if [[ $cur =~ ^([0-9]+):[0-9]*,(.*)$ ]]; then
@@ -142,7 +148,11 @@ _tcectl_targets() {
 		compgen -P "$pid:" -W "${fds[*]}" -- "${cur#*:}"
 		return
 	fi
-	_tcectl_file_tables "$bin" "$cur" && return
+	local files=1
+	_tcectl_live_only "$bin" "$verb" && files=
+	if [[ -n $files ]] && _tcectl_file_tables "$bin" "$cur"; then
+		return
+	fi
 	# Processes holding a table; every process when none does (or we may
 	# not look), so that PID:FD still works for other descriptors.
 	local pids
@@ -150,7 +160,9 @@ _tcectl_targets() {
 		cut -d/ -f3 | sort -un)
 	[[ -n $pids ]] || pids=$(cd /proc && printf '%s\n' [0-9]*)
 	compgen -W "$pids" -- "$cur"
-	_tcectl_files "$cur"
+	if [[ -n $files ]]; then
+		_tcectl_files "$cur"
+	fi
 }
 
 _tcectl() {

@@ -164,9 +164,12 @@ end
 
 # PID, then PID:FD (the descriptors of that process, its TCE tables
 # first), then the geometry keys the verb's help names; or a checkpoint
-# FILE, then FILE:N (its tables, as tcectl inspect numbers them).
+# FILE, then FILE:N (its tables, as tcectl inspect numbers them), unless
+# the verb's help says it reads "live tables only".
 function __tcectl_targets
     set -l token (commandline -ct)
+    set -l files 1
+    tcectl (__tcectl_verb) --help 2>/dev/null | string match -q -- '*live tables only*'; and set files 0
     if string match -qr -- '^[0-9]+:[0-9]*,' $token
         set -l verb (__tcectl_verb)
         set -l syntax (begin; tcectl $verb --help; tcectl list --help; end 2>/dev/null | string match -r 'PID:FD,[a-z]+=[^ ;]*')[1]
@@ -195,7 +198,7 @@ function __tcectl_targets
         end
         return
     end
-    if set -l m (string match -r -- '^(.*):[0-9]*$' $token)
+    if test $files = 1; and set -l m (string match -r -- '^(.*):[0-9]*$' $token)
         if test -f "$m[2]"; and not string match -qr -- '^[0-9]+$' $m[2]
             tcectl inspect --json -- $m[2] 2>/dev/null | string match -ar '"index":[0-9]+' | string replace '"index":' "$m[2]:"
             return
@@ -209,7 +212,7 @@ function __tcectl_targets
     # One grep for every comm: a process may end meanwhile, and fish warns
     # about a redirection from a file that is gone, whatever 2>/dev/null.
     set -q pids[1]; and grep -s -H '' /proc/$pids/comm | string replace -r -- '^/proc/([0-9]+)/comm:' '$1\t'
-    __tcectl_files $token
+    test $files = 1; and __tcectl_files $token
 end
 
 complete -c tcectl -f

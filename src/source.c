@@ -59,6 +59,31 @@ static int only_place(struct tce_source *s, const struct tce_place *p, struct tc
 	return 0;
 }
 
+/* What reading through a duplicate of a table's fd risks, in every refusal to. */
+#define HOLDING_RISK "a VMM that resets meanwhile cannot re-create it, see tcectl(1) HOLDING A TABLE"
+
+/*
+ * A table whose mapping is not known, when only mappings may be read
+ * (--attach=mapping): refused, not held.  A usage error, as a mapping is
+ * under --attach=fd: the mode given cannot read it.
+ */
+static int mapping_unknown(pid_t pid, int fd, const char *hint, struct tce_err *err)
+{
+	char path[64];
+	struct stat st;
+
+	/* Named by a PID:FD target, it may be no fd at all (any more). */
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fd);
+	if (lstat(path, &st) && errno == ENOENT)
+		return tce_fail(err, TCE_ENOTARGET, "pid %d has no fd %d; see its tables with tcectl list %d",
+				(int)pid, fd, (int)pid);
+	return tce_fail(err, TCE_EUSAGE,
+			"no mapping of fd %d of pid %d is known (no QEMU record pairs it, and nothing else does); "
+			"give --attach=fd to read it through a duplicate of its fd (which holds the table while it is read: "
+			"%s)%s",
+			fd, (int)pid, HOLDING_RISK, hint);
+}
+
 static int open_fd(struct tce_source *s, const struct tce_target *target, struct tce_err *err)
 {
 	struct tce_place fallback = { .fd = target->fd, .via = TCE_VIA_FD };
@@ -77,11 +102,12 @@ static int open_fd(struct tce_source *s, const struct tce_target *target, struct
 	proc_fd_link(target->pid, target->fd, link, sizeof(link));
 	fallback.tce = proc_link_is_tce(link);
 	/* An fd no mapping is known of: its duplicate is the only way in. */
-	if (attach_mode == TCE_ATTACH_MAPPING)
-		return tce_fail(err, TCE_ENOTARGET,
-				"no mapping of fd %d of pid %d is known (no QEMU record pairs it, and nothing else does); "
-				"give --attach=fd to read it through a duplicate of its fd, or read the mappings: tcectl list %d",
-				target->fd, (int)target->pid, (int)target->pid);
+	if (attach_mode == TCE_ATTACH_MAPPING) {
+		char mappings[64];
+
+		snprintf(mappings, sizeof(mappings), ", or read the mappings: tcectl list %d", (int)target->pid);
+		return mapping_unknown(target->pid, target->fd, mappings, err);
+	}
 	return only_place(s, &fallback, err);
 }
 
@@ -122,15 +148,16 @@ static int mapped_none(pid_t pid, struct tce_err *err)
 	free(fds);
 	if (!n)
 		return 0;
+	/* A usage error, as mapping_unknown's: the mode given cannot read them. */
 	if (n == 1)
-		return tce_fail(err, TCE_ENOTARGET,
+		return tce_fail(err, TCE_EUSAGE,
 				"no mapping of the kvm-spapr-tce table of pid %d is known (no QEMU record pairs it, "
-				"and nothing else does); give --attach=fd to read it through a duplicate of its fd",
-				(int)pid);
-	return tce_fail(err, TCE_ENOTARGET,
+				"and nothing else does); give --attach=fd to read it through a duplicate of its fd "
+				"(which holds the table while it is read: %s)", (int)pid, HOLDING_RISK);
+	return tce_fail(err, TCE_EUSAGE,
 			"no mapping of the %zu kvm-spapr-tce tables of pid %d is known (no QEMU record pairs them, "
-			"and nothing else does); give --attach=fd to read them through duplicates of their fds",
-			n, (int)pid);
+			"and nothing else does); give --attach=fd to read them through duplicates of their fds "
+			"(which holds each table while it is read: %s)", n, (int)pid, HOLDING_RISK);
 }
 
 int tce_source_open(struct tce_source *s, const struct tce_target *target,
@@ -269,6 +296,9 @@ int tce_source_attach(struct tce_source *s, size_t i, struct tce_table *t,
 	if (s->target->kind == TCE_TARGET_FILE)
 		return tce_fail(err, TCE_EUSAGE, "'%s' is a checkpoint file, not a live table",
 				s->target->text);
+	/* The fds of a process with fewer table mappings than table fds, say. */
+	if (attach_mode == TCE_ATTACH_MAPPING && s->places.p[i].via == TCE_VIA_FD)
+		return mapping_unknown(s->target->pid, s->places.p[i].fd, "", err);
 	tce_source_meta(s, i, &meta);
 	return tce_table_open(t, s->target->pid, &s->places.p[i], &meta.geo, flags, err);
 }

@@ -464,6 +464,30 @@ page_sy_words() {
 	assert_line --regexp '^0[[:space:]]+1([[:space:]]|tcectl|$)'
 }
 
+@test "the completions offer processes but no checkpoint file where a verb reads live tables only" {
+	start_holder 64:mixed
+	cd "$BATS_TEST_TMPDIR"
+	"$TCECTL" checkpoint -o ck.tce "$HOLDER_PID:$FD0" 2>/dev/null
+	# monitor's --help says "live tables only".
+	run bash_complete "tcectl monitor c"
+	assert_output ""
+	run bash_complete "tcectl monitor ck.tce:"
+	assert_output ""
+	run bash_complete "tcectl monitor $HOLDER_PID:"
+	assert_line "$FD0"
+	run bash_complete "tcectl monitor "
+	assert_line "$HOLDER_PID"
+	refute_line "ck.tce"
+	# fish falls back to other matches when nothing starts with the word.
+	run fish_complete "tcectl monitor c"
+	refute_line "ck.tce"
+	run fish_complete "tcectl monitor "
+	assert_line "$HOLDER_PID"
+	refute_line "ck.tce"
+	run zsh_complete "tcectl monitor c"
+	refute_output --partial "ck.tce"
+}
+
 @test "the completions offer the values that an option's help lists" {
 	# "Byte order of the entries in the file: host (default), little or big"
 	local expected

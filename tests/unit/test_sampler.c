@@ -159,6 +159,30 @@ TEST(sampler_reports_the_net_change_of_each_refresh)
 	free((void *)t.text);
 }
 
+TEST(sampler_follows_an_empty_table)
+{
+	struct memfd_table m;
+	struct tce_sampler s;
+	struct tce_target t;
+	struct seen seen = { 0 };
+
+	/* No extent in any chunk: nothing kept, nothing to copy. */
+	table_make(&m, 8192);
+	target_of(&t, m.fd);
+	tce_sampler_init(&s, &t, 1);
+	CHECK(refresh(&s, &seen) == 0);
+	CHECK_STR(seen.log, "added 1 entries=8192 mapped=0 extents=0\n");
+	CHECK(s.count == 1 && s.w[0].detailed && s.w[0].kept.count == 0);
+	CHECK(refresh(&s, &seen) == 0);
+	CHECK_STR(seen.log, "");
+	m.tce[7] = 0x7003;
+	CHECK(refresh(&s, &seen) == 0);
+	CHECK_STR(seen.log, "change 7+1 0x0->0x7003\n");
+	table_drop(&m);
+	tce_sampler_free(&s);
+	free((void *)t.text);
+}
+
 TEST(sampler_follows_a_table_of_too_many_runs_by_its_counts)
 {
 	const uint64_t n = 2 * TCE_KEEP_EXTENTS + 8;
@@ -242,7 +266,7 @@ TEST(sampler_reports_a_table_it_may_not_read_and_ignores_one_gone)
 	free((void *)t.text);
 }
 
-TEST(sampler_follows_an_empty_table)
+TEST(sampler_follows_an_empty_table_of_two_chunks)
 {
 	struct memfd_table m;
 	struct tce_sampler s;
