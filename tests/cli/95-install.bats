@@ -19,6 +19,7 @@ load test_helper
 		./usr/share/man/man1/tcectl-dump.1 \
 		./usr/share/man/man1/tcectl-inspect.1 \
 		./usr/share/man/man1/tcectl-list.1 \
+		./usr/share/man/man1/tcectl-monitor.1 \
 		./usr/share/man/man1/tcectl-restore.1 \
 		./usr/share/man/man1/tcectl-translate.1 \
 		./usr/share/man/man1/tcectl-verify.1 \
