@@ -18,7 +18,9 @@ CFLAGS ?= -O2 -g
 override CPPFLAGS += -D_GNU_SOURCE
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	  -DTCECTL_VERSION='"$(VERSION)"'
-LDLIBS ?= $(shell pkg-config --libs libelf zlib libzstd 2>/dev/null || echo -lelf -lz -lzstd)
+# ncursesw draws tcectl watch; a static link needs -lncursesw -ltinfo in that order.
+LDLIBS ?= $(shell pkg-config --libs libelf zlib libzstd ncursesw 2>/dev/null || \
+	    echo -lelf -lz -lzstd -lncursesw -ltinfo)
 
 BUILD ?= build
 LIB_SRC := $(wildcard src/*.c)

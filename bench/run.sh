@@ -146,6 +146,42 @@ report "restore / diff (checkpoint, live)" "$(ratio "$restore_ns" "$file_diff_ns
 	"restore $(ms "$restore_ns") writing $written entries (diff: $changed)"
 [ "$written" = "$changed" ] || { echo "restore wrote $written entries, not the $changed that differ"; misses=$((misses + 1)); }
 
+# --- watch ----------------------------------------------------------------------
+# 30 tables, one of them a 16M-entry table with 1% mapped, watched on a
+# pseudo-terminal (script(1)): the CPU a refresh costs, as a share of one
+# core at the default interval of 1 s, and the peak memory after 10 and
+# after $WATCH_REFRESHES refreshes, 0.1 s apart, which must stay flat.
+WATCH_REFRESHES=${WATCH_REFRESHES:-600}
+mkdir "$work/watch"
+specs=(16M:sparse)
+for _ in $(seq 29); do specs+=(64K:mixed); done
+"$TCE_HOLDER" "$work/watch" "${specs[@]}" &
+watched=$!
+for _ in $(seq 200); do [ -e "$work/watch/info" ] && break; sleep 0.05; done
+wtargets=$(awk -v p="$watched" '{ printf "%s:%s ", p, $1 }' "$work/watch/info")
+# watch_time OUT ARGS...: tcectl watch ARGS on a pseudo-terminal; OUT gets
+# "elapsed user system peak-RSS-KiB".
+watch_time() {
+	local out=$1
+	shift
+	TERM=xterm script -qec "$(printf '%q ' /usr/bin/time -o "$out" -f '%e %U %S %M' "$TCECTL" watch "$@")" \
+		/dev/null > /dev/null
+}
+# shellcheck disable=SC2086
+watch_time "$work/w-cpu" -d 0.2 -n 26 $wtargets
+read -r _ user sys _ < "$work/w-cpu"
+report "watch: % of a core, 30 tables, 1 s" "$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.1f", 100 * (u + s) / 26 }')" \
+	"<=" 10 "$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.1f ms of CPU a refresh (user %.1f, system %.1f)", 1000 * (u + s) / 26, 1000 * u / 26, 1000 * s / 26 }')"
+# shellcheck disable=SC2086
+watch_time "$work/w-10" -d 0.1 -n 10 $wtargets
+# shellcheck disable=SC2086
+watch_time "$work/w-many" -d 0.1 -n "$WATCH_REFRESHES" $wtargets
+read -r _ _ _ rss_10 < "$work/w-10"
+read -r _ _ _ rss_many < "$work/w-many"
+report "watch: peak MiB, $WATCH_REFRESHES - 10 refreshes" "$(awk -v a="$rss_many" -v b="$rss_10" 'BEGIN { printf "%.2f", (a - b) / 1024 }')" \
+	"<=" 1 "peak RSS after 10: $rss_10 kB, after $WATCH_REFRESHES: $rss_many kB"
+kill "$watched" 2>/dev/null
+
 # --- memory a guest controls ---------------------------------------------------
 # Tables without a single run: every entry random, or every entry the same
 # page.  Each verb's peak RSS must stay under 64 MiB, whatever the table.
@@ -174,6 +210,10 @@ peak "restore --reset --dry-run (random)" "$TCECTL" restore --force --reset --dr
 peak "restore every entry (random <- same)" "$TCECTL" restore --force --yes --undo "$work/undo-worst.tce" "$work/same.tce" "$worst:$rfd"
 peak "diff (random, same)" "$TCECTL" diff "$worst:$rfd" "$worst:$sfd"
 peak "diff (FILE random, FILE same)" "$TCECTL" diff "$work/random.tce" "$work/same.tce"
+# watch keeps at most 2^20 runs of a table; one of more is followed by its counts.
+watch_time "$work/w-random" -d 0.1 -n 3 "$worst:$rfd" "$worst:$sfd"
+read -r _ _ _ kb < "$work/w-random"
+report "peak MiB: watch (random, same)" "$(ratio "$kb" 1024)" "<=" 64 "${kb} kB"
 kill "$worst" 2>/dev/null
 
 exit $((misses > 0))

@@ -139,6 +139,14 @@ static const struct argp_option common_options_table[] = {
 /* argv index just past an argument argp could not take, for the message. */
 static int bad_arg_next;
 
+static const struct argp_option help_options_table[] = {
+	{ NULL, 0, NULL, 0, "Help:", -1 },
+	{ "help", OPT_HELP, NULL, 0, "Give this help list", 0 },
+	{ NULL, '?', NULL, OPTION_ALIAS, NULL, 0 },
+	{ "usage", OPT_USAGE, NULL, 0, "Give a short usage message", 0 },
+	{ 0 }
+};
+
 static error_t parse_common_option(int key, char *arg, struct argp_state *state)
 {
 	(void)arg;
@@ -197,6 +205,9 @@ static error_t parse_live_option(int key, char *arg, struct argp_state *state)
 const struct argp live_argp = { live_options_table, parse_live_option, NULL, NULL, NULL, NULL, NULL };
 
 const struct argp common_argp = { common_options_table, parse_common_option, NULL, NULL, NULL, NULL, NULL };
+
+/* The same parser: the keys of the options it lacks never reach it. */
+const struct argp help_argp = { help_options_table, parse_common_option, NULL, NULL, NULL, NULL, NULL };
 
 void cli_parse(const struct argp *argp, int argc, char **argv, void *input)
 {

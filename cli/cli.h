@@ -32,6 +32,8 @@ extern struct output_options output;
 extern const struct argp common_argp;
 /* --attach, for the verbs that read live tables. */
 extern const struct argp live_argp;
+/* -h, --help and --usage alone, for a verb that prints no JSON or headings (watch). */
+extern const struct argp help_argp;
 
 /* Long-only option keys start here (elfutils' habit). */
 #define OPT_LONG_BASE 0x100
@@ -90,6 +92,7 @@ int do_inspect(int argc, char **argv);
 int do_verify(int argc, char **argv);
 int do_diff(int argc, char **argv);
 int do_restore(int argc, char **argv);
+int do_watch(int argc, char **argv);
 int do_monitor(int argc, char **argv);
 int do_help(int argc, char **argv);
 

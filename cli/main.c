@@ -26,6 +26,7 @@ const struct verb verbs[] = {
 	{ "verify", do_verify, "check a checkpoint file's structure and checksums" },
 	{ "diff", do_diff, "compare tables: live, or from checkpoint files" },
 	{ "restore", do_restore, "write a checkpoint's tables back into a live VMM" },
+	{ "watch", do_watch, "a live view of the tables, refreshed like top" },
 	{ "monitor", do_monitor, "follow tables as JSON lines: every change, or counts per interval" },
 	{ "help", do_help, "list the verbs, or show one verb's help" },
 	{ NULL, NULL, NULL }

@@ -141,9 +141,11 @@ static int pair_rest(struct pairing *pr, const struct fd_ident *fds, size_t n_fd
 	}
 	/*
 	 * As many mappings as fds (or more): every fd is presumably one of
-	 * them, so the mappings are the tables.  Else the fds are.
+	 * them, so the mappings are the tables.  Else the fds are, except
+	 * for --attach=mapping, which never reads a table through its fd:
+	 * the mappings are all it reads.
 	 */
-	mappings = mode != TCE_ATTACH_FD && n_a && n_a >= n_u;
+	mappings = mode == TCE_ATTACH_MAPPING || (mode != TCE_ATTACH_FD && n_a && n_a >= n_u);
 	if (mappings) {
 		for (size_t a = 0; a < areas->count; a++)
 			if (!pr->area_used[a] && areas->a[a].tce) {

@@ -162,6 +162,150 @@ static int scan_area(struct scan *s, pid_t pid, const struct area *a, unsigned c
 	return 0;
 }
 
+/*
+ * What a scan of one process found, and what it was found against: its
+ * table fds and the starts, ends and inodes of its table mappings.
+ */
+struct remembered {
+	pid_t pid;
+	unsigned uses;			/* finds answered since the scan */
+	uint64_t stamp;			/* of the last use: the oldest goes first */
+	int *fds;
+	size_t n_fds;
+	struct area *tce_areas;
+	size_t n_areas;
+	struct tce_record *rec;
+	size_t n;
+};
+
+/* Processes remembered at most: a host's VMMs, with room to spare. */
+#define REMEMBERED_MAX 256
+
+static struct {
+	bool on;
+	uint64_t clock;
+	struct remembered r[REMEMBERED_MAX];
+	size_t count;
+} memory;
+
+void tce_records_remember(bool on)
+{
+	memory.on = on;
+}
+
+static size_t tce_areas_of(const struct areas *areas, struct area *out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < areas->count; i++)
+		if (areas->a[i].tce) {
+			if (out)
+				out[n] = areas->a[i];
+			n++;
+		}
+	return n;
+}
+
+static bool same_context(const struct remembered *m, const struct record_context *ctx)
+{
+	size_t n = 0;
+
+	if (m->n_fds != ctx->n_fds || memcmp(m->fds, ctx->fds, ctx->n_fds * sizeof(*ctx->fds)))
+		return false;
+	for (size_t i = 0; i < ctx->areas->count; i++) {
+		const struct area *a = &ctx->areas->a[i];
+
+		if (!a->tce)
+			continue;
+		if (n == m->n_areas || m->tce_areas[n].start != a->start ||
+		    m->tce_areas[n].end != a->end || m->tce_areas[n].inode != a->inode)
+			return false;
+		n++;
+	}
+	return n == m->n_areas;
+}
+
+static void forget(struct remembered *m)
+{
+	free(m->fds);
+	free(m->tce_areas);
+	free(m->rec);
+	*m = (struct remembered){ 0 };
+}
+
+static bool same_record(const struct tce_record *a, const struct tce_record *b)
+{
+	return a->at == b->at && a->liobn == b->liobn && a->nb_table == b->nb_table &&
+	       a->bus_offset == b->bus_offset && a->page_shift == b->page_shift &&
+	       a->table == b->table && a->fd == b->fd && a->emulated == b->emulated;
+}
+
+static struct remembered *remembered_of(pid_t pid)
+{
+	for (size_t i = 0; i < memory.count; i++)
+		if (memory.r[i].pid == pid)
+			return &memory.r[i];
+	return NULL;
+}
+
+/* The records remembered of pid, each re-read and still valid: a copy in *out. */
+static bool recall(pid_t pid, const struct record_context *ctx, struct tce_record **out, size_t *n)
+{
+	struct remembered *m = remembered_of(pid);
+	struct tce_record *rec;
+
+	if (!m || !m->n || m->uses + 1 >= RECORDS_RESCAN_EVERY || !same_context(m, ctx))
+		return false;
+	rec = malloc(m->n * sizeof(*rec));
+	if (!rec)
+		return false;
+	for (size_t i = 0; i < m->n; i++) {
+		unsigned char raw[QEMU_REC_SIZE];
+
+		if (remote_read_some(pid, m->rec[i].at, raw, sizeof(raw)) != (ssize_t)sizeof(raw) ||
+		    !tce_record_decode(raw, m->rec[i].at, ctx, &rec[i]) ||
+		    !same_record(&rec[i], &m->rec[i])) {
+			free(rec);
+			return false;
+		}
+	}
+	m->uses++;
+	m->stamp = ++memory.clock;
+	*out = rec;
+	*n = m->n;
+	return true;
+}
+
+static void remember(pid_t pid, const struct record_context *ctx, const struct tce_record *rec,
+		     size_t n)
+{
+	struct remembered *m, fresh = { .pid = pid, .n = n, .n_fds = ctx->n_fds };
+
+	fresh.n_areas = tce_areas_of(ctx->areas, NULL);
+	fresh.fds = malloc((ctx->n_fds + 1) * sizeof(*fresh.fds));
+	fresh.tce_areas = malloc((fresh.n_areas + 1) * sizeof(*fresh.tce_areas));
+	fresh.rec = malloc((n + 1) * sizeof(*rec));
+	if (!fresh.fds || !fresh.tce_areas || !fresh.rec) {
+		forget(&fresh);
+		return;		/* only a cache: the next find scans */
+	}
+	memcpy(fresh.fds, ctx->fds, ctx->n_fds * sizeof(*ctx->fds));
+	tce_areas_of(ctx->areas, fresh.tce_areas);
+	memcpy(fresh.rec, rec, n * sizeof(*rec));
+	fresh.stamp = ++memory.clock;
+	m = remembered_of(pid);
+	if (!m && memory.count < REMEMBERED_MAX)
+		m = &memory.r[memory.count++];
+	if (!m) {	/* full: the process not asked about for longest makes room */
+		m = &memory.r[0];
+		for (size_t i = 1; i < memory.count; i++)
+			if (memory.r[i].stamp < m->stamp)
+				m = &memory.r[i];
+	}
+	forget(m);
+	*m = fresh;
+}
+
 int tce_records_find(pid_t pid, const struct record_context *ctx, struct tce_record **out,
 		     size_t *n, bool *denied, struct tce_err *err)
 {
@@ -172,6 +316,8 @@ int tce_records_find(pid_t pid, const struct record_context *ctx, struct tce_rec
 	*denied = false;
 	*out = NULL;
 	*n = 0;
+	if (memory.on && recall(pid, ctx, out, n))
+		return 0;
 	s.rec = malloc(RECORDS_MAX * sizeof(*s.rec));
 	buf = malloc(SCAN_CHUNK + QEMU_REC_SIZE);
 	if (!s.rec || !buf) {
@@ -196,6 +342,8 @@ int tce_records_find(pid_t pid, const struct record_context *ctx, struct tce_rec
 	if (s.overflow)
 		s.n = 0;	/* more claims than tables: trust none */
 	*n = tce_records_unique(s.rec, s.n);
+	if (memory.on && !*denied)
+		remember(pid, ctx, s.rec, *n);
 	if (!*n) {
 		free(s.rec);
 		s.rec = NULL;

@@ -91,4 +91,15 @@ size_t tce_records_unique(struct tce_record *rec, size_t n);
 int tce_records_find(pid_t pid, const struct record_context *ctx, struct tce_record **out,
 		     size_t *n, bool *denied, struct tce_err *err);
 
+/*
+ * For a program that finds the same process's records again and again (a
+ * live view, every second): while a process's table fds and mappings are
+ * as at the last scan, its records are re-read where they were found and
+ * re-validated, instead of scanning its heap again; a full scan still
+ * comes every RECORDS_RESCAN_EVERY finds, for a table QEMU emulates,
+ * which adds neither.  Off by default: a writer must see the heap as it is.
+ */
+#define RECORDS_RESCAN_EVERY 16
+void tce_records_remember(bool on);
+
 #endif

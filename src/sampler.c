@@ -2,15 +2,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cursor.h"
 #include "proc.h"
+#include "records.h"
 #include "sampler.h"
 #include "source.h"
 
 void tce_sampler_init(struct tce_sampler *s, const struct tce_target *targets, size_t n_targets)
 {
 	*s = (struct tce_sampler){ .targets = targets, .n_targets = n_targets, .next_id = 1 };
+	/* A refresh a second must not scan every VMM's heap for records each time. */
+	tce_records_remember(true);
 }
 
 const struct tce_watched *tce_sampler_find(const struct tce_sampler *s, uint64_t id)
@@ -81,7 +85,7 @@ static int keep_batch(struct reading *r, const struct tce_extents *x, struct tce
 {
 	size_t need = r->kept.count + x->count;
 
-	/* An empty chunk adds nothing, and kept.ext may still be NULL (UBSan: offset on null). */
+	/* An empty chunk adds nothing (and kept may have no memory yet). */
 	if (!r->detailed || !x->count)
 		return 0;
 	if (need > TCE_KEEP_EXTENTS) {
@@ -162,24 +166,13 @@ static int compare_batch(struct reading *r, const struct tce_extents *x, struct 
 
 	while (k < old->count && old->ext[k].index < x->end)
 		k++;
-	/* An empty table kept no extents at all: old->ext is NULL, never offset. */
-	was = (struct tce_extents){ .ext = old->count ? old->ext + r->old_k : NULL,
-				    .count = k - r->old_k, .page_shift = x->page_shift,
-				    .first = x->first, .end = x->end };
+	/* A table kept empty has no memory: no pointer into it. */
+	was = (struct tce_extents){ .ext = old->ext ? old->ext + r->old_k : NULL, .count = k - r->old_k,
+				    .page_shift = x->page_shift, .first = x->first, .end = x->end };
 	r->old_k = k;
 	if (tce_diff_more(&was, x, &r->d, err))
 		return -1;
 	return report_changes(r, false) < 0 ? tce_fail(err, TCE_EIO, "out of memory") : 0;
-}
-
-/*
- * Whether extent e carries on the run last ended with: batches cut at
- * chunk boundaries split such a run, which list (cut by extent) counts once.
- */
-static bool runs_on(const struct tce_extent *last, const struct tce_extent *e, unsigned shift)
-{
-	return last->index + last->count == e->index &&
-	       tce_next_page(last->raw + ((last->count - 1) << shift), shift) == e->raw;
 }
 
 static struct tce_watched *new_watched(struct tce_sampler *s, struct tce_err *err)
@@ -196,6 +189,14 @@ static struct tce_watched *new_watched(struct tce_sampler *s, struct tce_err *er
 	return w;
 }
 
+/* Whether extent b goes on from a: the next entry, mapping the next page. */
+static bool continues(const struct tce_extent *a, const struct tce_extent *b, unsigned page_shift)
+{
+	uint64_t last = a->raw + ((a->count - 1) << page_shift);
+
+	return b->index == a->index + a->count && b->raw == tce_next_page(last, page_shift);
+}
+
 /*
  * Reads table i of src.  A table that vanished meanwhile is simply not
  * seen; other failures go to ops->error.  Returns a callback's non-zero
@@ -208,8 +209,9 @@ static int sample_table(struct tce_sampler *s, struct tce_source *src, size_t i,
 	struct reading r = { .s = s, .ops = ops, .detailed = true };
 	struct tce_err err = { 0 };
 	struct tce_cursor c;
-	struct tce_extent last = { 0 };
 	uint64_t extents = 0;
+	struct tce_extent last = { 0 };
+	bool have_last = false;
 	int more, rc = 0;
 
 	if (tce_cursor_open(&c, src, i, NULL, TCE_CUT_CHUNK, &err))
@@ -219,10 +221,13 @@ static int sample_table(struct tce_sampler *s, struct tce_source *src, size_t i,
 	tce_extents_begin(&r.kept, c.first, c.end, c.t.geo.page_shift);
 	while ((more = tce_cursor_next(&c, &err)) > 0) {
 		extents += c.x.count;
-		if (c.x.count && last.count && runs_on(&last, &c.x.ext[0], c.t.geo.page_shift))
+		/* A run cut at the chunk boundary is one extent, as list counts it. */
+		if (c.x.count && have_last && continues(&last, c.x.ext, c.x.page_shift))
 			extents--;
-		if (c.x.count)
+		if (c.x.count) {
 			last = c.x.ext[c.x.count - 1];
+			have_last = true;
+		}
 		if (keep_batch(&r, &c.x, &err))
 			goto failed;
 		if (r.old && r.old->detailed && compare_batch(&r, &c.x, &err))
@@ -272,6 +277,25 @@ failed:
 	return ops->error ? ops->error(ops->ctx, src->target->text, &err) : 0;
 }
 
+/* Whether the target still has what it names: its fd, or table fds. */
+static bool tables_there(const struct tce_target *target)
+{
+	struct tce_err err = { 0 };
+	char path[64];
+	struct stat st;
+	size_t n = 0;
+	int *fds;
+
+	if (target->kind == TCE_TARGET_FD) {
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)target->pid, target->fd);
+		return !lstat(path, &st);
+	}
+	if (target->kind != TCE_TARGET_PID || proc_tce_fds(target->pid, &fds, &n, &err))
+		return false;
+	free(fds);
+	return n > 0;
+}
+
 static int sample_target(struct tce_sampler *s, const struct tce_target *target,
 			 const struct tce_sampler_ops *ops)
 {
@@ -285,8 +309,12 @@ static int sample_target(struct tce_sampler *s, const struct tce_target *target,
 		return 0;	/* the process is gone: its tables will be removed */
 	if (tce_source_open(&src, target, &err)) {
 		tce_source_close(&src);
-		/* No tables now (a VMM between two of its tables' lives) is no error. */
-		if (err.status == TCE_ENOTARGET || proc_start_time(target->pid) != start_time)
+		/*
+		 * No tables now (a VMM between two of its tables' lives) is no
+		 * error; tables there that cannot be read without holding them are.
+		 */
+		if (proc_start_time(target->pid) != start_time ||
+		    (err.status == TCE_ENOTARGET && !tables_there(target)))
 			return 0;
 		return ops->error ? ops->error(ops->ctx, target->text, &err) : 0;
 	}

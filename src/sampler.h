@@ -54,8 +54,10 @@ struct tce_watched {
  * What a refresh reports as it goes, in this order per table: added (its
  * figures, not its entries: also every table of the first refresh), or
  * its change runs in index order; then removed for every table gone.
- * error is a target or table that could not be read (a process gone is
- * no error: its tables are removed).  A non-zero return from a callback
+ * error is a target or table that could not be read (a process gone, or
+ * a target with no table now, is no error: its tables are removed; a
+ * table there that cannot be read without holding it is one).  A
+ * non-zero return from a callback
  * stops the refresh and is returned by it.  Any may be NULL.
  */
 struct tce_sampler_ops {

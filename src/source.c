@@ -59,6 +59,9 @@ static int only_place(struct tce_source *s, const struct tce_place *p, struct tc
 	return 0;
 }
 
+/* What reading through a duplicate of a table's fd risks, in every refusal to. */
+#define HOLDING_RISK "a VMM that resets meanwhile cannot re-create it, see tcectl(1) HOLDING A TABLE"
+
 /*
  * A table whose mapping is not known, when only mappings may be read
  * (--attach=mapping): refused, not held.  A usage error, as a mapping is
@@ -77,8 +80,8 @@ static int mapping_unknown(pid_t pid, int fd, const char *hint, struct tce_err *
 	return tce_fail(err, TCE_EUSAGE,
 			"no mapping of fd %d of pid %d is known (no QEMU record pairs it, and nothing else does); "
 			"give --attach=fd to read it through a duplicate of its fd (which holds the table while it is read: "
-			"a VMM that resets meanwhile cannot re-create it, see tcectl(1) HOLDING A TABLE)%s",
-			fd, (int)pid, hint);
+			"%s)%s",
+			fd, (int)pid, HOLDING_RISK, hint);
 }
 
 static int open_fd(struct tce_source *s, const struct tce_target *target, struct tce_err *err)
@@ -130,6 +133,33 @@ static int open_addr(struct tce_source *s, const struct tce_target *target, stru
 						  .via = TCE_VIA_MAPPING, .tce = a->tce }, err);
 }
 
+/*
+ * Fails, saying so, when pid holds tables although none of them can be
+ * read through a mapping; else 0.
+ */
+static int mapped_none(pid_t pid, struct tce_err *err)
+{
+	struct tce_err why = { 0 };
+	size_t n = 0;
+	int *fds;
+
+	if (proc_tce_fds(pid, &fds, &n, &why))
+		return 0;
+	free(fds);
+	if (!n)
+		return 0;
+	/* A usage error, as mapping_unknown's: the mode given cannot read them. */
+	if (n == 1)
+		return tce_fail(err, TCE_EUSAGE,
+				"no mapping of the kvm-spapr-tce table of pid %d is known (no QEMU record pairs it, "
+				"and nothing else does); give --attach=fd to read it through a duplicate of its fd "
+				"(which holds the table while it is read: %s)", (int)pid, HOLDING_RISK);
+	return tce_fail(err, TCE_EUSAGE,
+			"no mapping of the %zu kvm-spapr-tce tables of pid %d is known (no QEMU record pairs them, "
+			"and nothing else does); give --attach=fd to read them through duplicates of their fds "
+			"(which holds each table while it is read: %s)", n, (int)pid, HOLDING_RISK);
+}
+
 int tce_source_open(struct tce_source *s, const struct tce_target *target,
 		    struct tce_err *err)
 {
@@ -157,6 +187,8 @@ int tce_source_open(struct tce_source *s, const struct tce_target *target,
 		return open_fd(s, target, err);
 	if (target->kind == TCE_TARGET_ADDR)
 		return open_addr(s, target, err);
+	if (!s->count && attach_mode == TCE_ATTACH_MAPPING && mapped_none(target->pid, err))
+		return -1;
 	if (!s->count)
 		return tce_fail(err, TCE_ENOTARGET,
 				"pid %d (%s) holds no kvm-spapr-tce tables; is it a KVM guest's VMM? "

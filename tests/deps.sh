@@ -6,7 +6,7 @@ set -eu
 
 packages="make gcc clang libc6-dev pkg-config bats bats-support bats-assert jq mandoc
 	  bash-completion zsh fish time file util-linux gcc-powerpc64le-linux-gnu
-	  libc6-dev-ppc64el-cross libelf-dev zlib1g-dev libzstd-dev"
+	  libc6-dev-ppc64el-cross libelf-dev zlib1g-dev libzstd-dev libncurses-dev tmux"
 # make check-asan and make fuzz: clang's sanitizer and libFuzzer runtimes
 # (only recommended by clang), and llvm-symbolizer for readable reports.
 packages="$packages libclang-rt-dev llvm"

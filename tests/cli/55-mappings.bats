@@ -103,20 +103,30 @@ mapping_unknown() {
 	echo "tcectl: $1: no mapping of fd $2 of pid $HOLDER_PID is known (no QEMU record pairs it, and nothing else does); give --attach=fd to read it through a duplicate of its fd (which holds the table while it is read: a VMM that resets meanwhile cannot re-create it, see tcectl(1) HOLDING A TABLE)${3:-}"
 }
 
-@test "--attach=mapping reads no table through its fd: one whose mapping is not known is refused" {
-	start_holder 8K:mixed 8K:direct
-	# Two table fds, no table mapping: by default each is read through its fd.
-	run_tcectl_tce_fds "$FD0 $FD1" list -r -n -o TABLE,VIA "$HOLDER_PID"
-	assert_success
-	assert_output "$(printf '%s\n' "$HOLDER_PID:$FD0 fd" "$HOLDER_PID:$FD1 fd")"
-	run_tcectl_tce_fds "$FD0 $FD1" list -r -n -o TABLE,VIA --attach=mapping "$HOLDER_PID"
-	assert_failure 2
-	assert_output ""
-	[ "$stderr" = "$(mapping_unknown list "$FD0"; mapping_unknown list "$FD1")" ]
-	# An fd that is not there is no table, and said so.
+@test "--attach=mapping: an fd that is not there is no table, and said so" {
+	start_holder 8K:mixed
 	run_tcectl list --attach=mapping "$HOLDER_PID:99"
 	assert_failure 3
 	[ "$stderr" = "tcectl: list: pid $HOLDER_PID has no fd 99; see its tables with tcectl list $HOLDER_PID" ]
+}
+
+@test "--attach=mapping never reads a table through its fd, even when no table is mapped" {
+	start_holder 8K:mixed 8K:direct
+	# The fds are tables, the mappings are not: a VMM that maps none of its tables.
+	run_tcectl_tce_fds "$FD0 $FD1" list --attach=mapping "$HOLDER_PID"
+	assert_failure 2
+	assert_output ""
+	[ "$stderr" = "tcectl: list: no mapping of the 2 kvm-spapr-tce tables of pid $HOLDER_PID is known (no QEMU record pairs them, and nothing else does); give --attach=fd to read them through duplicates of their fds (which holds each table while it is read: a VMM that resets meanwhile cannot re-create it, see tcectl(1) HOLDING A TABLE)" ]
+	run_tcectl_tce_fds "$FD1" list --attach=mapping "$HOLDER_PID"
+	assert_failure 2
+	[ "$stderr" = "tcectl: list: no mapping of the kvm-spapr-tce table of pid $HOLDER_PID is known (no QEMU record pairs it, and nothing else does); give --attach=fd to read it through a duplicate of its fd (which holds the table while it is read: a VMM that resets meanwhile cannot re-create it, see tcectl(1) HOLDING A TABLE)" ]
+	run_tcectl_tce_fds "$FD0 $FD1" list --attach=mapping "$HOLDER_PID:$FD1"
+	assert_failure 2
+	[ "$stderr" = "$(mapping_unknown list "$FD1" ", or read the mappings: tcectl list $HOLDER_PID")" ]
+	# Without --attach, through their fds, with the warning.
+	run_tcectl_tce_fds "$FD0 $FD1" list -r -n -o TABLE,VIA "$HOLDER_PID"
+	assert_success
+	assert_output "$(printf '%s\n' "$HOLDER_PID:$FD0 fd" "$HOLDER_PID:$FD1 fd")"
 }
 
 @test "one table fd and one table mapping are each other's" {

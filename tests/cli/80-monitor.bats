@@ -476,7 +476,7 @@ view_update() {
 	step eval 'cat "/proc/$HOLDER_PID/maps" >"$maps"'
 	wait_lines 6
 	stop_monitor INT
-	local why="no mapping of fd $FD0 of pid $HOLDER_PID is known (no QEMU record pairs it, and nothing else does); give --attach=fd to read it through a duplicate of its fd (which holds the table while it is read: a VMM that resets meanwhile cannot re-create it, see tcectl(1) HOLDING A TABLE)"
+	local why="no mapping of fd $FD0 of pid $HOLDER_PID is known (no QEMU record pairs it, and nothing else does); give --attach=fd to read it through a duplicate of its fd (which holds the table while it is read: a VMM that resets meanwhile cannot re-create it, see tcectl(1) HOLDING A TABLE), or read the mappings: tcectl list $HOLDER_PID"
 	error() {
 		printf '{"time":"T","refresh":%s,"event":"error","target":"%s:%s","status":2,"message":"%s"}\n' \
 			"$1" "$HOLDER_PID" "$FD0" "$why"

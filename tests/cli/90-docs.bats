@@ -182,12 +182,18 @@ help_usage() {
 		run "$TCECTL" "$opt"
 		assert_success
 	done
-	# The options every verb takes, as tcectl(1) lists them.
+	# The options every verb takes, as tcectl(1) lists them; watch, a
+	# screen, takes the help options alone.
 	for opt in -j --json -p --pretty -n --noheadings -h --help --usage; do
-		for verb in $(page_verbs); do
+		for verb in $(page_verbs | grep -vx watch); do
 			grep -qxF -- "$opt" <<<"$(help_options "$verb")"
 		done
 	done
+	for opt in -h --help --usage; do
+		grep -qxF -- "$opt" <<<"$(help_options watch)"
+	done
+	run comm -12 <(help_options watch) <(printf '%s\n' -j --json -p --pretty --noheadings | sort)
+	assert_output ""
 }
 
 @test "the bash completion offers each verb's long options, and no other" {
@@ -494,4 +500,16 @@ page_sy_words() {
 	assert_equal "$(sort <<<"$output")" "$expected"
 	run zsh_complete "tcectl checkpoint --byte-order="
 	assert_line --regexp '^big[[:space:]]+host[[:space:]]+little([[:space:]]|tcectl|$)'
+}
+
+@test "the completions offer watch's own options, its --attach values and its targets" {
+	start_holder 64:mixed
+	run bash_complete "tcectl watch -"
+	assert_equal "$(sort <<<"$output")" "$(printf '%s\n' --attach= --count= --help --interval= --usage)"
+	run fish_complete "tcectl watch --attach="
+	assert_equal "$(sort <<<"$output")" "$(printf '%s\n' --attach=fd --attach=mapping)"
+	run bash_complete "tcectl watch $HOLDER_PID:"
+	assert_line "$FD0"
+	run zsh_complete "tcectl watch --attach="
+	assert_line --regexp '^fd[[:space:]]+mapping([[:space:]]|tcectl|$)'
 }

@@ -19,9 +19,11 @@ load test_helper
 		./usr/share/man/man1/tcectl-dump.1 \
 		./usr/share/man/man1/tcectl-inspect.1 \
 		./usr/share/man/man1/tcectl-list.1 \
+		./usr/share/man/man1/tcectl-monitor.1 \
 		./usr/share/man/man1/tcectl-restore.1 \
 		./usr/share/man/man1/tcectl-translate.1 \
 		./usr/share/man/man1/tcectl-verify.1 \
+		./usr/share/man/man1/tcectl-watch.1 \
 		./usr/share/man/man1/tcectl-who-maps.1 \
 		./usr/share/man/man1/tcectl.1 \
 		./usr/share/man/man5/tcectl-checkpoint.5 \

@@ -5,6 +5,7 @@
  * QEMU with two kernel tables, its heap and one malloc arena.
  */
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "../../src/locate.h"
 #include "../../src/records.h"
@@ -218,6 +219,26 @@ TEST(locate_without_records_nothing_is_guessed)
 	}
 }
 
+TEST(locate_attach_mapping_never_reads_through_an_fd)
+{
+	struct fd_ident three[] = { { .fd = 9, .tce = true }, { .fd = 16, .tce = true }, { .fd = 17, .tce = true } };
+	static struct area none_of_them[] = {
+		{ .start = 0x10000, .end = 0x20000, .kind = AREA_SHARED, .dev_minor = 1, .inode = 77 },
+	};
+	struct areas no_tables = { none_of_them, 1 };
+	struct tce_places p = pair(three, 3, NULL, 0, TCE_ATTACH_MAPPING);
+	struct tce_err err = { 0 };
+
+	/* More fds than mappings: the mappings, by address, and no fd. */
+	CHECK(p.count == 2 && p.p[0].fd == -1 && p.p[0].addr == TABLE_A && p.p[1].addr == TABLE_B &&
+	      p.p[0].via == TCE_VIA_MAPPING && p.p[1].via == TCE_VIA_MAPPING);
+	free(p.p);
+	/* No table mapping at all: nothing to read. */
+	CHECK(tce_places_pair(three, 3, &no_tables, NULL, 0, TCE_ATTACH_MAPPING, &p, &err) == 0);
+	CHECK(p.count == 0);
+	free(p.p);
+}
+
 TEST(locate_a_file_is_found_by_its_inode)
 {
 	static struct area memfd_areas[] = {
@@ -235,6 +256,10 @@ TEST(locate_a_file_is_found_by_its_inode)
 	/* Two mappings of one file: the longer; another device's inode 78 is not fd 4's. */
 	CHECK(p.count == 2 && p.p[0].fd == 3 && p.p[0].addr == 0x40000 && p.p[0].len == 0x40000 &&
 	      p.p[1].fd == 4 && p.p[1].via == TCE_VIA_FD);
+	free(p.p);
+	/* --attach=mapping: fd 4, with no mapping, is not read. */
+	CHECK(tce_places_pair(fds, 2, &m, NULL, 0, TCE_ATTACH_MAPPING, &p, &err) == 0);
+	CHECK(p.count == 1 && p.p[0].fd == 3 && p.p[0].via == TCE_VIA_MAPPING);
 	free(p.p);
 }
 
@@ -358,4 +383,54 @@ TEST(records_from_a_real_qemu_forged_or_stale_are_ignored)
 	v = r.area[0].end - 4096;
 	memcpy(raw + QEMU_REC_TABLE, &v, 8);
 	CHECK(!decode_real(&r, raw, &rec));
+}
+
+/*
+ * Remembered records, re-read in this very process: a change is seen at
+ * once, and while the fds and table mappings stay, no heap is scanned
+ * (a context without the heap still finds the record) until the rescan
+ * every RECORDS_RESCAN_EVERY finds.
+ */
+TEST(records_remembered_are_revalidated_and_rescanned)
+{
+	static unsigned char heap[1 << 16] __attribute__((aligned(4096)));
+	struct area with_heap[] = {
+		{ .start = (uintptr_t)heap, .end = (uintptr_t)heap + sizeof(heap), .kind = AREA_HEAP, .writable = true },
+		qemu_areas[2], qemu_areas[3],
+	};
+	const struct areas heap_areas = { with_heap, 3 }, no_heap = { with_heap + 1, 2 };
+	const struct record_context seen = { &heap_areas, table_fds, 2 }, blind = { &no_heap, table_fds, 2 };
+	struct tce_err err = { 0 };
+	struct tce_record *rec;
+	size_t n;
+	bool denied;
+
+	make(heap + 0x100, 0x71000003, 65536, 0, 12, TABLE_A, 9);
+	tce_records_remember(true);
+	CHECK(tce_records_find(getpid(), &seen, &rec, &n, &denied, &err) == 0);
+	CHECK(n == 1 && rec[0].liobn == 0x71000003);
+	free(rec);
+
+	/* QEMU re-created the table in the same object: the record is read again. */
+	make(heap + 0x100, 0x71000004, 65536, 0, 12, TABLE_A, 9);
+	CHECK(tce_records_find(getpid(), &seen, &rec, &n, &denied, &err) == 0);
+	CHECK(n == 1 && rec[0].liobn == 0x71000004);
+	free(rec);
+
+	for (unsigned k = 1; k < RECORDS_RESCAN_EVERY; k++) {
+		CHECK(tce_records_find(getpid(), &blind, &rec, &n, &denied, &err) == 0);
+		CHECK(n == 1 && rec[0].liobn == 0x71000004);
+		free(rec);
+	}
+	CHECK(tce_records_find(getpid(), &blind, &rec, &n, &denied, &err) == 0);
+	CHECK(n == 0);	/* the rescan, which finds no heap to look into */
+
+	/* A table fd more: scanned at once. */
+	CHECK(tce_records_find(getpid(), &seen, &rec, &n, &denied, &err) == 0);
+	free(rec);
+	const int more_fds[] = { 9, 16, 17 };
+	const struct record_context grown = { &no_heap, more_fds, 3 };
+	CHECK(tce_records_find(getpid(), &grown, &rec, &n, &denied, &err) == 0);
+	CHECK(n == 0);
+	tce_records_remember(false);
 }

@@ -137,7 +137,7 @@ TEST(sampler_reports_the_net_change_of_each_refresh)
 	CHECK_U64(s.w[0].unmapped, 1);
 	CHECK_U64(s.w[0].changed, 1);
 	CHECK_U64(s.w[0].counts.mapped, 5);
-	/* Extents as list counts them: the run across the boundary is one. */
+	/* The run read in two chunks is one extent, as tcectl list counts it. */
 	CHECK_U64(s.w[0].extents, 2);
 
 	/* Focused, a table's changes are kept for a view of it. */
@@ -236,6 +236,53 @@ TEST(sampler_sees_a_table_that_changed_length_as_removed_and_added)
 	CHECK(refresh(&s, &seen) == 0);
 	CHECK(strstr(seen.log, "added 2 entries=") != NULL);
 	CHECK(strstr(seen.log, "removed 1 mapped=0\n") != NULL);
+	table_drop(&m);
+	tce_sampler_free(&s);
+	free((void *)t.text);
+}
+
+TEST(sampler_reports_a_table_it_may_not_read_and_ignores_one_gone)
+{
+	struct tce_sampler s;
+	struct tce_target t;
+	struct seen seen = { 0 };
+	/* A memfd this process does not map: no mapping of it is known. */
+	int fd = memfd_create("unit-sampler-unmapped", MFD_CLOEXEC);
+
+	CHECK(fd >= 0 && ftruncate(fd, 8192) == 0);
+	target_of(&t, fd);
+	tce_sampler_init(&s, &t, 1);
+	tce_source_set_attach(TCE_ATTACH_MAPPING);
+	/* There, but not to be read without holding it: an error, not an absence. */
+	CHECK(refresh(&s, &seen) == 0);
+	CHECK(seen.errors == 1 && s.count == 0);
+	/* Gone: no error, as for a VMM between two lives of its table. */
+	close(fd);
+	seen.errors = 0;
+	CHECK(refresh(&s, &seen) == 0);
+	CHECK(seen.errors == 0 && s.count == 0);
+	tce_source_set_attach(TCE_ATTACH_AUTO);
+	tce_sampler_free(&s);
+	free((void *)t.text);
+}
+
+TEST(sampler_follows_an_empty_table_of_two_chunks)
+{
+	struct memfd_table m;
+	struct tce_sampler s;
+	struct tce_target t;
+	struct seen seen = { 0 };
+
+	/* Two chunks with no extent in either: nothing kept, nothing copied. */
+	table_make(&m, 2 * TCE_CHUNK_ENTRIES);
+	target_of(&t, m.fd);
+	tce_sampler_init(&s, &t, 1);
+	CHECK(refresh(&s, &seen) == 0);
+	CHECK_STR(seen.log, "added 1 entries=524288 mapped=0 extents=0\n");
+	CHECK(s.count == 1 && s.w[0].detailed && s.w[0].kept.count == 0);
+	m.tce[TCE_CHUNK_ENTRIES + 1] = 0x7003;
+	CHECK(refresh(&s, &seen) == 0);
+	CHECK_STR(seen.log, "change 262145+1 0x0->0x7003\n");
 	table_drop(&m);
 	tce_sampler_free(&s);
 	free((void *)t.text);
