@@ -180,6 +180,36 @@ read -r _ _ _ rss_10 < "$work/w-10"
 read -r _ _ _ rss_many < "$work/w-many"
 report "watch: peak MiB, $WATCH_REFRESHES - 10 refreshes" "$(awk -v a="$rss_many" -v b="$rss_10" 'BEGIN { printf "%.2f", (a - b) / 1024 }')" \
 	"<=" 1 "peak RSS after 10: $rss_10 kB, after $WATCH_REFRESHES: $rss_many kB"
+
+# monitor, its batch twin, on the same tables: the CPU of a refresh, and
+# its memory after 600 refreshes against after 10 while a table changes
+# all the time (every refresh then reports changes).
+# shellcheck disable=SC2086
+mon_cpu=$(/usr/bin/time -f '%U %S' "$TCECTL" monitor --summary -i 0.2 -c 26 $wtargets 2>&1 >/dev/null | tail -1 |
+	awk '{ print $1 + $2 }')
+report "monitor: % of a core, 30 tables, 1 s" "$(awk -v c="$mon_cpu" 'BEGIN { printf "%.1f", 100 * c / 26 }')" \
+	"<=" 10 "$(awk -v c="$mon_cpu" 'BEGIN { printf "%.1f ms of CPU a refresh", 1000 * c / 26 }')"
+churn() {	# maps and unmaps 64 entries of table 1 of the watch holder, again and again
+	local k=0 first
+	while :; do
+		first=$(( (k * 7919) % 65000 ))
+		echo "fill 1 $first 64 $(( 0x200000000 + (k % 1000) * 0x100000 + 3 )) 4096" > "$work/watch/cmd"
+		read -r _ < "$work/watch/reply"
+		echo "fill 1 $first 64 0 0" > "$work/watch/cmd"
+		read -r _ < "$work/watch/reply"
+		k=$((k + 1))
+	done
+}
+churn &
+churner=$!
+# shellcheck disable=SC2086
+mon_10=$(/usr/bin/time -f %M "$TCECTL" monitor -i 0.01 -c 10 $wtargets 2>&1 >/dev/null | tail -1)
+# shellcheck disable=SC2086
+mon_many=$(/usr/bin/time -f %M "$TCECTL" monitor -i 0.01 -c "$WATCH_REFRESHES" $wtargets 2>&1 >"$work/events" | tail -1)
+kill "$churner" 2>/dev/null
+wait "$churner" 2>/dev/null || true
+report "monitor: peak MiB, $WATCH_REFRESHES - 10 refreshes" "$(awk -v a="$mon_many" -v b="$mon_10" 'BEGIN { printf "%.2f", (a - b) / 1024 }')" \
+	"<=" 1 "peak RSS after 10: $mon_10 kB, after $WATCH_REFRESHES: $mon_many kB; $(grep -c '"event":"[mu]' "$work/events") change events meanwhile"
 kill "$watched" 2>/dev/null
 
 # --- memory a guest controls ---------------------------------------------------
@@ -214,6 +244,7 @@ peak "diff (FILE random, FILE same)" "$TCECTL" diff "$work/random.tce" "$work/sa
 watch_time "$work/w-random" -d 0.1 -n 3 "$worst:$rfd" "$worst:$sfd"
 read -r _ _ _ kb < "$work/w-random"
 report "peak MiB: watch (random, same)" "$(ratio "$kb" 1024)" "<=" 64 "${kb} kB"
+peak "monitor (random, same)" "$TCECTL" monitor -i 0.01 -c 3 "$worst:$rfd" "$worst:$sfd"
 kill "$worst" 2>/dev/null
 
 exit $((misses > 0))
