@@ -1,35 +1,35 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# Watching never holds a table.  While tcectl monitor, then tcectl watch,
-# follow minivmm's four tables, the VMM destroys and re-creates them, each
-# liobn in turn, waiting for a refresh in between: every re-creation
-# succeeds (no EBUSY) and the table shows as removed, then added again
-# under its new fd: monitor prints table-removed and then table-added (two
-# rounds of the tables), watch marks the row "-" and then shows the new
-# one marked "+" (one round, a refresh at a time: paused, the space key).
-# Then, while monitor or watch refresh as often as they may, the VMM
-# destroys and at once re-creates a table, again and again: every
-# re-creation succeeds.  Neither says a word of error.  The control: a
+# Watching never holds a table.  While tcectl monitor and tcectl watch
+# both follow minivmm's four tables, the VMM destroys and re-creates each
+# of them in turn, a refresh of each between the two steps: every
+# re-creation succeeds (no EBUSY), and the table shows as removed, then
+# added again under its new fd: monitor prints table-removed and then
+# table-added, watch (paused, a refresh per space key) marks the row "-"
+# and then shows the new one marked "+".  Then, while a monitor and watch
+# refresh as often as they may, the VMM destroys and at once re-creates a
+# table, again and again: every re-creation succeeds.  Neither says a word
+# of error, and watch gives the terminal back as it was.  The control: a
 # process that holds a table's fd, or a mapping of it, makes the same
 # re-creation fail with EBUSY.
 #
-# TCECTL_VM_CYCLES: re-creations of each series without a pause (default 20).
+# TCECTL_VM_CYCLES: re-creations without a pause (default 20).
 . "$PAYLOAD/lib/monitor.sh"
 . "$PAYLOAD/lib/watch.sh"
 
 cycles=${TCECTL_VM_CYCLES:-20}
 tc_vmm_begin || exit 0
-t0=$(now)
 liobns=$(all_liobns)
 ntables=$(echo "$liobns" | wc -w)
 M=$TC_DIR/monitor
+M2=$TC_DIR/monitor.busy
 
 # The liobn of cycle $1: each of the tables in turn.
 liobn_of() {
 	echo "$liobns" | tr ' ' '\n' | grep . | sed -n "$(($1 % ntables + 1))p"
 }
 
-# Monitor's lines about LIOBN of kind EVENT (table-added, table-removed).
+# How many lines of monitor's about LIOBN are of kind EVENT (table-added...).
 events_of() {
 	grep -c "\"event\":\"$2\",.*\"liobn\":\"$1\"" "$M"
 }
@@ -47,50 +47,62 @@ for what in fd map; do
 	is "$(field result "$(vmm recreate 0x71000003)")" ok "control: once the holder is gone, re-creation works"
 done
 
-diag "$(since "$t0") s"
-# Series 1: monitor, a refresh between destroying and re-creating.
 mon_start "$M" -i 0.2 "$pid"
-mon_wait "$M" "$ntables" 200 || diag "monitor did not report the tables"
+if ! watch_start w -d 0.5 "$pid" || ! mon_wait "$M" "$ntables" 200; then
+	not_ok "monitor and watch show minivmm's tables"
+	diag <"$M.err"
+	mon_stop "$M"
+	term_end
+	vmm_end
+	exit 0
+fi
+ok "monitor and watch show minivmm's tables"
+
+# Series 1: each table destroyed, a refresh, re-created, a refresh.
+term_keys w p
 ebusy="" lost=""
-rounds=$((2 * ntables))
 i=0
-while [ $i -lt "$rounds" ]; do
+while [ $i -lt "$ntables" ]; do
 	liobn=$(liobn_of $i)
+	fd=$(watch_rows w | grep " liobn=$liobn " | sed 's/.* table=[0-9]*:\([0-9]*\) .*/\1/')
 	removed=$(events_of "$liobn" table-removed) added=$(events_of "$liobn" table-added)
 	vmm close "$liobn" >/dev/null
-	wait_for "[ \$(events_of $liobn table-removed) -gt $removed ]" 100 || lost="$lost removed:$i"
+	watch_step w || lost="$lost watch-step:$i"
+	watch_rows w | grep -q "^state=- .* table=$pid:$fd liobn=$liobn " || lost="$lost watch-removed:$i"
+	wait_for "[ \$(events_of $liobn table-removed) -gt $removed ]" 100 || lost="$lost monitor-removed:$i"
 	ans=$(vmm recreate "$liobn")
 	[ "$(field result "$ans")" = ok ] || ebusy="$ebusy [$i: $ans]"
-	wait_for "[ \$(events_of $liobn table-added) -gt $added ]" 100 || lost="$lost added:$i"
+	watch_step w || lost="$lost watch-step:$i"
+	rows=$(watch_rows w)
+	echo "$rows" | grep -q "^state=+ .* table=$pid:$(field fd "$ans") liobn=$liobn " || lost="$lost watch-added:$i"
+	[ "$(echo "$rows" | grep -c .)" = "$ntables" ] || lost="$lost watch-rows:$i"
+	wait_for "[ \$(events_of $liobn table-added) -gt $added ]" 100 || lost="$lost monitor-added:$i"
 	i=$((i + 1))
 done
-is "$ebusy" "" "monitor: each of $rounds re-creations of a table destroyed during monitor succeeds (no EBUSY)"
-is "$lost" "" "monitor: each destroyed table shows as table-removed, each re-created one as table-added"
-# Per liobn: added (first refresh), then removed and added again, cycle after
-# cycle; each removed line is the table added just before (same fd).
-seq=""
+is "$ebusy" "" "each of the $ntables tables, destroyed under monitor and watch, is re-created (no EBUSY)"
+is "$lost" "" \
+	"each destroyed table is reported removed, then re-created one added: by monitor, and by watch (row marked -, then +; $ntables rows)"
+[ -z "$lost" ] || term_screen w | diag
+# Per liobn: added (first refresh), then removed and added again; each
+# removed line is the table added just before (same fd).
+seq="" want=""
 for liobn in $liobns; do
 	seq="$seq $(grep "\"liobn\":\"$liobn\"" "$M" | mon_fields event fd | awk '
 		$1 == "event=table-added" { if (state == "added") bad++; state = "added"; fd = $2; n++ }
 		$1 == "event=table-removed" { if (state != "added" || $2 != fd) bad++; state = "removed" }
 		$1 !~ /^event=table-/ { other++ }
 		END { printf "%d/%d/%d", n, bad + 0, other + 0 }')"
-done
-want=""
-for liobn in $liobns; do
-	n=0 i=0
-	while [ $i -lt "$rounds" ]; do
-		[ "$(liobn_of $i)" = "$liobn" ] && n=$((n + 1))
-		i=$((i + 1))
-	done
-	want="$want $((n + 1))/0/0"
+	want="$want 2/0/0"
 done
 is "$seq" "$want" \
-	"monitor: per table, table-added, then table-removed (same fd) and table-added again each cycle, nothing out of turn (added/bad/other)"
+	"monitor: per table, table-added, table-removed (same fd), table-added, nothing else (added/out of turn/other)"
 
-diag "$(since "$t0") s"
-# Series 2: monitor refreshing as often as it may, no pause in the VMM.
-M2=$TC_DIR/monitor.busy
+# Series 2: re-created at once, again and again, while watch refreshes
+# every 0.1 s and a second monitor as often as it may.
+term_keys w p d
+term_keys w -l 0.1
+term_keys w Enter
+term_wait w 'every 0\.1s' 50 || diag "watch did not take the interval 0.1 s"
 mon_start "$M2" -i 0.01 "$pid"
 mon_wait "$M2" "$ntables" 200 || diag "the busy monitor did not report the tables"
 ebusy=""
@@ -100,70 +112,26 @@ while [ $i -lt "$cycles" ]; do
 	[ "$(field result "$ans")" = ok ] || ebusy="$ebusy [$i: $ans]"
 	i=$((i + 1))
 done
-is "$ebusy" "" "monitor -i 0.01: each of $cycles re-creations right after destroying succeeds (no EBUSY)"
-check "both monitors still run" kill -0 "$(cat "$M.pid")" "$(cat "$M2.pid")"
+is "$ebusy" "" "each of $cycles re-creations right after destroying succeeds while watch -d 0.1 and monitor -i 0.01 refresh (no EBUSY)"
+check "both monitors and watch still run" kill -0 "$(cat "$M.pid")" "$(cat "$M2.pid")" "$(term_pid w)"
+# shellcheck disable=SC2016  # wait_for evaluates the string
+wait_for '[ "$(watch_rows w | grep -c "^state=\. ")" = "$ntables" ]' 50
+is "$(watch_rows w | sed 's/^state=\([^ ]*\) .* table=\([^ ]*\) liobn=\([^ ]*\) .*/\1 \2 \3/' | sort)" \
+	"$(vmm tables | while read -r line; do echo ". $pid:$(field fd "$line") $(field liobn "$line")"; done | sort)" \
+	"watch: then a row for each table, under its fd of now"
+
 mon_stop "$M"
 rc1=$?
 mon_stop "$M2"
 is "$rc1 $?" "0 0" "both monitors end with status 0 on SIGTERM"
 is "$(grep -h '"event":"error"' "$M" "$M2")$(cat "$M.err" "$M2.err")" "" \
 	"monitor: not one error while tables came and went"
-
-diag "$(since "$t0") s"
-# Series 3: watch, paused, one refresh (the space key) after each step.
-if watch_start w -d 0.5 "$pid"; then
-	ok "watch shows minivmm's tables"
-	term_keys w p
-	ebusy="" lost=""
-	i=0
-	while [ $i -lt "$ntables" ]; do
-		liobn=$(liobn_of $i)
-		fd=$(watch_rows w | grep " liobn=$liobn " | sed 's/.* table=[0-9]*:\([0-9]*\) .*/\1/')
-		vmm close "$liobn" >/dev/null
-		watch_step w || lost="$lost step:$i"
-		rows=$(watch_rows w)
-		echo "$rows" | grep -q "^state=- .* table=$pid:$fd liobn=$liobn " || lost="$lost removed:$i"
-		ans=$(vmm recreate "$liobn")
-		[ "$(field result "$ans")" = ok ] || ebusy="$ebusy [$i: $ans]"
-		watch_step w || lost="$lost step:$i"
-		rows=$(watch_rows w)
-		echo "$rows" | grep -q "^state=+ .* table=$pid:$(field fd "$ans") liobn=$liobn " || lost="$lost added:$i"
-		[ "$(echo "$rows" | grep -c .)" = "$ntables" ] || lost="$lost rows:$i"
-		i=$((i + 1))
-	done
-	is "$ebusy" "" "watch: each of $ntables re-creations of a table destroyed during watch succeeds (no EBUSY)"
-	is "$lost" "" "watch: the destroyed table's row is marked removed (-), then the re-created one's added (+), $ntables rows"
-	[ -z "$lost" ] || term_screen w | diag
-
-	diag "$(since "$t0") s"
-	# Series 4: watch refreshing every 0.1 s, no pause in the VMM.
-	term_keys w p d
-	term_keys w -l 0.1
-	term_keys w Enter
-	ebusy=""
-	i=0
-	while [ $i -lt "$cycles" ]; do
-		ans=$(vmm recreate "$(liobn_of $i)")
-		[ "$(field result "$ans")" = ok ] || ebusy="$ebusy [$i: $ans]"
-		i=$((i + 1))
-	done
-	is "$ebusy" "" "watch -d 0.1: each of $cycles re-creations right after destroying succeeds (no EBUSY)"
-	# shellcheck disable=SC2016  # wait_for evaluates the string
-	wait_for '[ "$(watch_rows w | grep -c "^state=\. ")" = "$ntables" ]' 50
-	is "$(watch_rows w | sed 's/ liobn=\([^ ]*\) .*/ \1/' | sed 's/^state=\([^ ]*\) .* table=/\1 /' | sort)" \
-		"$(vmm tables | while read -r line; do echo ". $pid:$(field fd "$line") $(field liobn "$line")"; done | sort)" \
-		"watch: then a row for each table, under its fd of now"
-	check "watch still runs" kill -0 "$(term_pid w)"
-	term_keys w q
-	term_wait_exit w 100
-	is "$(term_rc w)" 0 "watch: q ends it with status 0"
-	is "$(term_stderr w)" "" "watch: not one error while tables came and went"
-	is "$(term_stty w after)" "$(term_stty w before)" "watch: the terminal's settings are restored"
-else
-	not_ok "watch shows minivmm's tables"
-fi
+term_keys w q
+term_wait_exit w 100
+is "$(term_rc w)" 0 "watch: q ends it with status 0"
+is "$(term_stderr w)" "" "watch: not one error while tables came and went"
+is "$(term_stty w after)" "$(term_stty w before)" "watch: the terminal's settings are restored"
 term_end
-diag "$(since "$t0") s"
 
 vmm_refresh
 is "$(grep -c '^table ' "$VMM_DESC") $(for f in /proc/"$pid"/fd/*; do readlink "$f"; done | grep -c kvm-spapr-tce)" \
