@@ -122,8 +122,9 @@ vm-tcectl:
 
 # Every test file but the tier's own QEMU self-test (30-*): 70-tcectl-qemu
 # boots the same guest and checks its tables with tcepeek as well as tcectl.
+# About 9 minutes on a busy 2-core host: the VM's limit leaves room above it.
 check-vm: vm-tcectl
-	tests/vm/check.sh -Q -T $(VM_TCECTL) -p tests/vm/payload-tcectl \
+	tests/vm/check.sh -Q -t 900 -T $(VM_TCECTL) -p tests/vm/payload-tcectl \
 		-p tests/vm/payload-tcectl-qemu \
 		-e TCECTL_VM_TESTS=0*,1*,2*,4*,5*,6*,7*,8*,9*
 

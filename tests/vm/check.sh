@@ -51,6 +51,10 @@ t1=$(vm_now)
 mkdir -p "$VM_BUILD"
 "$VM_DIR/build.sh" -o "$VM_BUILD/bin"
 
+# tmux, for the tests that read the screen of a full-screen program.
+tmux_root=$("$VM_DIR/tmux-root.sh") || die "cannot prepare tmux for the VM"
+mk_args+=(-r "$tmux_root")
+
 if [ $qemu = 1 ]; then
 	read -r qemu_root qemu_overlay < <("$VM_DIR/qemu-guest.sh") ||
 		die "cannot prepare the nested QEMU guest"

@@ -69,7 +69,8 @@ cache_complete() {
 		# shellcheck source=/dev/null
 		. "$VM_ENV"
 		[ -r "$TCECTL_VM_VMLINUX" ] && [ -r "$TCECTL_VM_MODULES/modules.dep" ] &&
-			[ -x "$TCECTL_VM_BUSYBOX" ] && [ -r "$TCECTL_VM_SYSROOT/usr/include/libelf.h" ]
+			[ -x "$TCECTL_VM_BUSYBOX" ] && [ -r "$TCECTL_VM_SYSROOT/usr/include/libelf.h" ] &&
+			[ -r "$TCECTL_VM_SYSROOT/usr/lib/$VM_TRIPLET/libncursesw.a" ]
 	)
 }
 

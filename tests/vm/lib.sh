@@ -37,3 +37,56 @@ vm_load_env() {
 # Seconds since the epoch with a fraction, for the timing report.
 vm_now() { date +%s.%N; }
 vm_elapsed() { awk -v a="$1" -v b="$(vm_now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# A package's whole dependency closure as .deb files in @1 (libc included:
+# the private apt state's dpkg status is empty), through the private apt
+# state; apt's output in @2.  Status 1, with the last lines shown, if apt fails.
+vm_download_closure() {
+	local debs=$1 log=$2
+	shift 2
+	mkdir -p "$debs/partial"
+	papt_get -y --download-only --no-install-recommends \
+		-o Dir::Cache::archives="$debs/" install "$@" >"$log" 2>&1 || {
+		tail -n 20 "$log" >&2
+		return 1
+	}
+}
+
+# Unpack .deb files into @1 as a merged-/usr tree (/bin, /lib, ... are
+# symlinks into /usr, as on a Debian 12 system; tar keeps them).
+vm_unpack_merged() {
+	local full=$1 deb d
+	shift
+	mkdir -p "$full/usr/bin" "$full/usr/lib" "$full/usr/lib64" "$full/usr/sbin"
+	for d in bin lib lib64 sbin; do ln -s "usr/$d" "$full/$d"; done
+	for deb in "$@"; do
+		dpkg-deb --fsys-tarfile "$deb" | tar -C "$full" -x --keep-directory-symlink ||
+			die "cannot unpack $deb"
+	done
+}
+
+# Copy the shared libraries the ppc64el programs @3... load, and the libraries
+# those load, from the unpacked tree @1 into the directory @2, each under its
+# soname (the file itself, no symlink chains).
+vm_copy_libs() {
+	local full=$1 dest=$2 queue seen=" " f lib path d
+	shift 2
+	queue=("$@")
+	mkdir -p "$dest"
+	while [ ${#queue[@]} -gt 0 ]; do
+		f=${queue[0]}
+		queue=("${queue[@]:1}")
+		for lib in $("$VM_TRIPLET-readelf" -d "$f" |
+			sed -n 's/.*(NEEDED).*Shared library: \[\(.*\)\]/\1/p'); do
+			case $seen in *" $lib "*) continue ;; esac
+			seen+="$lib "
+			path=
+			for d in lib usr/lib; do
+				[ -e "$full/$d/$VM_TRIPLET/$lib" ] && { path=$full/$d/$VM_TRIPLET/$lib; break; }
+			done
+			[ -n "$path" ] || die "${f##*/} needs $lib, which its packages lack"
+			cp -L "$path" "$dest/$lib"
+			queue+=("$path")
+		done
+	done
+}

@@ -24,63 +24,31 @@ QEMU_CACHE=$VM_CACHE/qemu
 ROOT=$QEMU_CACHE/root
 OVERLAY=$VM_BUILD/qemu-guest
 GUEST_MODULES=(ibmvscsi sd_mod virtio_pci virtio_blk)
-readelf=$VM_TRIPLET-readelf
 
-# Shared libraries @1 asks for by name.
-needed() {
-	"$readelf" -d "$1" | sed -n 's/.*(NEEDED).*Shared library: \[\(.*\)\]/\1/p'
-}
-
-# Copy qemu-system-ppc64 and what it loads from the unpacked @1 into $ROOT.
+# Copy qemu-system-ppc64, what it loads and its firmware from the unpacked
+# @1 into @2.
 cut_down() {
-	local full=$1 stage=$2 queue=() seen=" " lib path f d
+	local full=$1 stage=$2
 
-	mkdir -p "$stage/usr/bin" "$stage/lib/$VM_TRIPLET" "$stage/lib64" "$stage/usr/share/qemu"
+	mkdir -p "$stage/usr/bin" "$stage/lib64" "$stage/usr/share/qemu"
 	cp "$full/usr/bin/qemu-system-ppc64" "$stage/usr/bin/"
-	queue=("$full/usr/bin/qemu-system-ppc64")
-	while [ ${#queue[@]} -gt 0 ]; do
-		f=${queue[0]}
-		queue=("${queue[@]:1}")
-		for lib in $(needed "$f"); do
-			case $seen in *" $lib "*) continue ;; esac
-			seen+="$lib "
-			path=
-			for d in lib usr/lib; do
-				[ -e "$full/$d/$VM_TRIPLET/$lib" ] && { path=$full/$d/$VM_TRIPLET/$lib; break; }
-			done
-			[ -n "$path" ] || die "qemu-system-ppc64 needs $lib, which its packages lack"
-			# -L: the file itself under its soname, no symlink chains.
-			cp -L "$path" "$stage/lib/$VM_TRIPLET/$lib"
-			queue+=("$path")
-		done
-	done
+	vm_copy_libs "$full" "$stage/lib/$VM_TRIPLET" "$full/usr/bin/qemu-system-ppc64"
 	# The program interpreter, where the binary asks for it.
 	cp -L "$full/lib/$VM_TRIPLET/ld64.so.2" "$stage/lib64/ld64.so.2"
 	cp "$full/usr/share/qemu/slof.bin" "$full/usr/share/qemu/vof.bin" "$stage/usr/share/qemu/"
 }
 
 prepare_root() {
-	local debs=$QEMU_CACHE/debs full stage d deb
+	local debs=$QEMU_CACHE/debs full stage
 
 	[ -x "$ROOT/usr/bin/qemu-system-ppc64" ] && return 0
-	mkdir -p "$debs/partial"
 	msg "downloading qemu-system-ppc:ppc64el and its dependencies"
-	# An empty dpkg status: apt fetches the whole closure, libc included.
-	papt_get -y --download-only --no-install-recommends \
-		-o Dir::Cache::archives="$debs/" install qemu-system-ppc >"$QEMU_CACHE.log" 2>&1 || {
-		tail -n 20 "$QEMU_CACHE.log" >&2
+	vm_download_closure "$debs" "$QEMU_CACHE.log" qemu-system-ppc ||
 		die "cannot download QEMU's packages (see $QEMU_CACHE.log)"
-	}
 	full=$(mktemp -d "${TMPDIR:-/tmp}/tcectl-qemu-full.XXXXXX")
 	stage=$QEMU_CACHE/root.tmp
 	rm -rf "$stage"
-	# Merged /usr, as on a Debian 12 system; the symlinks must survive tar.
-	mkdir -p "$full/usr/bin" "$full/usr/lib" "$full/usr/lib64" "$full/usr/sbin"
-	for d in bin lib lib64 sbin; do ln -s "usr/$d" "$full/$d"; done
-	for deb in "$debs"/*.deb; do
-		dpkg-deb --fsys-tarfile "$deb" | tar -C "$full" -x --keep-directory-symlink ||
-			die "cannot unpack $deb"
-	done
+	vm_unpack_merged "$full" "$debs"/*.deb
 	cut_down "$full" "$stage"
 	rm -rf "$full"
 	mv "$stage" "$ROOT"
@@ -99,7 +67,7 @@ prepare_overlay() {
 		-p "$VM_DIR/guest-payload" "${mods[@]}"
 }
 
-command -v "$readelf" >/dev/null || die "no $readelf; run tests/vm/fetch.sh"
+command -v "$VM_TRIPLET-readelf" >/dev/null || die "no $VM_TRIPLET-readelf; run tests/vm/fetch.sh"
 mkdir -p "$QEMU_CACHE"
 prepare_root
 prepare_overlay
