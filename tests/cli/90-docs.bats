@@ -11,6 +11,17 @@ ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 MAN=$ROOT/man
 COMPLETIONS=$ROOT/completions
 
+setup_file() {
+	# compinit without a dump file reads every completion function there
+	# is: a second and more for each zsh that zsh_complete starts.  So
+	# one dump, with _tcectl in it, serves the whole file.
+	ZSH_COMPDUMP=$BATS_FILE_TMPDIR/zcompdump
+	zsh -f -c 'fpath=($1 $fpath); autoload -Uz compinit; compinit -u -d $2' \
+		zsh "$COMPLETIONS" "$ZSH_COMPDUMP"
+	[ -s "$ZSH_COMPDUMP" ]
+	export ZSH_COMPDUMP
+}
+
 setup() {
 	# The completions run `tcectl` from PATH, as a user's shell would.
 	PATH=$(dirname "$TCECTL"):$PATH
@@ -97,7 +108,7 @@ wait_for() {
 }
 zpty -b z zsh -f -i
 zpty -w z 'PS1="" PROMPT="" RPROMPT=""; LISTMAX=10000'
-zpty -w z "fpath=(${(q)1} \$fpath); autoload -Uz compinit; compinit -u -D"
+zpty -w z "fpath=(${(q)1} \$fpath); autoload -Uz compinit; compinit -u -d ${(q)ZSH_COMPDUMP}"
 zpty -w z "zstyle ':completion:*' list-separator '#'; bindkey '^T' list-choices"
 zpty -w z 'echo READ""Y'
 wait_for READY || exit 1
