@@ -71,9 +71,10 @@ $(BUILD)/tce-holder: tests/fixtures/tce-holder.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
 
+# Test files run side by side, one per CPU (tests/cli/bats.sh).
 check-cli: $(BUILD)/tcectl $(FIXTURES)
 	TCECTL=$(abspath $(BUILD)/tcectl) TCE_HOLDER=$(abspath $(BUILD)/tce-holder) \
-		bats --tap tests/cli
+		tests/cli/bats.sh --tap tests/cli
 
 .PHONY: check-cli
 
