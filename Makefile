@@ -73,9 +73,10 @@ $(BUILD)/tce-holder: tests/fixtures/tce-holder.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
 
+# Test files run side by side, one per CPU (tests/cli/bats.sh).
 check-cli: $(BUILD)/tcectl $(FIXTURES)
 	TCECTL=$(abspath $(BUILD)/tcectl) TCE_HOLDER=$(abspath $(BUILD)/tce-holder) \
-		bats --tap tests/cli
+		tests/cli/bats.sh --tap tests/cli
 
 .PHONY: check-cli
 
@@ -163,6 +164,7 @@ CFLAGS += -fsanitize=fuzzer-no-link
 endif
 
 ASAN_BUILD := build/asan
+NPROC := $(shell nproc 2>/dev/null || echo 1)
 FUZZ_BUILD := build/fuzz
 # clang for both: gcc 12's UBSan ignores log_path next to ASan, and
 # tests/sanitize.sh must find every report in its log directory.
@@ -172,8 +174,9 @@ FUZZ_SECONDS ?= 60
 
 # The unit tests and the command-line tests against tcectl, tce-holder and
 # the library built with SANITIZE=1; any sanitizer report fails the run.
+# That build compiles every file anew, with a compiler per CPU.
 check-asan:
-	@$(MAKE) -s --no-print-directory CC=$(ASAN_CC) SANITIZE=1 BUILD=$(ASAN_BUILD) \
+	@$(MAKE) -s --no-print-directory -j$(NPROC) CC=$(ASAN_CC) SANITIZE=1 BUILD=$(ASAN_BUILD) \
 		$(ASAN_BUILD)/tcectl $(ASAN_BUILD)/tce-holder $(ASAN_BUILD)/unit-tests
 	tests/sanitize.sh $(ASAN_BUILD)
 

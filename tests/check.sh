@@ -12,7 +12,9 @@
 #
 # The tiers run one after another: on 2 cores, the emulated host beside the
 # command-line tests made both more than twice as slow (measured: 13.5
-# minutes in all, against 12 for the same tiers in sequence).
+# minutes in all, against 12 for the same tiers in sequence).  The
+# command-line tiers take every core themselves: their test files run side
+# by side (tests/cli/bats.sh).
 set -uo pipefail
 
 cd "$(dirname "$0")/.."

@@ -80,7 +80,7 @@ echo "# command-line tests (TCECTL=$build/tcectl): ${files[*]##*/}"
 # Tests tagged no-sanitizer measure memory (peak RSS, ulimit -v), which
 # the sanitizers' shadow memory makes meaningless; the plain tier runs them.
 TCECTL=$(realpath "$build/tcectl") TCE_HOLDER=$(realpath "$build/tce-holder") \
-	bats --tap --filter-tags '!no-sanitizer' "${files[@]}" || failed=1
+	tests/cli/bats.sh --tap --filter-tags '!no-sanitizer' "${files[@]}" || failed=1
 
 reports=$(find "$logs" -maxdepth 1 -type f -name 'report*' | sort)
 if [ -n "$reports" ]; then

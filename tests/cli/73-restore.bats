@@ -754,7 +754,11 @@ tcectl: restore: no table was written; undo file $OUT/undo.tce holds them as the
 paused_restore() {
 	mkfifo "$OUT/cmdline"
 	vmm_cmd "$FD0" cmdline="$OUT/cmdline"
-	(ulimit -c 0; exec "${VMM_CMD[@]}" "$TCECTL" restore "$@" > "$OUT/stdout" 2> "$OUT/stderr") &
+	# env: tcectl keeps a signal ignored at start ignored, and a job in
+	# the background of a shell started that way (make check run from a
+	# script's background job) would have SIGINT and SIGQUIT ignored.
+	(ulimit -c 0; exec env --default-signal=INT,QUIT "${VMM_CMD[@]}" "$TCECTL" restore "$@" \
+		> "$OUT/stdout" 2> "$OUT/stderr") &
 	TCECTL_PID=$!
 	exec 8> "$OUT/cmdline"
 	wait_state "$HOLDER_PID" T

@@ -11,6 +11,17 @@ ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 MAN=$ROOT/man
 COMPLETIONS=$ROOT/completions
 
+setup_file() {
+	# compinit without a dump file reads every completion function there
+	# is: a second and more for each zsh that zsh_complete starts.  So
+	# one dump, with _tcectl in it, serves the whole file.
+	ZSH_COMPDUMP=$BATS_FILE_TMPDIR/zcompdump
+	zsh -f -c 'fpath=($1 $fpath); autoload -Uz compinit; compinit -u -d $2' \
+		zsh "$COMPLETIONS" "$ZSH_COMPDUMP"
+	[ -s "$ZSH_COMPDUMP" ]
+	export ZSH_COMPDUMP
+}
+
 setup() {
 	# The completions run `tcectl` from PATH, as a user's shell would.
 	PATH=$(dirname "$TCECTL"):$PATH
@@ -64,14 +75,41 @@ man_section() {
 }
 
 # Candidates of the bash completion for a command line ending at the cursor.
+# With several lines, one bash completes each in a subshell of its own, and
+# each listing follows a "@@ LINE" line.
 bash_complete() {
-	bash -c 'source "$1"; COMP_LINE=$2; COMP_POINT=${#2}; COMP_WORDS=(); COMP_CWORD=0
-		_tcectl; printf "%s\n" "${COMPREPLY[@]}"' _ "$COMPLETIONS/tcectl.bash" "$1"
+	bash -c 'source "$1"; shift
+		for line; do
+			(($# > 1)) && printf "@@ %s\n" "$line"
+			(COMP_LINE=$line; COMP_POINT=${#line}; COMP_WORDS=(); COMP_CWORD=0
+			 _tcectl; printf "%s\n" "${COMPREPLY[@]}")
+		done' _ "$COMPLETIONS/tcectl.bash" "$@"
 }
 
-# Candidates of the fish completion (without their descriptions).
+# Candidates of the fish completion (without their descriptions); several
+# lines as bash_complete takes them.
 fish_complete() {
-	fish -c 'source $argv[1]; complete -C $argv[2]' "$COMPLETIONS/tcectl.fish" "$1" | cut -f1
+	fish -c 'source $argv[1]
+		for line in $argv[2..-1]
+			test (count $argv) -gt 2; and echo "@@ $line"
+			complete -C $line
+		end' "$COMPLETIONS/tcectl.fish" "$@" | cut -f1
+}
+
+# complete_lines SHELL LINE...: the listings of the completion for SHELL
+# (bash, fish or zsh) for two command lines or more, from one run of that
+# shell: starting one costs more than completing a line.
+complete_lines() {
+	local shell=$1
+	shift
+	(($# > 1)) || { echo "complete_lines: give two lines or more" >&2; return 1; }
+	"${shell}_complete" "$@" > "$BATS_TEST_TMPDIR/$shell.listings"
+}
+
+# listing SHELL LINE: what complete_lines SHELL listed for LINE.
+listing() {
+	grep -qxF -- "@@ $2" "$BATS_TEST_TMPDIR/$1.listings" || { echo "no $1 listing for '$2'" >&2; return 1; }
+	awk -v want="@@ $2" '/^@@ / { on = ($0 == want); next } on' "$BATS_TEST_TMPDIR/$1.listings"
 }
 
 # The listing zsh's compsys shows for a command line, from a real
@@ -97,7 +135,7 @@ wait_for() {
 }
 zpty -b z zsh -f -i
 zpty -w z 'PS1="" PROMPT="" RPROMPT=""; LISTMAX=10000'
-zpty -w z "fpath=(${(q)1} \$fpath); autoload -Uz compinit; compinit -u -D"
+zpty -w z "fpath=(${(q)1} \$fpath); autoload -Uz compinit; compinit -u -d ${(q)ZSH_COMPDUMP}"
 zpty -w z "zstyle ':completion:*' list-separator '#'; bindkey '^T' list-choices"
 zpty -w z 'echo READ""Y'
 wait_for READY || exit 1
@@ -164,20 +202,25 @@ help_usage() {
 }
 
 @test "every option of a verb's --help is in its man page, and no other" {
-	local verb
+	local verb options
 	for verb in $(page_verbs); do
-		assert_equal "$(man_options "$MAN/tcectl-$verb.1" items)" "$(help_options "$verb")"
+		options=$(help_options "$verb")
+		assert_equal "$(man_options "$MAN/tcectl-$verb.1" items)" "$options"
 		# Options named anywhere in the page are options of that verb.
-		run comm -23 <(man_options "$MAN/tcectl-$verb.1" all) <(help_options "$verb")
+		run comm -23 <(man_options "$MAN/tcectl-$verb.1" all) <(printf '%s\n' "$options")
 		assert_output ""
 	done
 }
 
 @test "every option named in tcectl(1) exists" {
-	local opt known
-	known=$(for verb in $(page_verbs); do help_options "$verb"; done | sort -u)
-	for opt in $(man_options "$MAN/tcectl.1" all); do
-		grep -qxF -- "$opt" <<<"$known" && continue
+	local opt verb verbs
+	verbs=$(page_verbs)
+	for verb in $verbs; do
+		help_options "$verb" > "$BATS_TEST_TMPDIR/options-$verb"
+	done
+	sort -u "$BATS_TEST_TMPDIR"/options-* > "$BATS_TEST_TMPDIR/known"
+	[ -s "$BATS_TEST_TMPDIR/known" ]
+	for opt in $(comm -23 <(man_options "$MAN/tcectl.1" all) "$BATS_TEST_TMPDIR/known"); do
 		# Not a verb's option: it must be one tcectl takes before a verb.
 		run "$TCECTL" "$opt"
 		assert_success
@@ -185,30 +228,40 @@ help_usage() {
 	# The options every verb takes, as tcectl(1) lists them; watch, a
 	# screen, takes the help options alone.
 	for opt in -j --json -p --pretty -n --noheadings -h --help --usage; do
-		for verb in $(page_verbs | grep -vx watch); do
-			grep -qxF -- "$opt" <<<"$(help_options "$verb")"
+		for verb in $(grep -vx watch <<<"$verbs"); do
+			grep -qxF -- "$opt" "$BATS_TEST_TMPDIR/options-$verb" || fail "tcectl $verb has no $opt"
 		done
 	done
 	for opt in -h --help --usage; do
-		grep -qxF -- "$opt" <<<"$(help_options watch)"
+		grep -qxF -- "$opt" "$BATS_TEST_TMPDIR/options-watch" || fail "tcectl watch has no $opt"
 	done
-	run comm -12 <(help_options watch) <(printf '%s\n' -j --json -p --pretty --noheadings | sort)
+	run comm -12 "$BATS_TEST_TMPDIR/options-watch" <(printf '%s\n' -j --json -p --pretty --noheadings | sort)
 	assert_output ""
 }
 
 @test "the bash completion offers each verb's long options, and no other" {
-	local verb
-	for verb in $(page_verbs); do
-		run bash_complete "tcectl $verb --"
+	local verb verbs lines=()
+	verbs=$(page_verbs)
+	for verb in $verbs; do
+		lines+=("tcectl $verb --")
+	done
+	complete_lines bash "${lines[@]}"
+	for verb in $verbs; do
+		run listing bash "tcectl $verb --"
 		assert_success
 		assert_equal "$(sed 's/=$//' <<<"$output" | sort -u)" "$(help_long_options "$verb")"
 	done
 }
 
 @test "the fish completion offers each verb's long options, and no other" {
-	local verb
-	for verb in $(page_verbs); do
-		run fish_complete "tcectl $verb --"
+	local verb verbs lines=()
+	verbs=$(page_verbs)
+	for verb in $verbs; do
+		lines+=("tcectl $verb --")
+	done
+	complete_lines fish "${lines[@]}"
+	for verb in $verbs; do
+		run listing fish "tcectl $verb --"
 		assert_success
 		assert_equal "$(sort -u <<<"$output")" "$(help_long_options "$verb")"
 	done
@@ -217,19 +270,18 @@ help_usage() {
 @test "the zsh completion parses and offers each verb's long options" {
 	run zsh -n "$COMPLETIONS/_tcectl"
 	assert_success
-	local verb opt listing lines=()
-	# One zsh for all verbs: starting one takes a second.
-	for verb in $(page_verbs); do
+	local verb verbs opt got lines=()
+	verbs=$(page_verbs)
+	for verb in $verbs; do
 		lines+=("tcectl $verb -")
 	done
-	zsh_complete "${lines[@]}" >"$BATS_TEST_TMPDIR/listings"
-	for verb in $(page_verbs); do
-		listing=$(awk -v want="@@ tcectl $verb -" '/^@@ / { on = ($0 == want); next } on' \
-			"$BATS_TEST_TMPDIR/listings")
-		[ -n "$listing" ] || fail "zsh lists nothing for tcectl $verb -"
+	complete_lines zsh "${lines[@]}"
+	for verb in $verbs; do
+		got=$(listing zsh "tcectl $verb -")
+		[ -n "$got" ] || fail "zsh lists nothing for tcectl $verb -"
 		for opt in $(help_long_options "$verb"); do
-			grep -qE -- "(^|[[:space:]])$opt([[:space:]]|$)" <<<"$listing" ||
-				fail "zsh does not offer $opt for $verb: $listing"
+			grep -qE -- "(^|[[:space:]])$opt([[:space:]]|$)" <<<"$got" ||
+				fail "zsh does not offer $opt for $verb: $got"
 		done
 	done
 }
@@ -414,53 +466,62 @@ page_sy_words() {
 	cd "$BATS_TEST_TMPDIR"
 	"$TCECTL" checkpoint -o ck.tce "$HOLDER_PID:$FD0" "$HOLDER_PID:$FD1" 2>/dev/null
 	touch 4242
-	local line
+	local line lines
 	# TARGET, FILE, diff's A and B, and the FILE of an option.
-	for line in "tcectl dump c" "tcectl inspect c" "tcectl verify c" "tcectl diff ck.tce c" \
-		    "tcectl restore c" "tcectl checkpoint -o c" "tcectl checkpoint -o x.tce c"; do
-		run bash_complete "$line"
+	lines=("tcectl dump c" "tcectl inspect c" "tcectl verify c" "tcectl diff ck.tce c"
+	       "tcectl restore c" "tcectl checkpoint -o c" "tcectl checkpoint -o x.tce c")
+	complete_lines bash "${lines[@]}" "tcectl restore --undo=c" "tcectl dump ck.tce:" \
+		"tcectl inspect 42" "tcectl dump 42" "tcectl restore " "tcectl restore ck.tce " \
+		"tcectl restore --reset " "tcectl translate ck.tce:0 "
+	complete_lines fish "${lines[@]}" "tcectl restore --undo=c" "tcectl dump ck.tce:" \
+		"tcectl restore " "tcectl restore --reset " "tcectl translate ck.tce:0 "
+	for line in "${lines[@]}"; do
+		run listing bash "$line"
 		assert_output "ck.tce"
-		run fish_complete "$line"
+		run listing fish "$line"
 		assert_output "ck.tce"
 	done
-	run bash_complete "tcectl restore --undo=c"
+	run listing bash "tcectl restore --undo=c"
 	assert_output "ck.tce"	# bash completes what follows the '='
-	run fish_complete "tcectl restore --undo=c"
+	run listing fish "tcectl restore --undo=c"
 	assert_output "--undo=ck.tce"
 	# The tables of a checkpoint, as tcectl inspect numbers them.
-	run bash_complete "tcectl dump ck.tce:"
+	run listing bash "tcectl dump ck.tce:"
 	assert_output "$(printf '%s\n' 0 1)"
-	run fish_complete "tcectl dump ck.tce:"
+	run listing fish "tcectl dump ck.tce:"
 	assert_output "$(printf '%s\n' ck.tce:0 ck.tce:1)"
 	# A file named like a PID is offered as ./NAME.
-	run bash_complete "tcectl inspect 42"
+	run listing bash "tcectl inspect 42"
 	assert_output "./4242"
-	run bash_complete "tcectl dump 42"
+	run listing bash "tcectl dump 42"
 	assert_line "./4242"
 	# The FILE of restore is a file, its TARGET a process; --reset takes
 	# a TARGET first.
-	run bash_complete "tcectl restore "
+	run listing bash "tcectl restore "
 	refute_line "$HOLDER_PID"
 	assert_line "ck.tce"
-	run bash_complete "tcectl restore ck.tce "
+	run listing bash "tcectl restore ck.tce "
 	assert_line "$HOLDER_PID"
-	run bash_complete "tcectl restore --reset "
+	run listing bash "tcectl restore --reset "
 	assert_line "$HOLDER_PID"
-	run fish_complete "tcectl restore "
+	run listing fish "tcectl restore "
 	refute_line "$HOLDER_PID"
-	run fish_complete "tcectl restore --reset "
+	run listing fish "tcectl restore --reset "
 	assert_line "$HOLDER_PID"
 	# No file where an address goes.
-	run bash_complete "tcectl translate ck.tce:0 "
+	run listing bash "tcectl translate ck.tce:0 "
+	assert_success
 	assert_output ""
-	run fish_complete "tcectl translate ck.tce:0 "
+	run listing fish "tcectl translate ck.tce:0 "
+	assert_success
 	assert_output ""
 	# zsh lists them.
-	run zsh_complete "tcectl inspect c"
+	complete_lines zsh "tcectl inspect c" "tcectl restore --undo=" "tcectl dump ck.tce:"
+	run listing zsh "tcectl inspect c"
 	assert_output --partial "ck.tce"
-	run zsh_complete "tcectl restore --undo="
+	run listing zsh "tcectl restore --undo="
 	assert_output --partial "ck.tce"
-	run zsh_complete "tcectl dump ck.tce:"
+	run listing zsh "tcectl dump ck.tce:"
 	assert_line --regexp '^0[[:space:]]+1([[:space:]]|tcectl|$)'
 }
 
