@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "cursor.h"
 #include "proc.h"
@@ -296,6 +297,29 @@ static bool tables_there(const struct tce_target *target)
 	return n > 0;
 }
 
+/*
+ * Opens target's source.  A VMM creates a table's fd a moment before it
+ * maps it (every reset does): a table there whose mapping is not known
+ * yet is looked for once more, shortly, before it counts as a failure.
+ */
+static int open_settled(struct tce_source *src, const struct tce_target *target,
+			struct tce_err *err)
+{
+	static const struct timespec settle = { 0, 5 * 1000 * 1000 };
+
+	if (!tce_source_open(src, target, err))
+		return 0;
+	tce_source_close(src);
+	if (err->status != TCE_EUSAGE)
+		return -1;
+	nanosleep(&settle, NULL);
+	*err = (struct tce_err){ 0 };
+	if (!tce_source_open(src, target, err))
+		return 0;
+	tce_source_close(src);
+	return -1;
+}
+
 static int sample_target(struct tce_sampler *s, const struct tce_target *target,
 			 const struct tce_sampler_ops *ops)
 {
@@ -307,8 +331,7 @@ static int sample_target(struct tce_sampler *s, const struct tce_target *target,
 
 	if (!start_time)
 		return 0;	/* the process is gone: its tables will be removed */
-	if (tce_source_open(&src, target, &err)) {
-		tce_source_close(&src);
+	if (open_settled(&src, target, &err)) {
 		/*
 		 * No tables now (a VMM between two of its tables' lives) is no
 		 * error; tables there that cannot be read without holding them are.
