@@ -46,11 +46,14 @@ count() {	# name status seconds
 	echo "=== $name: $ok passed, $notok failed, $3 s"
 }
 
+# Every build compiles one file per CPU: the tiers after it wait for it.
+JOBS=$(nproc 2>/dev/null || echo 1)
+
 build() {	# both compilers, warnings as errors
 	make -s clean &&
-	make -s CC=clang BUILD=build/clang all &&
+	make -s -j"$JOBS" CC=clang BUILD=build/clang all &&
 	echo "ok - builds with clang, no warnings" &&
-	make -s all &&
+	make -s -j"$JOBS" all &&
 	echo "ok - builds with gcc, no warnings" &&
 	cross_build
 }
@@ -60,7 +63,7 @@ build() {	# both compilers, warnings as errors
 cross_build() {
 	tests/vm/fetch.sh &&
 	eval "$(tests/vm/fetch.sh --print-env)" &&
-	make -s CROSS_COMPILE=powerpc64le-linux-gnu- BUILD=build/cross \
+	make -s -j"$JOBS" CROSS_COMPILE=powerpc64le-linux-gnu- BUILD=build/cross \
 		CPPFLAGS="$TCECTL_VM_CPPFLAGS" LDFLAGS="$TCECTL_VM_LDFLAGS" LDLIBS="$TCECTL_VM_LIBS" \
 		build/cross/tcectl &&
 	file build/cross/tcectl | grep -q 'ELF 64-bit LSB .*PowerPC' &&
