@@ -51,7 +51,9 @@ JOBS=$(nproc 2>/dev/null || echo 1)
 
 build() {	# both compilers, warnings as errors
 	make -s clean &&
-	make -s -j"$JOBS" CC=clang BUILD=build/clang all &&
+	# clang's build is the sanitizer tier's (ASan and UBSan), built once.
+	make -s -j"$JOBS" CC=clang SANITIZE=1 BUILD=build/asan \
+		build/asan/tcectl build/asan/tce-holder build/asan/unit-tests &&
 	echo "ok - builds with clang, no warnings" &&
 	make -s -j"$JOBS" all &&
 	echo "ok - builds with gcc, no warnings" &&
@@ -63,10 +65,11 @@ build() {	# both compilers, warnings as errors
 cross_build() {
 	tests/vm/fetch.sh &&
 	eval "$(tests/vm/fetch.sh --print-env)" &&
-	make -s -j"$JOBS" CROSS_COMPILE=powerpc64le-linux-gnu- BUILD=build/cross \
+	# build/vm: the real-kernel tier's tcectl (make vm-tcectl), built once.
+	make -s -j"$JOBS" CROSS_COMPILE=powerpc64le-linux-gnu- BUILD=build/vm \
 		CPPFLAGS="$TCECTL_VM_CPPFLAGS" LDFLAGS="$TCECTL_VM_LDFLAGS" LDLIBS="$TCECTL_VM_LIBS" \
-		build/cross/tcectl &&
-	file build/cross/tcectl | grep -q 'ELF 64-bit LSB .*PowerPC' &&
+		build/vm/tcectl &&
+	file build/vm/tcectl | grep -q 'ELF 64-bit LSB .*PowerPC' &&
 	echo "ok - cross-builds for ppc64le (CROSS_COMPILE=powerpc64le-linux-gnu-)"
 }
 
