@@ -240,6 +240,24 @@ static bool same_record(const struct tce_record *a, const struct tce_record *b)
 	       a->table == b->table && a->fd == b->fd && a->emulated == b->emulated;
 }
 
+/*
+ * Whether every table mapping has its record: a scan made while the VMM
+ * was between creating a table and writing its record missed that one,
+ * and its next find must look again.
+ */
+static bool covers_every_table(const struct remembered *m)
+{
+	for (size_t a = 0; a < m->n_areas; a++) {
+		size_t i;
+
+		for (i = 0; i < m->n && m->rec[i].table != m->tce_areas[a].start; i++)
+			;
+		if (i == m->n)
+			return false;
+	}
+	return true;
+}
+
 static struct remembered *remembered_of(pid_t pid)
 {
 	for (size_t i = 0; i < memory.count; i++)
@@ -254,7 +272,8 @@ static bool recall(pid_t pid, const struct record_context *ctx, struct tce_recor
 	struct remembered *m = remembered_of(pid);
 	struct tce_record *rec;
 
-	if (!m || !m->n || m->uses + 1 >= RECORDS_RESCAN_EVERY || !same_context(m, ctx))
+	if (!m || !m->n || m->uses + 1 >= RECORDS_RESCAN_EVERY || !same_context(m, ctx) ||
+	    !covers_every_table(m))
 		return false;
 	rec = malloc(m->n * sizeof(*rec));
 	if (!rec)

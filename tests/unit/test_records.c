@@ -398,7 +398,10 @@ TEST(records_remembered_are_revalidated_and_rescanned)
 		{ .start = (uintptr_t)heap, .end = (uintptr_t)heap + sizeof(heap), .kind = AREA_HEAP, .writable = true },
 		qemu_areas[2], qemu_areas[3],
 	};
-	const struct areas heap_areas = { with_heap, 3 }, no_heap = { with_heap + 1, 2 };
+	/* Table A alone, then both tables. */
+	const struct areas heap_areas = { with_heap, 2 }, no_heap = { with_heap + 1, 1 };
+	const struct areas both = { with_heap, 3 };
+	const struct record_context seen_both = { &both, table_fds, 2 };
 	const struct record_context seen = { &heap_areas, table_fds, 2 }, blind = { &no_heap, table_fds, 2 };
 	struct tce_err err = { 0 };
 	struct tce_record *rec;
@@ -424,6 +427,16 @@ TEST(records_remembered_are_revalidated_and_rescanned)
 	}
 	CHECK(tce_records_find(getpid(), &blind, &rec, &n, &denied, &err) == 0);
 	CHECK(n == 0);	/* the rescan, which finds no heap to look into */
+
+	/* A table mapping without its record (written after the scan): looked for at every find. */
+	CHECK(tce_records_find(getpid(), &seen_both, &rec, &n, &denied, &err) == 0);
+	CHECK(n == 1);
+	free(rec);
+	make(heap + 0x200, 0x80000001, 16, 0x800000000000000ULL, 24, TABLE_B, 16);
+	CHECK(tce_records_find(getpid(), &seen_both, &rec, &n, &denied, &err) == 0);
+	CHECK(n == 2);
+	free(rec);
+	memset(heap + 0x200, 0, QEMU_REC_SIZE);
 
 	/* A table fd more: scanned at once. */
 	CHECK(tce_records_find(getpid(), &seen, &rec, &n, &denied, &err) == 0);
