@@ -1377,6 +1377,22 @@ void tce_snapshot_info_host(struct tce_snapshot_info *info)
 		snprintf(info->kernel, sizeof(info->kernel), "%s", u.release);
 }
 
+/* The guest name in a -name value: "NAME", "NAME,..." or "guest=NAME,...". */
+static void name_value(const char *value, char *buf, size_t len)
+{
+	const char *guest = value;
+
+	for (const char *p = value; p; p = strchr(p, ',')) {
+		if (p != value)
+			p++;
+		if (!strncmp(p, "guest=", 6)) {
+			guest = p + 6;
+			break;
+		}
+	}
+	snprintf(buf, len, "%.*s", (int)strcspn(guest, ","), guest);
+}
+
 void tce_guest_name(pid_t pid, char *buf, size_t len)
 {
 	char path[64], args[8192];
@@ -1388,21 +1404,22 @@ void tce_guest_name(pid_t pid, char *buf, size_t len)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
+	/* A command line longer than this has no name found: -name comes early. */
 	n = read(fd, args, sizeof(args) - 1);
 	close(fd);
 	if (n <= 0)
 		return;
 	args[n] = '\0';
 	for (char *a = args; a < args + n; a += strlen(a) + 1) {
-		char *value = a + strlen(a) + 1, *g;
+		char *next = a + strlen(a) + 1;
 
-		if (strcmp(a, "-name") || value >= args + n)
-			continue;
-		/* "-name NAME" or "-name guest=NAME,debug-threads=on" */
-		g = strstr(value, "guest=");
-		g = g ? g + 6 : strchr(value, '=') ? NULL : value;
-		if (g)
-			snprintf(buf, len, "%.*s", (int)strcspn(g, ","), g);
-		return;
+		if ((!strcmp(a, "-name") || !strcmp(a, "--name")) && next < args + n && *next) {
+			name_value(next, buf, len);
+			return;
+		}
+		if (!strncmp(a, "-name=", 6) || !strncmp(a, "--name=", 7)) {
+			name_value(strchr(a, '=') + 1, buf, len);
+			return;
+		}
 	}
 }

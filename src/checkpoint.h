@@ -225,7 +225,10 @@ void tce_checkpoint_close(struct tce_ckpt *c);
 /* Fills in the time, hostname and kernel release of this host. */
 void tce_snapshot_info_host(struct tce_snapshot_info *info);
 
-/* The VMM's guest name: QEMU's "-name NAME" or "-name guest=NAME,...". */
+/*
+ * The VMM's guest name: QEMU's "-name NAME" or "-name guest=NAME,..."
+ * ("" when none).  Raw bytes: the process chose them; escape for output.
+ */
 void tce_guest_name(pid_t pid, char *buf, size_t len);
 
 #endif

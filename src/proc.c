@@ -234,54 +234,6 @@ unsigned long long proc_start_time(pid_t pid)
 	return start;
 }
 
-/* The guest name in a -name value: "NAME" or "guest=NAME,..." ("NAME,..." too). */
-static void name_value(const char *value, char *buf, size_t len)
-{
-	const char *guest = value, *end;
-
-	for (const char *p = value; p; p = strchr(p, ',')) {
-		if (p != value)
-			p++;
-		if (!strncmp(p, "guest=", 6)) {
-			guest = p + 6;
-			break;
-		}
-	}
-	end = strchr(guest, ',');
-	snprintf(buf, len, "%.*s", (int)(end ? (size_t)(end - guest) : strlen(guest)), guest);
-}
-
-void proc_vm_name(pid_t pid, const char *comm, char *buf, size_t len)
-{
-	char path[64], args[8192];
-	int fd;
-	ssize_t n;
-
-	snprintf(buf, len, "%s", comm);
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	/* A command line longer than this keeps its comm: -name comes early. */
-	n = read(fd, args, sizeof(args) - 1);
-	close(fd);
-	if (n <= 0)
-		return;
-	args[n] = '\0';
-	for (char *a = args; a < args + n; a += strlen(a) + 1) {
-		char *next = a + strlen(a) + 1;
-
-		if ((!strcmp(a, "-name") || !strcmp(a, "--name")) && next < args + n && *next) {
-			name_value(next, buf, len);
-			return;
-		}
-		if (!strncmp(a, "-name=", 6) || !strncmp(a, "--name=", 7)) {
-			name_value(strchr(a, '=') + 1, buf, len);
-			return;
-		}
-	}
-}
-
 static int status_uid(pid_t pid, unsigned *uid)
 {
 	char path[64], buf[4096], *line;

@@ -83,13 +83,6 @@ int proc_tce_holders(pid_t **pids, size_t *count, size_t *denied, struct tce_err
 unsigned long long proc_start_time(pid_t pid);
 
 /*
- * The guest's name as the VMM was started with it: QEMU's "-name NAME"
- * or "-name guest=NAME,...", else the process's comm.  Raw bytes: the
- * process chose them; escape them for output.
- */
-void proc_vm_name(pid_t pid, const char *comm, char *buf, size_t len);
-
-/*
  * One clause that says what attaching to pid needs and what stands in the
  * way, for permission errors: uid, dumpability, Yama ptrace_scope.
  */

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "checkpoint.h"
 #include "cursor.h"
 #include "proc.h"
 #include "records.h"
@@ -341,7 +342,9 @@ static int sample_target(struct tce_sampler *s, const struct tce_target *target,
 			return 0;
 		return ops->error ? ops->error(ops->ctx, target->text, &err) : 0;
 	}
-	proc_vm_name(target->pid, src.proc.comm, vm, sizeof(vm));
+	tce_guest_name(target->pid, vm, sizeof(vm));
+	if (!vm[0])
+		snprintf(vm, sizeof(vm), "%s", src.proc.comm);
 	for (size_t i = 0; !rc && i < src.count; i++)
 		rc = sample_table(s, &src, i, ops, start_time, vm);
 	tce_source_close(&src);

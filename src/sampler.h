@@ -36,7 +36,7 @@
 struct tce_watched {
 	uint64_t id;			/* 1, 2, ... in order of discovery; never reused */
 	struct tce_table t;		/* geometry and origin; holds nothing */
-	char vm[64];			/* the guest's name (proc_vm_name): raw bytes */
+	char vm[64];			/* tce_guest_name, else comm: raw bytes */
 	unsigned long long start_time;	/* of its process: tells a reused pid */
 	struct tce_counts counts;	/* at the last refresh */
 	uint64_t extents;
