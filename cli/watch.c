@@ -305,17 +305,33 @@ static void begin_prompt(struct watch *w, enum watch_prompt prompt)
 		w->input[0] = '\0';
 }
 
+/*
+ * The move a key asks for in a list of `total` lines shown `page` at a
+ * time, the same in the table list and in one table's extents: true and
+ * *delta when it is a moving key.
+ */
+static bool move_of(int ch, long page, long total, long *delta)
+{
+	switch (ch) {
+	case KEY_UP: case 'k': *delta = -1; return true;
+	case KEY_DOWN: case 'j': *delta = 1; return true;
+	case KEY_PPAGE: *delta = -page; return true;
+	case KEY_NPAGE: *delta = page; return true;
+	case KEY_HOME: case 'g': *delta = -total; return true;
+	case KEY_END: case 'G': *delta = total; return true;
+	default: return false;
+	}
+}
+
 static void list_key(struct watch *w, int ch)
 {
-	long page = (long)screen_list_height();
+	long delta;
 
+	if (move_of(ch, (long)screen_list_height(), (long)w->rows.shown, &delta)) {
+		select_move(w, delta);
+		return;
+	}
 	switch (ch) {
-	case KEY_UP: case 'k': select_move(w, -1); break;
-	case KEY_DOWN: case 'j': select_move(w, 1); break;
-	case KEY_PPAGE: select_move(w, -page); break;
-	case KEY_NPAGE: select_move(w, page); break;
-	case KEY_HOME: case 'g': select_move(w, -(long)w->rows.shown); break;
-	case KEY_END: case 'G': select_move(w, (long)w->rows.shown); break;
 	case '<':
 		w->rows.sort = (enum watch_col)((w->rows.sort + WCOL_COUNT - 1) % WCOL_COUNT);
 		watch_rows_order(&w->rows);
@@ -337,15 +353,13 @@ static void list_key(struct watch *w, int ch)
 
 static void table_key(struct watch *w, int ch)
 {
-	long page = (long)screen_table_height();
+	long delta;
 
+	if (move_of(ch, (long)screen_table_height(), (long)w->lines.count, &delta)) {
+		scroll_table(w, delta);
+		return;
+	}
 	switch (ch) {
-	case KEY_UP: case 'k': scroll_table(w, -1); break;
-	case KEY_DOWN: case 'j': scroll_table(w, 1); break;
-	case KEY_PPAGE: scroll_table(w, -page); break;
-	case KEY_NPAGE: scroll_table(w, page); break;
-	case KEY_HOME: case 'g': scroll_table(w, -(long)w->lines.count); break;
-	case KEY_END: case 'G': scroll_table(w, (long)w->lines.count); break;
 	case 27: case 'q': case KEY_LEFT: close_table(w); break;
 	default:
 		if (is_backspace(ch))
