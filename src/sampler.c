@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "checkpoint.h"
@@ -213,7 +212,6 @@ static int sample_table(struct tce_sampler *s, struct tce_source *src, size_t i,
 	struct tce_cursor c;
 	uint64_t extents = 0;
 	struct tce_extent last = { 0 };
-	bool have_last = false;
 	int more, rc = 0;
 
 	if (tce_cursor_open(&c, src, i, NULL, TCE_CUT_CHUNK, &err))
@@ -224,12 +222,10 @@ static int sample_table(struct tce_sampler *s, struct tce_source *src, size_t i,
 	while ((more = tce_cursor_next(&c, &err)) > 0) {
 		extents += c.x.count;
 		/* A run cut at the chunk boundary is one extent, as list counts it. */
-		if (c.x.count && have_last && continues(&last, c.x.ext, c.x.page_shift))
+		if (c.x.count && last.count && continues(&last, c.x.ext, c.x.page_shift))
 			extents--;
-		if (c.x.count) {
+		if (c.x.count)
 			last = c.x.ext[c.x.count - 1];
-			have_last = true;
-		}
 		if (keep_batch(&r, &c.x, &err))
 			goto failed;
 		if (r.old && r.old->detailed && compare_batch(&r, &c.x, &err))
@@ -279,25 +275,6 @@ failed:
 	return ops->error ? ops->error(ops->ctx, src->target->text, &err) : 0;
 }
 
-/* Whether the target still has what it names: its fd, or table fds. */
-static bool tables_there(const struct tce_target *target)
-{
-	struct tce_err err = { 0 };
-	char path[64];
-	struct stat st;
-	size_t n = 0;
-	int *fds;
-
-	if (target->kind == TCE_TARGET_FD) {
-		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)target->pid, target->fd);
-		return !lstat(path, &st);
-	}
-	if (target->kind != TCE_TARGET_PID || proc_tce_fds(target->pid, &fds, &n, &err))
-		return false;
-	free(fds);
-	return n > 0;
-}
-
 /*
  * Opens target's source.  A VMM creates a table's fd a moment before it
  * maps it (every reset does): a table there whose mapping is not known
@@ -308,17 +285,15 @@ static int open_settled(struct tce_source *src, const struct tce_target *target,
 {
 	static const struct timespec settle = { 0, 5 * 1000 * 1000 };
 
-	if (!tce_source_open(src, target, err))
-		return 0;
-	tce_source_close(src);
-	if (err->status != TCE_EUSAGE)
-		return -1;
-	nanosleep(&settle, NULL);
-	*err = (struct tce_err){ 0 };
-	if (!tce_source_open(src, target, err))
-		return 0;
-	tce_source_close(src);
-	return -1;
+	for (int tries = 0;; tries++) {
+		*err = (struct tce_err){ 0 };
+		if (!tce_source_open(src, target, err))
+			return 0;
+		tce_source_close(src);
+		if (err->status != TCE_EUSAGE || tries)
+			return -1;
+		nanosleep(&settle, NULL);
+	}
 }
 
 static int sample_target(struct tce_sampler *s, const struct tce_target *target,
@@ -335,10 +310,10 @@ static int sample_target(struct tce_sampler *s, const struct tce_target *target,
 	if (open_settled(&src, target, &err)) {
 		/*
 		 * No tables now (a VMM between two of its tables' lives) is no
-		 * error; tables there that cannot be read without holding them are.
+		 * error; tables there that cannot be read without holding them
+		 * are (source.c refuses those with TCE_EUSAGE).
 		 */
-		if (proc_start_time(target->pid) != start_time ||
-		    (err.status == TCE_ENOTARGET && !tables_there(target)))
+		if (proc_start_time(target->pid) != start_time || err.status == TCE_ENOTARGET)
 			return 0;
 		return ops->error ? ops->error(ops->ctx, target->text, &err) : 0;
 	}
