@@ -307,16 +307,8 @@ static int table_line(struct monitor *m, const char *event, const struct tce_wat
 static void entry_side(struct json *j, const char *gpa, const char *perm, const char *raw_key,
 		       uint64_t raw)
 {
-	json_key(j, gpa);
-	if (raw)
-		json_hex(j, tce_gpa(raw));
-	else
-		json_null(j);
-	json_key(j, perm);
-	if (raw)
-		json_string(j, tce_perm_name(tce_perm(raw)));
-	else
-		json_null(j);
+	json_hex_or_null_field(j, gpa, raw, tce_gpa(raw));
+	json_string_or_null_field(j, perm, raw ? tce_perm_name(tce_perm(raw)) : NULL);
 	json_hex_field(j, raw_key, raw);
 }
 
