@@ -50,13 +50,6 @@ struct monitor {
 	double seconds;			/* since the refresh before; 0 for the first */
 	/* Errors of the refresh before, and of this one: each is said once while it lasts. */
 	struct error_set before, now;
-	/*
-	 * The ids of the tables whose entries the refresh before kept
-	 * (ascending, as the sampler numbers them): only theirs have change
-	 * counts now.
-	 */
-	uint64_t *detailed;
-	size_t n_detailed, cap_detailed;
 	size_t denied_said;
 };
 
@@ -415,23 +408,6 @@ static int on_error(void *ctx, const char *what, const struct tce_err *err)
 
 /* --- refreshes -------------------------------------------------------------- */
 
-static bool was_detailed(const struct monitor *m, uint64_t id)
-{
-	size_t lo = 0, hi = m->n_detailed;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (m->detailed[mid] == id)
-			return true;
-		if (m->detailed[mid] < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return false;
-}
-
 static void json_rate(struct json *j, const char *key, uint64_t n, double seconds)
 {
 	char num[48];
@@ -443,8 +419,8 @@ static void json_rate(struct json *j, const char *key, uint64_t n, double second
 
 static int summary_line(struct monitor *m, const struct tce_watched *w)
 {
-	/* Change counts exist where both this refresh and the one before kept the entries. */
-	bool counted = w->added || w->removed || was_detailed(m, w->id);
+	/* Change counts exist where the refresh before kept the entries. */
+	bool counted = w->added || w->removed || w->compared;
 	double seconds = w->added || w->removed ? 0 : m->seconds;
 	char num[48];
 
@@ -475,38 +451,26 @@ static int summary_line(struct monitor *m, const struct tce_watched *w)
 }
 
 /*
- * After a refresh: which tables keep their entries (the next refresh's
- * change counts), a warning for one that no longer does, and the errors
- * of this refresh become those of the one before.
+ * After a refresh: a warning for a table whose entries are no longer kept
+ * (it is followed by its counts alone), and the errors of this refresh
+ * become those of the one before.
  */
 static int refresh_done(struct monitor *m, const struct tce_sampler *s)
 {
-	size_t n = 0;
 	struct error_set swap;
 
-	if (s->count > m->cap_detailed) {
-		uint64_t *grown = realloc(m->detailed, s->count * sizeof(*grown));
-
-		if (!grown)
-			return cli_error(TCE_EIO, "out of memory");
-		m->detailed = grown;
-		m->cap_detailed = s->count;
-	}
 	for (size_t k = 0; k < s->count; k++) {
 		const struct tce_watched *w = &s->w[k];
 		char name[64];
 
 		if (w->removed)
 			continue;
-		if (!w->detailed && (w->added || was_detailed(m, w->id))) {
+		if (!w->detailed && (w->added || w->compared)) {
 			table_label(&w->t, name, sizeof(name));
 			cli_warn("table %s holds more than %u runs of entries: its counts are followed, "
 				 "its changes are not", name, TCE_KEEP_EXTENTS);
 		}
-		if (w->detailed)
-			m->detailed[n++] = w->id;
 	}
-	m->n_detailed = n;
 	error_set_clear(&m->before);
 	swap = m->before;
 	m->before = m->now;
@@ -634,7 +598,6 @@ int do_monitor(int argc, char **argv)
 	error_set_clear(&m.now);
 	free(m.before.e);
 	free(m.now.e);
-	free(m.detailed);
 	free(m.targets);
 	return cli_finish(status);
 }

@@ -212,11 +212,14 @@ static int sample_table(struct tce_sampler *s, struct tce_source *src, size_t i,
 	struct tce_cursor c;
 	uint64_t extents = 0;
 	struct tce_extent last = { 0 };
+	bool compare = false;
 	int more, rc = 0;
 
 	if (tce_cursor_open(&c, src, i, NULL, TCE_CUT_CHUNK, &err))
 		goto failed;
 	r.old = match(s, &c.t, start_time);
+	/* Kept entry by entry last time: this reading is compared with them. */
+	compare = r.old && r.old->detailed;
 	r.d.page_shift = c.t.geo.page_shift;
 	tce_extents_begin(&r.kept, c.first, c.end, c.t.geo.page_shift);
 	while ((more = tce_cursor_next(&c, &err)) > 0) {
@@ -228,12 +231,12 @@ static int sample_table(struct tce_sampler *s, struct tce_source *src, size_t i,
 			last = c.x.ext[c.x.count - 1];
 		if (keep_batch(&r, &c.x, &err))
 			goto failed;
-		if (r.old && r.old->detailed && compare_batch(&r, &c.x, &err))
+		if (compare && compare_batch(&r, &c.x, &err))
 			goto failed;
 	}
 	if (more < 0)
 		goto failed;
-	if (r.old && r.old->detailed)
+	if (compare)
 		rc = report_changes(&r, true);
 	if (rc < 0) {
 		tce_fail(&err, TCE_EIO, "out of memory");
@@ -254,6 +257,7 @@ static int sample_table(struct tce_sampler *s, struct tce_source *src, size_t i,
 	tce_extents_free(&r.old->kept);
 	r.old->kept = r.kept;
 	r.old->detailed = r.detailed;
+	r.old->compared = compare;
 	r.old->t = c.t;
 	r.old->t.tce = NULL;
 	r.old->t.map_len = 0;

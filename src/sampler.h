@@ -45,6 +45,7 @@ struct tce_watched {
 	bool added;			/* first seen at the last refresh */
 	bool removed;			/* gone at the last refresh: its last figures */
 	bool detailed;			/* its entries are kept: changes are known entry by entry */
+	bool compared;			/* the refresh before kept them: mapped... above are known */
 	/* Its extents as last read, cut at chunk boundaries; empty when !detailed.  Read-only. */
 	struct tce_extents kept;
 	bool seen;			/* private: found by the refresh under way */

@@ -208,9 +208,10 @@ TEST(sampler_follows_a_table_of_too_many_runs_by_its_counts)
 	/* Once it fits again it is compared from the refresh after. */
 	memset(m.tce, 0, m.bytes);
 	CHECK(refresh(&s, &seen) == 0);
-	CHECK(s.w[0].detailed);
+	CHECK(s.w[0].detailed && !s.w[0].compared);
 	m.tce[3] = 0x5003;
 	CHECK(refresh(&s, &seen) == 0);
+	CHECK(s.w[0].compared);
 	CHECK_STR(seen.log, "change 3+1 0x0->0x5003\n");
 	table_drop(&m);
 	tce_sampler_free(&s);
