@@ -415,7 +415,7 @@ int do_check(int argc, char **argv)
 			status = TCE_NEGATIVE;
 	if (output.json) {
 		json_tail(&c);
-	} else {
+	} else if (!output.noheadings) {
 		for (int s = TCE_SEV_COUNT - 1; s >= 0; s--)
 			ob_printf(out, "summary: %llu %s\n", (unsigned long long)c.total[s],
 				  tce_severity_name((enum tce_severity)s));

@@ -578,3 +578,14 @@ page_sy_words() {
 	run zsh_complete "tcectl watch --attach="
 	assert_line --regexp '^fd[[:space:]]+mapping([[:space:]]|tcectl|$)'
 }
+
+@test "the completions offer check's --severity values" {
+	local expected
+	expected=$(printf '%s\n' critical notice warning)
+	run bash_complete "tcectl check --severity="
+	assert_equal "$(sort <<<"$output")" "$expected"
+	run fish_complete "tcectl check --severity "
+	assert_equal "$(sort <<<"$output")" "$expected"
+	run zsh_complete "tcectl check --severity="
+	assert_line --regexp '^critical[[:space:]]+notice[[:space:]]+warning([[:space:]]|tcectl|$)'
+}
