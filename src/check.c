@@ -98,8 +98,27 @@ static int holder_found(void *ctx, pid_t pid, enum tce_holding how, int fd, uint
 }
 
 /*
- * Who else holds table i.  Returns 1 when the table is another process's
- * that this run also checks: it is checked there.
+ * Whether table i is another process's that this run also checks (1: it
+ * is checked there), else 0; r->owner is its likelier VMM.  A table found
+ * in its VMM's run is reported there, with this process as its holder;
+ * one whose VMM is not checked is reported here, this process named.
+ */
+static int check_owner(struct vm_run *r, size_t i)
+{
+	struct tce_table_file tf;
+
+	r->owner = r->vm.pid;
+	if (!table_file(r, i, &tf))
+		return 0;
+	tce_holders_of(&r->c->holders, &tf, find_owner, r);
+	if (r->owner != r->vm.pid && is_target(r->c, r->owner))
+		return 1;
+	return 0;
+}
+
+/*
+ * Who else holds table i: after its entries were read, so that the VMM's
+ * pages of it are there for a comparison of page frames.
  */
 static int check_holders(struct vm_run *r, size_t i)
 {
@@ -108,20 +127,15 @@ static int check_holders(struct vm_run *r, size_t i)
 
 	if (!table_file(r, i, &tf))
 		return 0;
-	r->owner = r->vm.pid;
-	tce_holders_of(&r->c->holders, &tf, find_owner, r);
 	if (r->owner != r->vm.pid) {
 		struct tce_finding f = { .kind = TCE_FIND_FOREIGN_HOLDER, .holder_pid = r->vm.pid,
 					 .holder_fd = tf.fd, .vmm_pid = r->owner };
 
-		if (is_target(r->c, r->owner))
-			return 1;
 		memcpy(f.holder_comm, r->vm.comm, sizeof(f.holder_comm));
 		if ((rc = emit(r, i, &f)))
-			return rc < 0 ? rc : -rc;
+			return rc;
 	}
-	rc = tce_holders_of(&r->c->holders, &tf, holder_found, r);
-	return rc > 0 ? -rc : rc;
+	return tce_holders_of(&r->c->holders, &tf, holder_found, r);
 }
 
 /* Reads table i in chunks: per-entry findings, and its writable runs for the aliases. */
@@ -264,15 +278,13 @@ static int check_source(struct vm_run *r)
 	}
 	for (size_t i = 0; !rc && i < n; i++) {
 		r->cur = i;
-		rc = check_holders(r, i);
-		if (rc == 1) {
+		if (check_owner(r, i)) {
 			r->skip[i] = true;
-			rc = 0;
 			continue;
 		}
-		if (rc < 0)
-			return -rc;
 		rc = check_entries(r, i);
+		if (!rc)
+			rc = check_holders(r, i);
 		r->vm.tables++;
 	}
 	if (!rc)

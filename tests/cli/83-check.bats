@@ -227,8 +227,37 @@ EOF
 	run_tcectl_vmm "$FD0" check -j
 	echo "$output" | jq -e --argjson p "$HOLDER_PID" '
 		[.findings[] | select(.pid == $p) | .kind] ==
-		["foreign-holder","outside-ram","write-only","no-permission","outside-ram","outside-ram","outside-ram","alias"] and
+		["outside-ram","write-only","no-permission","outside-ram","outside-ram","outside-ram","foreign-holder","alias"] and
 		([.vms[] | select(.pid == $p) | .target] == [null])'
+}
+
+@test "a table in two processes' fds: checked under its VMM only, the other process its foreign holder" {
+	start_holder 8K:direct -- -m 1G
+	grab both
+	local v=$BATS_TEST_TMPDIR vmm=$HOLDER_PID
+	fake_vmm_view "$FD0" "$v/h-fd" "$v/h-maps"
+	HOLDER_PID=$GRAB_PID fake_vmm_view "$GRAB_FD" "$v/g-fd" "$v/g-maps"
+	# Both pass for VMMs; the holder started first, so the table is its.
+	both() {
+		run --separate-stderr unshare --mount --propagation private -- sh -c \
+			'mount --bind "$1" "/proc/$2/fd" && mount --bind "$3" "/proc/$2/maps" &&
+			 mount --bind "$4" "/proc/$5/fd" && mount --bind "$6" "/proc/$5/maps" && shift 6 && exec "$@"' \
+			sh "$v/h-fd" "$vmm" "$v/h-maps" "$v/g-fd" "$GRAB_PID" "$v/g-maps" "$TCECTL" check "$@"
+	}
+	both
+	assert_failure 1
+	run grep -c " $GRAB_PID:" <<<"$output"
+	assert_output 0
+	both "$vmm"
+	assert_output "$(printf '%s\n' "critical foreign-holder $vmm:$FD0 liobn - table: $(holds_fd "$GRAB_PID" tce-holder "$GRAB_FD")" \
+		"critical foreign-holder $vmm:$FD0 liobn - table: $(maps_it "$GRAB_PID" tce-holder "$GRAB_ADDR")" \
+		'summary: 2 critical' 'summary: 0 warning' 'summary: 0 notice')"
+	# Checked alone, the grabber's table is said to be the holder's.
+	both "$GRAB_PID"
+	assert_failure 1
+	# (Its own RAM, estimated from its few small mappings, puts the entries outside.)
+	run grep -cxF "critical foreign-holder $GRAB_PID:$GRAB_FD liobn - table: pid $GRAB_PID (tce-holder) holds fd $GRAB_FD of a table of pid $vmm, likelier its VMM: it can read and change the guest's DMA mappings and blocks their re-creation" <<<"$output"
+	assert_output 1
 }
 
 @test "an emulated window: a warning about the whole table" {
