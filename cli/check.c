@@ -273,7 +273,7 @@ static int on_table(void *ctx, const struct tce_check_vm *vm, const struct tce_t
 static int on_vm(void *ctx, const struct tce_check_vm *vm)
 {
 	struct check_cli *c = ctx;
-	char comm[4 * sizeof(vm->comm)];
+	char comm[4 * sizeof(vm->comm)], what[1024];
 
 	if (output.json) {
 		c->vms = grow(c->vms, c->n_vms, sizeof(*c->vms));
@@ -281,7 +281,10 @@ static int on_vm(void *ctx, const struct tce_check_vm *vm)
 		return 0;
 	}
 	safe_text(vm->comm, comm, sizeof(comm));
-	if (vm->pid && !vm->ram.size)
+	if (!vm->pid && !vm->ram.size)
+		ob_printf(out, "note: %s: a file tells no guest RAM size: outside-ram not checked\n",
+			  safe_text(vm->target, what, sizeof(what)));
+	else if (!vm->ram.size)
 		ob_printf(out, "note: pid %d (%s): its guest's RAM size is unknown: outside-ram not checked\n",
 			  (int)vm->pid, comm);
 	if (vm->aliases_incomplete)

@@ -271,6 +271,27 @@ EOF
 		'summary: 0 critical' 'summary: 1 warning' 'summary: 0 notice')"
 }
 
+@test "a checkpoint file: its entries checked, no RAM size, and a note that says so" {
+	start_holder 8K:mixed -- -m 256M
+	"$TCECTL" checkpoint -o "$BATS_TEST_TMPDIR/c.tce" "$HOLDER_PID:$FD0" 2>/dev/null >/dev/null
+	stop_holder
+	local t=$BATS_TEST_TMPDIR/c.tce:0
+	run_tcectl check "$BATS_TEST_TMPDIR/c.tce"
+	assert_success
+	assert_output "$(cat <<EOF
+notice write-only $t liobn - entries 6-6 (1) ioba 0x6000-0x6fff gpa 0x30000000-0x30000fff: the device may write this memory but not read it: legal, unusual
+notice no-permission $t liobn - entries 8-8 (1) ioba 0x8000-0x8fff gpa 0x40000000-0x40000fff: an address with neither read nor write permission: legal (poison), no DMA through it
+notice alias $t liobn - entries 16-19 (4) ioba 0x10000-0x13fff gpa 0x10000000-0x10003fff: writable guest pages also writable through $t entry 0
+note: $BATS_TEST_TMPDIR/c.tce: a file tells no guest RAM size: outside-ram not checked
+summary: 0 critical
+summary: 0 warning
+summary: 3 notice
+EOF
+)"
+	run_tcectl check -j "$BATS_TEST_TMPDIR/c.tce"
+	echo "$output" | jq -e '.vms[0] | .pid == null and .ram_size == null and .ram_source == null'
+}
+
 @test "bad options and targets: one line naming the fault, exit 2" {
 	run_tcectl check --severity=high 1
 	assert_failure 2
