@@ -205,6 +205,17 @@ EOF
 	[ "$stderr" = "" ]
 }
 
+@test "a kvm-spapr-tce mapping no page frame attributes: reported as possibly this table" {
+	start_holder 8K:direct -- -m 256M
+	grab lazy
+	run_tcectl_vmm "$FD0" check "$HOLDER_PID"
+	assert_failure 1
+	assert_output "$(printf '%s\n' "critical foreign-holder $HOLDER_PID:$FD0 liobn - table: pid $GRAB_PID (tce-holder) maps a kvm-spapr-tce table at $GRAB_ADDR that may be this one: no page frame tells (they need root, and a page both have touched)" \
+		'summary: 1 critical' 'summary: 0 warning' 'summary: 0 notice')"
+	run_tcectl_vmm "$FD0" check -j "$HOLDER_PID"
+	echo "$output" | jq -e '.findings[0] | .attributed == false and .holder_fd == null'
+}
+
 @test "a grabbed fd of a VMM's table: the grabber named by pid" {
 	start_holder 8K:direct 8K:direct -- -m 1G
 	holder_cmd record 0 0x80000000 12 0
