@@ -50,6 +50,9 @@ int tce_aliases_sweep(struct tce_aliases *a, int (*found)(void *ctx, const struc
 {
 	const struct tce_alias_run *reach = NULL;
 
+	/* No run, no array: qsort must not see NULL. */
+	if (!a->count)
+		return 0;
 	qsort(a->runs, a->count, sizeof(*a->runs), by_gpa);
 	for (size_t i = 0; i < a->count; i++) {
 		const struct tce_alias_run *r = &a->runs[i];

@@ -53,10 +53,14 @@ static bool is_target(const struct tce_check *c, pid_t pid)
 
 static bool table_file(const struct vm_run *r, size_t i, struct tce_table_file *tf)
 {
-	const struct tce_place *p = &r->src->places.p[i];
+	const struct tce_place *p;
 	const struct area *a;
 
-	if (r->src->target->kind == TCE_TARGET_FILE || p->emulated)
+	/* A file's tables have no places: no process holds them. */
+	if (r->src->target->kind == TCE_TARGET_FILE)
+		return false;
+	p = &r->src->places.p[i];
+	if (p->emulated)
 		return false;
 	*tf = (struct tce_table_file){ .pid = r->vm.pid, .fd = p->fd };
 	a = p->addr ? maps_find_start(&r->src->places.areas, p->addr) : NULL;
@@ -239,7 +243,8 @@ static int check_aliases(struct vm_run *r)
 		return report_error(r, r->vm.target, &err);
 	}
 	tce_aliases_sweep(&r->aliases, alias_found, &ps);
-	qsort(ps.p, ps.n, sizeof(*ps.p), by_table_index);
+	if (ps.n)
+		qsort(ps.p, ps.n, sizeof(*ps.p), by_table_index);
 	for (size_t k = 0; !rc && k < ps.n;) {
 		const struct alias_piece *first = &ps.p[k];
 		uint64_t count = first->count, lo = first->gpa_first, hi = first->gpa_last;

@@ -201,6 +201,16 @@ TEST(check_aliases_disjoint_runs_are_none)
 	tce_aliases_free(&a);
 }
 
+TEST(check_aliases_sweep_of_no_run)
+{
+	struct tce_aliases a;
+	struct alias_calls calls = { .n = 0 };
+
+	tce_aliases_init(&a, 0);
+	CHECK(tce_aliases_sweep(&a, alias_collect, &calls) == 0 && calls.n == 0);
+	tce_aliases_free(&a);
+}
+
 TEST(check_aliases_cap_marks_the_check_incomplete)
 {
 	struct tce_aliases a;
