@@ -409,6 +409,9 @@ int do_check(int argc, char **argv)
 	chk.host = c.host;
 	if (tce_check_run(&chk, &ops, &err) < 0)
 		on_error(&c, 0, "host", &err);
+	if (chk.holders.denied)
+		cli_warn("the fds of %zu processes could not be read: a foreign holder among them is not seen; "
+			 "run as root or with CAP_SYS_PTRACE", chk.holders.denied);
 	if (chk.holders.incomplete)
 		cli_warn("more than %u fds or mappings on the host could be tables: the foreign-holder check is incomplete",
 			 TCE_HOLDERS_MAX);

@@ -303,6 +303,24 @@ EOF
 	echo "$output" | jq -e '.vms[0] | .pid == null and .ram_size == null and .ram_source == null'
 }
 
+@test "as another user, the processes whose fds it may not read are counted in a warning" {
+	local dir
+	dir=$(mktemp -d "${TMPDIR:-/tmp}/tcectl-check.XXXXXX")
+	chmod 755 "$dir"
+	cp "$TCECTL" "$TCE_HOLDER" "$dir/"
+	HOLDER_DIR="$dir/holder"
+	mkdir "$HOLDER_DIR"
+	chown 65534:65534 "$HOLDER_DIR"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$dir/tce-holder" "$HOLDER_DIR" 8K:direct -- -m 1G 3>&- &
+	HOLDER_PID=$!
+	wait_holder_ready
+	run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups "$dir/tcectl" check "$HOLDER_PID:$FD0"
+	rm -rf "$dir"
+	assert_success
+	assert_output "$(clean_summary)"
+	[[ "$stderr" =~ ^"tcectl: check: warning: the fds of "[1-9][0-9]*" processes could not be read: a foreign holder among them is not seen; run as root or with CAP_SYS_PTRACE"$ ]]
+}
+
 @test "bad options and targets: one line naming the fault, exit 2" {
 	run_tcectl check --severity=high 1
 	assert_failure 2
