@@ -347,6 +347,8 @@ static void json_tail(struct check_cli *c)
 	for (size_t i = 0; i < c->n_tables; i++) {
 		json_object_begin(j);
 		json_string_field(j, "table", c->tables[i].name);
+		json_key(j, "pid");
+		c->tables[i].t.origin.pid > 0 ? json_u64(j, (uint64_t)c->tables[i].t.origin.pid) : json_null(j);
 		json_fd_field(j, &c->tables[i].t);
 		json_liobn_field(j, &c->tables[i].t.geo);
 		json_counts(j, c->tables[i].counts.by_severity);

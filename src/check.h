@@ -54,6 +54,11 @@ struct tce_check_ops {
 	void *ctx;
 };
 
+/*
+ * QEMU's monitor, once it is read (the qmp work), plugs in here: ram_known
+ * gives the RAM size it reports, and a window it shows with no kernel
+ * table is an emulated finding like the one a record with fd -1 gives.
+ */
 struct tce_check {
 	const struct tce_target *targets;
 	size_t n_targets;

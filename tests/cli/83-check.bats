@@ -86,7 +86,7 @@ EOF
 		(.findings[6] | .severity == "notice" and .other_table == $t and .other_entry == 0 and .first_entry == 16) and
 		.vms == [{pid: $pid, comm: "tce-holder", target: $t, ram_size: 268435456, ram_source: "command line -m",
 			tables: 1, aliases_complete: true}] and
-		.tables == [{table: $t, fd: $fd, liobn: null, critical: 4, warning: 0, notice: 3}] and
+		.tables == [{table: $t, pid: $pid, fd: $fd, liobn: null, critical: 4, warning: 0, notice: 3}] and
 		.errors == [] and .summary == {critical: 4, warning: 0, notice: 3}'
 	[ "$stderr" = "" ]
 }
