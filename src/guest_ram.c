@@ -15,7 +15,8 @@
 bool tce_ram_parse_m(const char *value, uint64_t *size)
 {
 	const char *p = value;
-	uint64_t v = 0, unit = 1ULL << 20;
+	uint64_t whole = 0, frac = 0, frac_scale = 1, unit = 1ULL << 20;
+	unsigned __int128 bytes;
 
 	/* "size=N,..." or "N,...": other keys (slots, maxmem) do not change the boot RAM. */
 	for (const char *opt = value; opt; opt = strchr(opt, ',')) {
@@ -29,9 +30,18 @@ bool tce_ram_parse_m(const char *value, uint64_t *size)
 	if (!isdigit((unsigned char)*p))
 		return false;
 	for (; isdigit((unsigned char)*p); p++) {
-		if (v > (UINT64_MAX - 9) / 10)
+		if (whole > (UINT64_MAX - 9) / 10)
 			return false;
-		v = v * 10 + (uint64_t)(*p - '0');
+		whole = whole * 10 + (uint64_t)(*p - '0');
+	}
+	/* QEMU takes fractions too: "1.5G". */
+	if (*p == '.') {
+		for (p++; isdigit((unsigned char)*p); p++) {
+			if (frac_scale > UINT64_MAX / 100)
+				return false;
+			frac = frac * 10 + (uint64_t)(*p - '0');
+			frac_scale *= 10;
+		}
 	}
 	switch (toupper((unsigned char)*p)) {
 	case 'B': unit = 1; p++; break;
@@ -39,13 +49,16 @@ bool tce_ram_parse_m(const char *value, uint64_t *size)
 	case 'M': unit = 1ULL << 20; p++; break;
 	case 'G': unit = 1ULL << 30; p++; break;
 	case 'T': unit = 1ULL << 40; p++; break;
+	case 'P': unit = 1ULL << 50; p++; break;
+	case 'E': unit = 1ULL << 60; p++; break;
 	default: break;
 	}
 	if (*p && *p != ',')
 		return false;
-	if (!v || v > UINT64_MAX / unit)
+	bytes = (unsigned __int128)whole * unit + (unsigned __int128)frac * unit / frac_scale;
+	if (!bytes || bytes > UINT64_MAX)
 		return false;
-	*size = v * unit;
+	*size = (uint64_t)bytes;
 	return true;
 }
 

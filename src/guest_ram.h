@@ -21,9 +21,10 @@
 #include "locate.h"
 
 /*
- * Parses a -m value: "512", "512M", "2G", "size=4G,slots=2,maxmem=8G"
- * (the size alone counts); a bare number is MiB, suffixes K M G T take
- * powers of 1024, B is bytes.  False for anything else or 0.
+ * Parses a -m value: "512", "512M", "2G", "1.5G",
+ * "size=4G,slots=2,maxmem=8G" (the size alone counts); a bare number is
+ * MiB, suffixes K M G T P E take powers of 1024, B is bytes, as QEMU's
+ * qemu_strtosz_MiB reads them.  False for anything else or 0.
  */
 bool tce_ram_parse_m(const char *value, uint64_t *size);
 

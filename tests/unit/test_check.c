@@ -246,7 +246,15 @@ TEST(check_ram_parse_m_values)
 	CHECK(!tce_ram_parse_m("0", &size));
 	CHECK(!tce_ram_parse_m("G", &size));
 	CHECK(!tce_ram_parse_m("12Q", &size));
-	CHECK(!tce_ram_parse_m("1.5G", &size));
+	CHECK(tce_ram_parse_m("1.5G", &size) && size == 1536ULL << 20);
+	CHECK(tce_ram_parse_m("0.5", &size) && size == 512ULL << 10);
+	CHECK(tce_ram_parse_m("2P", &size) && size == 2ULL << 50);
+	CHECK(tce_ram_parse_m("15E", &size) && size == 15ULL << 60);
+	CHECK(!tce_ram_parse_m("16E", &size));
+	CHECK(tce_ram_parse_m("1.", &size) && size == 1ULL << 20);
+	CHECK(!tce_ram_parse_m(".5G", &size));
+	CHECK(!tce_ram_parse_m("1.5.2G", &size));
+	CHECK(!tce_ram_parse_m("0.0", &size));
 	CHECK(!tce_ram_parse_m("slots=2,maxmem=8G", &size));
 	CHECK(!tce_ram_parse_m("99999999999999999999", &size));
 	CHECK(!tce_ram_parse_m("17179869184T", &size));
