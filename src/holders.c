@@ -28,20 +28,21 @@ static bool is_memfd(const char *name)
 	return !strncmp(name, "/memfd:", 7);
 }
 
-static int push(void **arr, size_t *n, size_t size, const void *item, bool *incomplete)
+/* Appends item to *arr of *n items (capacity *cap); past the cap, marks the scan incomplete. */
+static int push(void **arr, size_t *n, size_t *cap, size_t size, const void *item, bool *incomplete)
 {
-	void *grown;
-
 	if (*n >= TCE_HOLDERS_MAX) {
 		*incomplete = true;
 		return 0;
 	}
-	/* Grows in powers of two. */
-	if (!(*n & (*n - 1)) || !*n) {
-		grown = realloc(*arr, (*n ? *n * 2 : 16) * size);
+	if (*n == *cap) {
+		size_t grown_cap = *cap ? *cap * 2 : 16;
+		void *grown = realloc(*arr, grown_cap * size);
+
 		if (!grown)
 			return -1;
 		*arr = grown;
+		*cap = grown_cap;
 	}
 	memcpy((char *)*arr + *n * size, item, size);
 	(*n)++;
@@ -70,11 +71,12 @@ static int scan_fds(struct tce_holders *h, pid_t pid)
 		proc_fd_link(pid, (int)fd, link, sizeof(link));
 		if (!strcmp(link, VM_FD_LINK)) {
 			if (!h->n_vmms || h->vmms[h->n_vmms - 1] != pid)
-				rc = push((void **)&h->vmms, &h->n_vmms, sizeof(pid), &pid, &h->incomplete);
+				rc = push((void **)&h->vmms, &h->n_vmms, &h->cap_vmms, sizeof(pid), &pid,
+					  &h->incomplete);
 		} else if (proc_link_is_tce(link) || is_memfd(link)) {
 			struct holder_fd c = { .pid = pid, .fd = (int)fd, .tce = proc_link_is_tce(link) };
 
-			rc = push((void **)&h->fds, &h->n_fds, sizeof(c), &c, &h->incomplete);
+			rc = push((void **)&h->fds, &h->n_fds, &h->cap_fds, sizeof(c), &c, &h->incomplete);
 		}
 	}
 	closedir(dir);
@@ -107,7 +109,7 @@ static int scan_maps(struct tce_holders *h, pid_t pid)
 					.dev_major = major, .dev_minor = minor, .ino = ino,
 					.tce = !strcmp(line + name, TCE_FD_LINK) };
 
-		rc = push((void **)&h->maps, &h->n_maps, sizeof(c), &c, &h->incomplete);
+		rc = push((void **)&h->maps, &h->n_maps, &h->cap_maps, sizeof(c), &c, &h->incomplete);
 	}
 	fclose(f);
 	return rc;

@@ -50,6 +50,7 @@ struct tce_holders {
 	size_t n_maps;
 	pid_t *vmms;		/* processes with a KVM VM fd: VMMs for certain */
 	size_t n_vmms;
+	size_t cap_fds, cap_maps, cap_vmms;	/* allocated */
 	bool incomplete;	/* a cap was reached */
 	size_t denied;		/* processes whose fds or maps could not be read */
 };
