@@ -20,6 +20,8 @@ int tce_outfile_open(struct tce_outfile *f, const char *dir, const char *name, m
 		return tce_fail(err, TCE_EUSAGE, "the directory name '%s' is too long", dir);
 	/* mkstemp opens with O_EXCL; cleanup removes the file if a signal ends us. */
 	f->fd = cleanup_mkstemp(f->tmp);
+	/* A file size limit fails the write, which says so, instead of killing us. */
+	cleanup_file_limit_as_error(f->fd >= 0);
 	if (f->fd < 0) {
 		errnum = errno;
 		f->tmp[0] = '\0';
@@ -75,6 +77,7 @@ int tce_outfile_commit(struct tce_outfile *f, const void *text, size_t len, stru
 	}
 	f->tmp[0] = '\0';
 	cleanup_tmpfile(NULL);
+	cleanup_file_limit_as_error(false);
 	/* The rename is durable once the directory is synced too. */
 	snprintf(dir, sizeof(dir), "%s", f->path);
 	*strrchr(dir, '/') = '\0';
@@ -94,6 +97,7 @@ void tce_outfile_abort(struct tce_outfile *f)
 	if (f->tmp[0]) {
 		unlink(f->tmp);
 		cleanup_tmpfile(NULL);
+		cleanup_file_limit_as_error(false);
 	}
 	f->tmp[0] = '\0';
 }
