@@ -217,6 +217,15 @@ static double seconds_since(const struct timespec *start)
 	return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
 }
 
+/* What a target is called in its series: as given, or its pid when the host was searched. */
+static const char *target_label(const struct tce_target *t, char *buf, size_t len)
+{
+	if (t->text[0])
+		return t->text;
+	snprintf(buf, len, "%d", (int)t->pid);
+	return buf;
+}
+
 static void scrape_series(struct prom *p, const struct metrics *m, size_t denied,
 			  const struct timespec *start)
 {
@@ -227,16 +236,20 @@ static void scrape_series(struct prom *p, const struct metrics *m, size_t denied
 		    "1 when every table of the target could be read, else 0 (the reason is on tcectl's "
 		    "standard error); with no target, one per process that holds a table.");
 	for (size_t i = 0; i < m->count; i++) {
-		char pid[16];
-		const char *name = m->targets[i].text;
+		char buf[16], other_buf[16];
+		const char *name = target_label(&m->targets[i], buf, sizeof(buf));
+		bool up = m->target_up[i], seen = false;
 
-		if (!name[0]) {
-			snprintf(pid, sizeof(pid), "%d", (int)m->targets[i].pid);
-			name = pid;
+		errors += !up;
+		/* A target named twice is one series, up only if every run of it was. */
+		for (size_t k = 0; k < m->count; k++) {
+			if (k == i || strcmp(name, target_label(&m->targets[k], other_buf, sizeof(other_buf))))
+				continue;
+			seen = seen || k < i;
+			up = up && m->target_up[k];
 		}
-		prom_sample_u64(p, "tcectl_target_up", &(struct prom_label){ "target", name }, 1,
-				m->target_up[i]);
-		errors += !m->target_up[i];
+		if (!seen)
+			prom_sample_u64(p, "tcectl_target_up", &(struct prom_label){ "target", name }, 1, up);
 	}
 	prom_family(p, "tcectl_scrape_errors", "gauge", "Targets that could not be read whole.");
 	prom_sample_u64(p, "tcectl_scrape_errors", NULL, 0, errors);
