@@ -429,3 +429,27 @@ expand_filter() {
 	run comm -23 "$OUT/used" <(expand_filter @system-service | sort -u)
 	assert_output pidfd_getfd
 }
+
+@test "QEMU's records name the liobn, device and geometry; an emulated table says so" {
+	start_holder 64K:mixed 8K:direct
+	holder_cmd record 0 0x71000003 12 0
+	holder_cmd record 1 0x80000101 24 0x800000000000000 16
+	local addr
+	addr=$(holder_cmd emulate 0x80000000 512)
+	run_tcectl_vmm "$FD0 $FD1" metrics "$HOLDER_PID"
+	assert_success
+	printf '%s\n' "$output" > "$OUT/m.prom"
+	run grep -E '^tcectl_table_(info|window_bytes|mapped_entries)\{' "$OUT/m.prom"
+	assert_output "$(printf '%s\n' \
+		"tcectl_table_mapped_entries{table=\"$HOLDER_PID:$FD0\"} 15" \
+		"tcectl_table_mapped_entries{table=\"$HOLDER_PID:$FD1\"} 16" \
+		"tcectl_table_mapped_entries{table=\"$HOLDER_PID@$addr\"} 1" \
+		"tcectl_table_window_bytes{table=\"$HOLDER_PID:$FD0\"} 268435456" \
+		"tcectl_table_window_bytes{table=\"$HOLDER_PID:$FD1\"} 268435456" \
+		"tcectl_table_window_bytes{table=\"$HOLDER_PID@$addr\"} 2097152" \
+		"tcectl_table_info{table=\"$HOLDER_PID:$FD0\",pid=\"$HOLDER_PID\",fd=\"$FD0\",comm=\"tce-holder\",vm=\"tce-holder\",liobn=\"0x71000003\",device=\"vio-71000003\",source=\"qemu\",type=\"kvm\"} 1" \
+		"tcectl_table_info{table=\"$HOLDER_PID:$FD1\",pid=\"$HOLDER_PID\",fd=\"$FD1\",comm=\"tce-holder\",vm=\"tce-holder\",liobn=\"0x80000101\",device=\"phb1-win1\",source=\"qemu\",type=\"kvm\"} 1" \
+		"tcectl_table_info{table=\"$HOLDER_PID@$addr\",pid=\"$HOLDER_PID\",fd=\"\",comm=\"tce-holder\",vm=\"tce-holder\",liobn=\"0x80000000\",device=\"phb0-win0\",source=\"qemu\",type=\"emulated\"} 1")"
+	run promtool check metrics < "$OUT/m.prom"
+	assert_success
+}
