@@ -102,7 +102,6 @@ static const struct argp_option options[] = {
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct metrics *m = state->input;
-	struct tce_err err = { 0 };
 
 	switch (key) {
 	case OPT_TEXTFILE_DIR:
@@ -114,9 +113,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		m->targets = realloc(m->targets, (m->count + 1) * sizeof(*m->targets));
 		if (!m->targets)
 			exit(cli_error(TCE_EIO, "out of memory"));
-		if (tce_target_parse(arg, &m->targets[m->count], &err))
-			exit(cli_report(&err));
-		m->count++;
+		cli_parse_target(arg, &m->targets[m->count++]);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;

@@ -70,17 +70,24 @@ TEST(outfile_replaces_the_file_whole)
 	free(dir);
 }
 
-TEST(outfile_abort_leaves_the_old_file)
+/* A scratch directory holding x.prom with "old\n"; its path in path. */
+static char *dir_with_old_file(char *path, size_t len)
 {
-	char *dir = scratch_dir(), path[256], text[64], list[256];
+	char *dir = scratch_dir();
 	struct tce_outfile f;
 	struct tce_err err = { 0 };
 
-	snprintf(path, sizeof(path), "%s/x.prom", dir);
+	snprintf(path, len, "%s/x.prom", dir);
 	CHECK(tce_outfile_open(&f, dir, "x.prom", 0644, &err) == 0);
 	CHECK(tce_outfile_commit(&f, "old\n", 4, &err) == 0);
-	CHECK(tce_outfile_open(&f, dir, "x.prom", 0644, &err) == 0);
-	tce_outfile_abort(&f);
+	return dir;
+}
+
+/* x.prom still says "old\n" and nothing else is left; removes dir. */
+static void check_old_file_alone(char *dir, const char *path)
+{
+	char text[64], list[256];
+
 	read_file(path, text, sizeof(text));
 	CHECK_STR(text, "old\n");
 	names(dir, list, sizeof(list));
@@ -90,15 +97,23 @@ TEST(outfile_abort_leaves_the_old_file)
 	free(dir);
 }
 
-TEST(outfile_a_failed_write_leaves_the_old_file)
+TEST(outfile_abort_leaves_the_old_file)
 {
-	char *dir = scratch_dir(), path[256], text[64], list[256];
+	char path[256], *dir = dir_with_old_file(path, sizeof(path));
 	struct tce_outfile f;
 	struct tce_err err = { 0 };
 
-	snprintf(path, sizeof(path), "%s/x.prom", dir);
 	CHECK(tce_outfile_open(&f, dir, "x.prom", 0644, &err) == 0);
-	CHECK(tce_outfile_commit(&f, "old\n", 4, &err) == 0);
+	tce_outfile_abort(&f);
+	check_old_file_alone(dir, path);
+}
+
+TEST(outfile_a_failed_write_leaves_the_old_file)
+{
+	char path[256], *dir = dir_with_old_file(path, sizeof(path));
+	struct tce_outfile f;
+	struct tce_err err = { 0 };
+
 	CHECK(tce_outfile_open(&f, dir, "x.prom", 0644, &err) == 0);
 	/* A write that fails: the fd no longer takes writes. */
 	close(f.fd);
@@ -106,13 +121,7 @@ TEST(outfile_a_failed_write_leaves_the_old_file)
 	CHECK(tce_outfile_commit(&f, "new\n", 4, &err) == -1);
 	CHECK(err.status == TCE_EIO);
 	CHECK(strstr(err.msg, "cannot write '") && strstr(err.msg, "' is left as it was"));
-	read_file(path, text, sizeof(text));
-	CHECK_STR(text, "old\n");
-	names(dir, list, sizeof(list));
-	CHECK_STR(list, "x.prom ");
-	unlink(path);
-	rmdir(dir);
-	free(dir);
+	check_old_file_alone(dir, path);
 }
 
 TEST(outfile_says_what_the_directory_is)
