@@ -113,7 +113,14 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		m->targets = realloc(m->targets, (m->count + 1) * sizeof(*m->targets));
 		if (!m->targets)
 			exit(cli_error(TCE_EIO, "out of memory"));
-		cli_parse_target(arg, &m->targets[m->count++]);
+		cli_parse_target(arg, &m->targets[m->count]);
+		/* A file's tables have no process: their labels would not be unique. */
+		if (m->targets[m->count].kind == TCE_TARGET_FILE)
+			exit(cli_error(TCE_EUSAGE,
+				       "'%s' is not a live target (PID, PID:FD or PID@ADDR): metrics reads live tables; "
+				       "see a checkpoint file with tcectl inspect",
+				       arg));
+		m->count++;
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -270,7 +277,8 @@ int do_metrics(int argc, char **argv)
 		options, parse_opt, "[TARGET...]",
 		"Print the TCE tables as Prometheus metrics (text exposition format 0.0.4).\v"
 		"With no TARGET, every process on the host is searched. TARGET is PID, PID:FD, "
-		"PID@ADDR or PID:FD,KEY=VALUE,...; see tcectl-metrics(1).",
+		"PID@ADDR or PID:FD,KEY=VALUE,...: live tables only, never a checkpoint file. "
+		"See tcectl-metrics(1).",
 		children, NULL, NULL
 	};
 	struct metrics m = { 0 };

@@ -222,6 +222,11 @@ tcectl: metrics: no process with pid 4194304; check the pid with ps or tcectl li
 	assert_failure 2
 	assert_output ""
 	[ "$stderr" = "tcectl: metrics: '12:' is not a target: no file descriptor after ':'; give PID, PID:FD or PID@ADDR (each table with ,KEY=VALUE,...: shift, page, offset, liobn, entries) or a checkpoint FILE" ]
+	: > "$OUT/c.tce"
+	run_tcectl metrics "$OUT/c.tce"
+	assert_failure 2
+	assert_output ""
+	[ "$stderr" = "tcectl: metrics: '$OUT/c.tce' is not a live target (PID, PID:FD or PID@ADDR): metrics reads live tables; see a checkpoint file with tcectl inspect" ]
 	run_tcectl metrics --attach=both
 	assert_failure 2
 	[ "$stderr" = "tcectl: metrics: --attach takes 'mapping' or 'fd', not 'both'" ]
