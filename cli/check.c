@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "escape.h"
 #include "fields.h"
+#include "visit.h"
 
 /* What is kept for the end of a JSON document: one per VMM, table or error. */
 struct check_table {
@@ -94,30 +95,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
-}
-
-/* Every process that holds a table, as list finds them. */
-static void host_targets(struct check_cli *c)
-{
-	struct tce_err err = { 0 };
-	size_t n_pids, denied;
-	pid_t *pids;
-
-	if (proc_tce_holders(&pids, &n_pids, &denied, &err))
-		exit(cli_exit_status(cli_report(&err)));
-	c->targets = calloc(n_pids ? n_pids : 1, sizeof(*c->targets));
-	if (!c->targets)
-		exit(cli_error(TCE_EIO, "out of memory"));
-	for (size_t i = 0; i < n_pids; i++) {
-		c->targets[i] = (struct tce_target){ .kind = TCE_TARGET_PID, .pid = pids[i], .fd = -1, .text = "" };
-		tce_geometry_default(&c->targets[i].geo);
-	}
-	c->count = n_pids;
-	c->host = true;
-	free(pids);
-	if (denied)
-		cli_warn("%zu processes could not be inspected; run as root or with CAP_SYS_PTRACE to see them all",
-			 denied);
 }
 
 /* The one-line reason of a finding. */
@@ -397,8 +374,10 @@ int do_check(int argc, char **argv)
 	/* check never holds a table: the VMM's mapping or nothing. */
 	tce_source_set_attach(TCE_ATTACH_MAPPING);
 	cli_parse(&argp, argc, argv, &c);
-	if (!c.count)
-		host_targets(&c);
+	if (!c.count) {
+		c.targets = host_targets(&c.count, NULL);
+		c.host = true;
+	}
 	if (output.json) {
 		json_init(&c.json, out, output.pretty);
 		cli_json_document_begun();

@@ -142,7 +142,7 @@ struct tce_target *host_targets(size_t *count, size_t *denied)
 	pid_t *pids;
 
 	if (proc_tce_holders(&pids, &n_pids, &n_denied, &err))
-		exit(cli_report(&err));
+		exit(cli_exit_status(cli_report(&err)));
 	targets = calloc(n_pids ? n_pids : 1, sizeof(*targets));
 	if (!targets)
 		exit(cli_error(TCE_EIO, "out of memory"));
