@@ -18,6 +18,7 @@
 #include "checkpoint.h"
 #include "cleanup.h"
 #include "parse.h"
+#include "vmname.h"
 
 /* The gABI's number for zstd sections; Debian 12's <elf.h> predates it. */
 #ifndef ELFCOMPRESS_ZSTD
@@ -1377,49 +1378,8 @@ void tce_snapshot_info_host(struct tce_snapshot_info *info)
 		snprintf(info->kernel, sizeof(info->kernel), "%s", u.release);
 }
 
-/* The guest name in a -name value: "NAME", "NAME,..." or "guest=NAME,...". */
-static void name_value(const char *value, char *buf, size_t len)
-{
-	const char *guest = value;
-
-	for (const char *p = value; p; p = strchr(p, ',')) {
-		if (p != value)
-			p++;
-		if (!strncmp(p, "guest=", 6)) {
-			guest = p + 6;
-			break;
-		}
-	}
-	snprintf(buf, len, "%.*s", (int)strcspn(guest, ","), guest);
-}
-
+/* QEMU's option syntax (",," a comma, a later guest= wins) is vmname.c's. */
 void tce_guest_name(pid_t pid, char *buf, size_t len)
 {
-	char path[64], args[8192];
-	ssize_t n;
-	int fd;
-
-	buf[0] = '\0';
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	/* A command line longer than this has no name found: -name comes early. */
-	n = read(fd, args, sizeof(args) - 1);
-	close(fd);
-	if (n <= 0)
-		return;
-	args[n] = '\0';
-	for (char *a = args; a < args + n; a += strlen(a) + 1) {
-		char *next = a + strlen(a) + 1;
-
-		if ((!strcmp(a, "-name") || !strcmp(a, "--name")) && next < args + n && *next) {
-			name_value(next, buf, len);
-			return;
-		}
-		if (!strncmp(a, "-name=", 6) || !strncmp(a, "--name=", 7)) {
-			name_value(strchr(a, '=') + 1, buf, len);
-			return;
-		}
-	}
+	tce_vm_name_of_pid(pid, buf, len);
 }

@@ -6,6 +6,7 @@
 
 #include "parse.h"
 #include "target.h"
+#include "vmname.h"
 
 #define TARGET_HINT "give PID, PID:FD or PID@ADDR (each table with ,KEY=VALUE,...: shift, page, offset, liobn, entries) or a checkpoint FILE"
 
@@ -167,6 +168,9 @@ int tce_target_parse(const char *text, struct tce_target *t, struct tce_err *err
 	tce_geometry_default(&t->geo);
 	if (!*text)
 		return tce_fail(err, TCE_EUSAGE, "an empty target; " TARGET_HINT);
+	/* Resolved now: every verb then reads it as the PID it names. */
+	if (!strncmp(text, "vm:", 3))
+		return tce_vm_find(text + 3, &t->pid, err);
 	if (!pid_len || (*rest && *rest != ':' && *rest != ',' && *rest != '@'))
 		return parse_file(text, t, err);
 

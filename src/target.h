@@ -11,10 +11,16 @@
  *                       (bus address of entry 0), liobn=N (a label),
  *                       entries=N (window length, when it is shorter than
  *                       what the kernel lets us map)
+ *   vm:NAME             the VMM of the VM called NAME, as PID: the one
+ *                       process given -name NAME or -name guest=NAME, or
+ *                       the QEMU of the running libvirt domain NAME (see
+ *                       vmname.h); the rest of the text is the name, so
+ *                       vm:NAME takes no :FD, @ADDR or geometry
  *   FILE                every table of a checkpoint file
  *   FILE:N              its table N (as tcectl inspect numbers them)
  *
- * Anything that is not PID syntax is a file; ./1234 names a file called 1234.
+ * Anything that is not PID or vm: syntax is a file; ./1234 names a file
+ * called 1234, ./vm:x one called vm:x.
  */
 #ifndef TCECTL_TARGET_H
 #define TCECTL_TARGET_H
