@@ -473,6 +473,7 @@ static int start_tag(struct scan *sc)
 	struct attr attrs[ATTRS_MAX];
 	size_t n = 0;
 	struct span name = { sc->p, 0 };
+	const char *tag = sc->p - 1, *after;
 
 	while (sc->p < sc->end && name_char(*sc->p))
 		sc->p++;
@@ -489,10 +490,13 @@ static int start_tag(struct scan *sc)
 		if (*sc->p == '>' || (*sc->p == '/' && sc->p + 1 < sc->end && sc->p[1] == '>')) {
 			bool empty = *sc->p == '/';
 
-			sc->p += empty ? 2 : 1;
-			if (element_start(sc, name, attrs, n))
+			/* What is wrong with the element is said at its start. */
+			after = sc->p + (empty ? 2 : 1);
+			sc->p = tag;
+			if (element_start(sc, name, attrs, n) || (empty && element_end(sc)))
 				return -1;
-			return empty ? element_end(sc) : 0;
+			sc->p = after;
+			return 0;
 		}
 		a.name.s = sc->p;
 		while (sc->p < sc->end && name_char(*sc->p))
@@ -524,19 +528,23 @@ static int start_tag(struct scan *sc)
 
 static int end_tag(struct scan *sc)
 {
+	const char *tag = sc->p - 2;
 	struct span name;
 
 	if (!upto(sc, ">", &name))
 		return fail(sc, "the end of the file inside an end tag");
 	while (name.len && is_space(name.s[name.len - 1]))
 		name.len--;
+	sc->p = tag;
 	if (!sc->depth)
 		return fail(sc, "an end tag that closes nothing");
 	if (name.len != sc->stack[sc->depth - 1].len ||
 	    memcmp(name.s, sc->stack[sc->depth - 1].s, name.len))
 		return fail(sc, "an end tag that does not match its element");
-	sc->p++;
-	return element_end(sc);
+	if (element_end(sc))
+		return -1;
+	sc->p = name.s + name.len;
+	return upto(sc, ">", &name) ? (sc->p++, 0) : -1;
 }
 
 /* What starts with '<' at sc->p. */
@@ -559,8 +567,10 @@ static int markup(struct scan *sc)
 			return fail(sc, "CDATA outside the root element");
 		return text(sc, (struct span){ s, (size_t)(sc->p - 3 - s) }, true);
 	}
-	if (left >= 2 && at[1] == '!')
+	if (left >= 2 && at[1] == '!') {
+		sc->p = at;
 		return fail(sc, "a DOCTYPE or declaration, which libvirt does not write");
+	}
 	if (left >= 2 && at[1] == '?') {
 		sc->p = at + 2;
 		return past(sc, "?>") ? 0 : fail(sc, "the end of the file inside <?...?>");
