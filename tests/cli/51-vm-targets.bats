@@ -1,0 +1,270 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# vm:NAME targets: the one process whose command line gives QEMU's
+# -name NAME or -name guest=NAME (or the QEMU of the running libvirt domain
+# NAME, from $TCECTL_LIBVIRT_DIR/NAME.xml), read by every verb as its PID.
+# The holder's arguments after -- stand in its command line.
+
+load test_helper
+
+setup() {
+	LIBVIRT_DIR="$BATS_TEST_TMPDIR/libvirt"
+	mkdir -p "$LIBVIRT_DIR"
+	export TCECTL_LIBVIRT_DIR=$LIBVIRT_DIR
+	OTHER_PIDS=()
+	OUT="$BATS_TEST_TMPDIR/out"
+	mkdir -p "$OUT"
+}
+
+teardown() {
+	local pid
+	for pid in "${OTHER_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+	stop_holder
+}
+
+# start_other SPEC... : one more holder, its pid appended to OTHER_PIDS and in OTHER_PID.
+start_other() {
+	local dir
+	dir=$(mktemp -d "$BATS_TEST_TMPDIR/other.XXXXXX")
+	"$TCE_HOLDER" "$dir" "$@" 3>&- &
+	OTHER_PID=$!
+	OTHER_PIDS+=("$OTHER_PID")
+	local _
+	for _ in $(seq 1 200); do
+		[ -e "$dir/info" ] && return 0
+		sleep 0.01
+	done
+	echo "tce-holder did not start" >&2
+	return 1
+}
+
+# status_file NAME PID [DOMAIN]: a libvirt status file DIR/NAME.xml for
+# domain DOMAIN (default NAME) whose QEMU is PID.
+status_file() {
+	cat > "$LIBVIRT_DIR/$1.xml" <<-XML
+	<!--
+	WARNING: THIS IS AN AUTO-GENERATED FILE.
+	-->
+	<domstatus state='running' reason='booted' pid='$2'>
+	  <domain type='kvm' id='1'>
+	    <name>${3:-$1}</name>
+	    <memory unit='KiB'>524288</memory>
+	    <devices>
+	      <controller type='scsi' index='0' model='ibmvscsi'>
+	        <alias name='scsi0'/>
+	        <address type='spapr-vio' reg='0x2000'/>
+	      </controller>
+	    </devices>
+	  </domain>
+	</domstatus>
+	XML
+}
+
+# same_as_pid NAME VERB ARGS...: VERB with vm:NAME for @ in ARGS gives
+# what it gives with $HOLDER_PID there: status, stdout and stderr, in the
+# view in which the holder's first table is a kvm-spapr-tce fd.
+same_as_pid() {
+	local name=$1 a by_name_status by_name_out by_name_err
+	local -a with_vm with_pid
+	shift
+	for a in "$@"; do
+		with_vm+=("${a/#@/vm:$name}")
+		with_pid+=("${a/#@/$HOLDER_PID}")
+	done
+	run_tcectl_tce_fds "$FD0" "${with_vm[@]}"
+	by_name_status=$status by_name_out=$output by_name_err=$stderr
+	run_tcectl_tce_fds "$FD0" "${with_pid[@]}"
+	assert_equal "$by_name_status" "$status"
+	assert_equal "$by_name_out" "$output"
+	assert_equal "$by_name_err" "$stderr"
+	[ -n "$output$stderr" ]
+}
+
+# resolves_to vm:NAME PID: tcectl reads vm:NAME as process PID (which,
+# out of the VMM view, holds no kvm-spapr-tce table).
+resolves_to() {
+	run_tcectl list "$1"
+	assert_failure 3
+	assert_equal "$stderr" "tcectl: list: pid $2 (tce-holder) holds no kvm-spapr-tce tables; is it a KVM guest's VMM? to decode another fd give PID:FD"
+}
+
+# no_vm NAME: the message for a name no process and no status file has.
+no_vm() {
+	echo "no VM named '$1': no process you may see has it in -name NAME or -name guest=NAME, and $LIBVIRT_DIR has no status file $1.xml; give a PID (see tcectl list)"
+}
+
+# refused_by_all STATUS TARGET MESSAGE: list, dump, translate and who-maps
+# refuse TARGET with STATUS, nothing on stdout and "tcectl: VERB: MESSAGE".
+refused_by_all() {
+	local want=$1 target=$2 message=$3 verb
+	local -a extra
+	for verb in list dump translate who-maps; do
+		case $verb in
+		translate|who-maps) extra=(0x1000) ;;
+		*) extra=() ;;
+		esac
+		run_tcectl "$verb" "$target" "${extra[@]}"
+		assert_failure "$want"
+		assert_output ""
+		[ "$stderr" = "tcectl: $verb: $message" ] ||
+			{ echo "$verb '$target': $stderr" >&2; return 1; }
+	done
+}
+
+@test "vm:NAME of -name guest=NAME lists, dumps, translates and maps as its PID" {
+	start_holder 8K:mixed -- -name guest=vm1 -m 512M
+	same_as_pid vm1 list @
+	same_as_pid vm1 list --json -o +VM,COMM @
+	same_as_pid vm1 dump @
+	same_as_pid vm1 dump --all @
+	same_as_pid vm1 translate @ 0x0 0x5000 0x1fff000
+	same_as_pid vm1 who-maps @ 0x0-0xffffffff
+}
+
+@test "vm:NAME of -name NAME and of -name guest=NAME,debug-threads=on" {
+	start_holder 8K:mixed -- -name vm2
+	same_as_pid vm2 list -o PID,FD,MAPPED @
+	stop_holder
+	start_holder 8K:mixed -- -S -name guest=x,debug-threads=on -m 1G
+	same_as_pid x list -o PID,FD,MAPPED @
+	# QEMU's option syntax: ",," is a comma in the name.
+	stop_holder
+	start_holder 8K:mixed -- -name guest=a,,b,debug-threads=on
+	same_as_pid a,b list -o PID,FD,MAPPED @
+}
+
+@test "checkpoint of vm:NAME saves the tables its PID has" {
+	start_holder 8K:mixed -- -name guest=vm1
+	run_tcectl_tce_fds "$FD0" checkpoint -o "$OUT/by-name.tce" vm:vm1
+	assert_success
+	run_tcectl_tce_fds "$FD0" checkpoint -o "$OUT/by-pid.tce" "$HOLDER_PID"
+	assert_success
+	run_tcectl diff "$OUT/by-name.tce" "$OUT/by-pid.tce"
+	assert_success
+	run_tcectl inspect "$OUT/by-name.tce"
+	assert_success
+	assert_output --partial "vm1"
+}
+
+@test "monitor and watch follow vm:NAME as its PID" {
+	start_holder 8K:mixed -- -name guest=vm1
+	run_tcectl_vmm "$FD0" monitor -c 1 vm:vm1
+	assert_success
+	jq -c 'del(.time)' <<< "$output" > "$OUT/by-name"
+	run_tcectl_vmm "$FD0" monitor -c 1 "$HOLDER_PID"
+	assert_success
+	jq -c 'del(.time)' <<< "$output" > "$OUT/by-pid"
+	run jq -r '"\(.event) \(.vm) \(.table)"' "$OUT/by-name"
+	assert_output "table-added vm1 $HOLDER_PID:$FD0"
+	cmp "$OUT/by-name" "$OUT/by-pid"
+
+	# watch on a terminal: one refresh, the same screen but for the clock.
+	local target
+	for target in vm:vm1 "$HOLDER_PID"; do
+		vmm_cmd "$FD0"
+		TERM=xterm script -qec "$(printf '%q ' "${VMM_CMD[@]}" "$TCECTL" watch -n 1 "$target")" \
+			/dev/null > "$OUT/screen"
+		sed 's/[0-9][0-9]:[0-9][0-9]:[0-9][0-9]/TIME/' "$OUT/screen" > "$OUT/screen-$target"
+	done
+	grep -q "$HOLDER_PID:$FD0" "$OUT/screen-vm:vm1"
+	cmp "$OUT/screen-vm:vm1" "$OUT/screen-$HOLDER_PID"
+}
+
+@test "a name no process has: exit 3, saying how names are found" {
+	start_holder 8K:mixed -- -name guest=vm1
+	refused_by_all 3 vm:vm9 "$(no_vm vm9)"
+	# Names are whole and exact: no prefix, no case folding.
+	refused_by_all 3 vm:vm "$(no_vm vm)"
+	refused_by_all 3 vm:VM1 "$(no_vm VM1)"
+	# Without TCECTL_LIBVIRT_DIR, libvirt's own directory.
+	unset TCECTL_LIBVIRT_DIR
+	run_tcectl list vm:vm9
+	assert_failure 3
+	assert_equal "$stderr" "tcectl: list: no VM named 'vm9': no process you may see has it in -name NAME or -name guest=NAME, and /run/libvirt/qemu has no status file vm9.xml; give a PID (see tcectl list)"
+}
+
+@test "vm:NAME is the whole VMM: what follows a ':' is part of the name" {
+	start_holder 8K:mixed -- -name guest=vm1
+	refused_by_all 3 "vm:vm1:$FD0" "$(no_vm "vm1:$FD0")"
+	start_other 8K:mixed -- -name "guest=vm1:$FD0"
+	resolves_to "vm:vm1:$FD0" "$OTHER_PID"
+	# A file called vm:... is ./vm:...
+	run_tcectl inspect ./vm:vm1
+	assert_failure 3
+}
+
+@test "two processes with the name: a usage error naming both pids" {
+	start_holder 8K:mixed -- -name guest=dup
+	start_other 8K:mixed -- -name dup,debug-threads=on
+	local pids
+	pids=$(printf '%s\n' "$HOLDER_PID" "$OTHER_PID" | sort -n | paste -sd, | sed 's/,/, /')
+	refused_by_all 2 vm:dup "VM name 'dup' is ambiguous: processes $pids have it; give one PID"
+}
+
+@test "an empty or too long name is a usage error" {
+	refused_by_all 2 vm: "'vm:' names no VM; give vm:NAME, the name QEMU was given by -name"
+	local long
+	long=$(printf 'n%.0s' $(seq 1 241))
+	refused_by_all 2 "vm:$long" "the VM name '$(printf 'n%.0s' $(seq 1 64))...' is longer than 240 bytes; give a PID"
+	# 240 bytes is a name.
+	long=${long:1}
+	start_holder 8K:mixed -- -name "guest=$long"
+	resolves_to "vm:$long" "$HOLDER_PID"
+}
+
+@test "hostile names: found as exact bytes, escaped in every message, never a path outside the directory" {
+	local evil=$'ev\e[31mil\\\n'
+	start_holder 8K:mixed -- -name "guest=$evil"
+	resolves_to "vm:$evil" "$HOLDER_PID"
+	refused_by_all 3 "vm:${evil}2" "$(no_vm 'ev\x1b[31mil\x5c\x0a2')"
+
+	# '/' and a leading '.': no libvirt domain is called so, no file is opened.
+	mkdir -p "$LIBVIRT_DIR/sub"
+	status_file sub/x "$HOLDER_PID" sub/x
+	cp "$LIBVIRT_DIR/sub/x.xml" "$BATS_TEST_TMPDIR/escape.xml"
+	cp "$LIBVIRT_DIR/sub/x.xml" "$LIBVIRT_DIR/.hidden.xml"
+	local name
+	for name in sub/x ../escape .hidden; do
+		refused_by_all 3 "vm:$name" "no VM named '$name': no process you may see has it in -name NAME or -name guest=NAME, and it cannot be a libvirt domain's; give a PID (see tcectl list)"
+	done
+	# ... but a QEMU may be given such a name.
+	start_other 8K:mixed -- -name guest=../escape
+	resolves_to vm:../escape "$OTHER_PID"
+}
+
+@test "a libvirt domain's status file is checked against its QEMU's command line" {
+	start_holder 8K:mixed -- -name guest=web,debug-threads=on
+	status_file web "$HOLDER_PID"
+	# The same process by its command line and its status file: one VMM.
+	same_as_pid web list @
+	resolves_to vm:web "$HOLDER_PID"
+}
+
+@test "a stale status file is not believed: its pid gone, or another process now" {
+	start_holder 8K:mixed -- -name guest=vm1
+	start_other 8K:mixed -- -name guest=old
+	local dead=$OTHER_PID
+	kill "$dead"
+	wait "$dead" 2>/dev/null || true
+	status_file old "$dead"
+	refused_by_all 3 vm:old "no VM named 'old': no process you may see has it in -name NAME or -name guest=NAME, and $LIBVIRT_DIR/old.xml is stale: its pid $dead is gone; give a PID (see tcectl list)"
+	# The pid now runs another guest (pid reuse).
+	status_file gone "$HOLDER_PID"
+	refused_by_all 3 vm:gone "no VM named 'gone': no process you may see has it in -name NAME or -name guest=NAME, and $LIBVIRT_DIR/gone.xml is stale: its pid $HOLDER_PID is another process, not a QEMU with -name guest=gone; give a PID (see tcectl list)"
+}
+
+@test "a corrupt or oversized status file is exit 6 when no process has the name" {
+	printf "<domstatus pid='1'><domain><name>bad</name>" > "$LIBVIRT_DIR/bad.xml"
+	refused_by_all 6 vm:bad "$LIBVIRT_DIR/bad.xml is not a libvirt status file: the end of the file inside an element (truncated?) at byte 43"
+	truncate -s 9M "$LIBVIRT_DIR/big.xml"
+	refused_by_all 6 vm:big "$LIBVIRT_DIR/big.xml is larger than 8 MiB: not a libvirt status file"
+	status_file other 1 someone
+	refused_by_all 6 vm:other "$LIBVIRT_DIR/other.xml is the status of another domain, not of 'other'"
+	# A process with the name wins over its broken status file.
+	start_holder 8K:mixed -- -name guest=bad
+	resolves_to vm:bad "$HOLDER_PID"
+}
