@@ -5,8 +5,9 @@
 # `tcectl help`, each verb's options from `tcectl VERB --help`, the columns
 # from `tcectl list --list-columns`, the tables of a checkpoint file from
 # `tcectl inspect --json`, so the completion follows the tcectl that is
-# installed.  Targets are completed from /proc (PIDs, then PID:FD) and
-# from the file system (checkpoint FILE, then FILE:N).
+# installed.  Targets are completed from /proc (PIDs, then PID:FD, and
+# vm:NAME from the -name of command lines) and from the file system
+# (checkpoint FILE, then FILE:N).
 
 # Reads argp --help output; prints one line per option:
 #   LONG <tab> SHORTS (comma-separated, or -) <tab> ARG (or -) <tab> HELP
@@ -121,6 +122,38 @@ _tcectl_live_only() {
 	"$1" "$2" --help 2>/dev/null | grep -q 'live tables only'
 }
 
+# _tcectl_guest VALUE: the guest name in a -name VALUE, read as QEMU reads
+# it: a first item without '=' is the name, else guest=NAME; ",," is ','.
+_tcectl_guest() {
+	local v=${1//,,/$'\1'} item name= first=1
+	local -a items
+	IFS=, read -r -d '' -a items < <(printf '%s' "$v")
+	for item in "${items[@]}"; do
+		if ((first)) && [[ $item != *=* ]]; then
+			name=$item
+		elif [[ $item == guest=* ]]; then
+			name=${item#guest=}
+		fi
+		first=0
+	done
+	printf '%s' "${name//$'\1'/,}"
+}
+
+# _tcectl_vm_names CUR: vm:NAME starting with CUR for each process whose
+# command line has -name (one grep finds them all: cheap).
+_tcectl_vm_names() {
+	local f arg next name
+	while IFS= read -r f; do
+		next= name=
+		while IFS= read -r -d '' arg; do
+			[[ -n $next ]] && name=$(_tcectl_guest "$arg")
+			next=
+			[[ $arg == -name || $arg == --name ]] && next=1
+		done 2>/dev/null <"$f"
+		[[ -n $name && $name != *$'\n'* && vm:$name == "$1"* ]] && printf 'vm:%s\n' "$name"
+	done < <(grep -lzx -e -name -e --name /proc/[0-9]*/cmdline 2>/dev/null)
+}
+
 # _tcectl_targets BIN VERB CUR: PID, PID:FD or PID:FD,KEY=; a checkpoint
 # FILE or FILE:N, unless the verb reads live tables only.
 _tcectl_targets() {
@@ -149,6 +182,10 @@ _tcectl_targets() {
 		compgen -P "$pid:" -W "${fds[*]}" -- "${cur#*:}"
 		return
 	fi
+	if [[ $cur == vm:* ]]; then
+		_tcectl_vm_names "$cur" | sort -u
+		return
+	fi
 	local files=1
 	_tcectl_live_only "$bin" "$verb" && files=
 	if [[ -n $files ]] && _tcectl_file_tables "$bin" "$cur"; then
@@ -161,6 +198,7 @@ _tcectl_targets() {
 		cut -d/ -f3 | sort -un)
 	[[ -n $pids ]] || pids=$(cd /proc && printf '%s\n' [0-9]*)
 	compgen -W "$pids" -- "$cur"
+	[[ vm: == "$cur"* ]] && _tcectl_vm_names "$cur" | sort -u
 	if [[ -n $files ]]; then
 		_tcectl_files "$cur"
 	fi

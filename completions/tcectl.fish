@@ -5,8 +5,8 @@
 # the verbs come from `tcectl help` and each verb's options from
 # `tcectl VERB --help`; the columns come from `tcectl list --list-columns`
 # and the tables of a checkpoint file from `tcectl inspect --json` when
-# they are needed.  Targets are completed from /proc (PID, PID:FD) and from
-# the file system (checkpoint FILE, FILE:N).
+# they are needed.  Targets are completed from /proc (PID, PID:FD, vm:NAME)
+# and from the file system (checkpoint FILE, FILE:N).
 
 # Reads argp --help output; prints one line per option:
 #   LONG <tab> SHORTS (comma-separated, or -) <tab> ARG (or -) <tab> HELP
@@ -164,6 +164,30 @@ function __tcectl_wants_file
     string match -q -- 'FILE*' "$op"
 end
 
+# vm:NAME and its pid for each process whose command line has -name (one
+# grep finds them all: cheap), the name read as QEMU reads it: a first
+# item without '=' is the name, else guest=NAME; ",," is a comma.
+function __tcectl_vm_names
+    set -l dirs (string match -r -- '^/proc/[0-9]+$' /proc/*)
+    for f in (grep -lzx -e -name -e --name $dirs/cmdline 2>/dev/null)
+        set -l args (string split0 <$f 2>/dev/null)
+        set -l name
+        for i in (seq (math (count $args) - 1))
+            contains -- $args[$i] -name --name; or continue
+            set -l items (string split , -- (string replace -a ,, \x01 -- $args[(math $i + 1)]))
+            set name
+            for k in (seq (count $items))
+                if test $k = 1; and not string match -q -- '*=*' $items[$k]
+                    set name $items[$k]
+                else if string match -q -- 'guest=*' $items[$k]
+                    set name (string replace guest= '' -- $items[$k])
+                end
+            end
+        end
+        set -q name[1]; and test -n "$name"; and printf 'vm:%s\t%s\n' (string replace -a \x01 , -- $name) (string split / -- $f)[3]
+    end
+end
+
 # PID, then PID:FD (the descriptors of that process, its TCE tables
 # first), then the geometry keys the verb's help names; or a checkpoint
 # FILE, then FILE:N (its tables, as tcectl inspect numbers them), unless
@@ -200,6 +224,10 @@ function __tcectl_targets
         end
         return
     end
+    if string match -q -- 'vm:*' $token
+        __tcectl_vm_names
+        return
+    end
     if test $files = 1; and set -l m (string match -r -- '^(.*):[0-9]*$' $token)
         if test -f "$m[2]"; and not string match -qr -- '^[0-9]+$' $m[2]
             tcectl inspect --json -- $m[2] 2>/dev/null | string match -ar '"index":[0-9]+' | string replace '"index":' "$m[2]:"
@@ -214,6 +242,7 @@ function __tcectl_targets
     # One grep for every comm: a process may end meanwhile, and fish warns
     # about a redirection from a file that is gone, whatever 2>/dev/null.
     set -q pids[1]; and grep -s -H '' /proc/$pids/comm | string replace -r -- '^/proc/([0-9]+)/comm:' '$1\t'
+    string match -q -- "$token*" vm:; and __tcectl_vm_names
     test $files = 1; and __tcectl_files $token
 end
 

@@ -608,3 +608,18 @@ page_sy_words() {
 	run zsh_complete "tcectl check --severity="
 	assert_line --regexp '^critical[[:space:]]+notice[[:space:]]+warning([[:space:]]|tcectl|$)'
 }
+
+@test "the completions offer vm:NAME from the -name of running processes" {
+	# QEMU reads ",," as a comma, and the last -name counts.
+	start_holder 64:mixed -- -S -name tcevm-x,process=p -name guest=tcevm-a,,b,debug-threads=on
+	run bash_complete "tcectl dump vm:tcevm-"
+	assert_output "tcevm-a,b"	# bash completes what follows the ':'
+	run bash_complete "tcectl list v"
+	assert_line "vm:tcevm-a,b"
+	run fish_complete "tcectl dump vm:tcevm-"
+	assert_output "vm:tcevm-a,b"
+	run zsh_complete "tcectl dump vm:tcevm-"
+	assert_output --partial "tcevm-a,b"
+	assert_output --partial "$HOLDER_PID"
+	refute_output --partial "tcevm-x"
+}
