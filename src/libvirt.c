@@ -335,9 +335,10 @@ static int element_start(struct scan *sc, struct span name, const struct attr *a
 	if (sc->depth == 1) {
 		if (!span_is(name, "domstatus"))
 			return fail(sc, "a root element other than <domstatus>");
-		if (attr_value(sc, a, n, "pid", v, sizeof(v)) ||
-		    number(sc, v, INT_MAX, &pid, "a pid that is not a process id") || !pid)
-			return sc->err->status ? -1 : fail(sc, "a pid that is not a process id");
+		if (attr_value(sc, a, n, "pid", v, sizeof(v)))
+			return -1;
+		if (parse_u64(v, &pid) || !pid || pid > INT_MAX)
+			return fail(sc, "a pid that is not a process id");
 		sc->d->pid = (pid_t)pid;
 		sc->has_pid = true;
 		return 0;
@@ -429,30 +430,15 @@ static bool past(struct scan *sc, const char *s)
 	return false;
 }
 
+/* Character data: kept when it is <name>'s or <memory>'s, else only checked. */
 static int text(struct scan *sc, struct span raw, bool cdata)
 {
-	if (!sc->capture) {
-		if (cdata)
-			return 0;
-		/* Still check its entities: a bad one means a file we misread. */
-		char sink[8];
-		size_t used = 0;
-		bool cut = false;
+	char sink[8];
+	size_t sink_used = 0;
+	bool sink_cut = false;
 
-		for (size_t i = 0; i < raw.len; i++)
-			if (raw.s[i] == '&') {
-				const char *semi = memchr(raw.s + i, ';', raw.len - i);
-				size_t len = semi ? (size_t)(semi - raw.s - i) + 1 : raw.len - i;
-
-				used = 0;
-				if (decode(sc, (struct span){ raw.s + i, len }, sink, sizeof(sink), &used, &cut))
-					return -1;
-				i += len - 1;
-			}
-		return 0;
-	}
 	if (cdata) {
-		for (size_t i = 0; i < raw.len; i++)
+		for (size_t i = 0; sc->capture && i < raw.len; i++)
 			if (sc->text_len + 1 >= sizeof(sc->text))
 				sc->text_cut = true;
 			else
@@ -460,6 +446,9 @@ static int text(struct scan *sc, struct span raw, bool cdata)
 		sc->text[sc->text_len] = '\0';
 		return 0;
 	}
+	/* A bad entity anywhere means a file this scanner would misread. */
+	if (!sc->capture)
+		return decode(sc, raw, sink, sizeof(sink), &sink_used, &sink_cut);
 	return decode(sc, raw, sc->text, sizeof(sc->text), &sc->text_len, &sc->text_cut);
 }
 
