@@ -9,11 +9,12 @@
 # the same; the DDW table, read with 16M pages at 0x800000000000000, is one
 # extent of 16 pages mapping guest 0x0-0xfffffff rw.  QEMU's fds, mappings
 # and state are the same after tcectl read them, and QEMU keeps running.
+# QEMU is given -name guest=tcevm: vm:tcevm reads as its pid.
 . "$PAYLOAD/lib/tcectl.sh"
 
 tc_need_qemu "tcectl against a real QEMU" || exit 0
 
-if ! qemu_guest_start; then
+if ! qemu_guest_start -name guest=tcevm; then
 	not_ok "QEMU boots a KVM guest with v-scsi and virtio-pci disks"
 	exit 0
 fi
@@ -91,6 +92,24 @@ ioba 0x80000000fffffff: $qpid:$ddw entry 15, gpa 0xfffffff, perm rw, raw 0x00000
 tc list --raw -n -o FD,ENTRIES,MAPPED "$qpid:$pci0"
 is "$(cat "$TC_OUT")" "$pci0 $(field entries "$(cat "$TC_DIR/scan.$pci0")") $(field nonzero "$(cat "$TC_DIR/scan.$pci0")")" \
 	"list of PCI window 0: 262144 entries, in use as tcepeek counts"
+
+# vm:NAME: QEMU was given -name guest=tcevm; the frozen guest's tables
+# read by that name are the ones its pid gives.
+tc list --raw -n -o PID,COMM,FD,LIOBN,ENTRIES,MAPPED,TYPE "$qpid"
+cp "$TC_OUT" "$TC_DIR/list.pid"
+tc list --raw -n -o PID,COMM,FD,LIOBN,ENTRIES,MAPPED,TYPE vm:tcevm
+tc_rc 0 "list vm:tcevm exits 0"
+is "$(cat "$TC_OUT")" "$(cat "$TC_DIR/list.pid")" "list vm:tcevm: what list QEMU_PID shows"
+tc dump --csv -n "$qpid"
+cp "$TC_OUT" "$TC_DIR/dump.pid"
+tc dump --csv -n vm:tcevm
+tc_rc 0 "dump vm:tcevm exits 0"
+check "dump vm:tcevm: extents of the v-scsi table" grep -q "^$qpid,$vscsi," "$TC_OUT"
+is "$(cat "$TC_OUT")" "$(cat "$TC_DIR/dump.pid")" "dump vm:tcevm: what dump QEMU_PID shows"
+tc list vm:tcevm-none
+tc_rc 3 "list of a VM name no process has exits 3"
+is "$(cat "$TC_ERR")" "tcectl: list: no VM named 'tcevm-none': no process you may see has it in -name NAME or -name guest=NAME, and /run/libvirt/qemu has no status file tcevm-none.xml; give a PID (see tcectl list)" \
+	"list vm:tcevm-none says how names are found"
 
 kill -CONT "$qpid"
 check "QEMU runs on after tcectl read its tables" kill -0 "$qpid"
