@@ -9,6 +9,8 @@
 load test_helper
 
 setup() {
+	# Test files run side by side: every name a test gives is its own.
+	U=-t$$
 	LIBVIRT_DIR="$BATS_TEST_TMPDIR/libvirt"
 	mkdir -p "$LIBVIRT_DIR"
 	export TCECTL_LIBVIRT_DIR=$LIBVIRT_DIR
@@ -116,30 +118,30 @@ refused_by_all() {
 }
 
 @test "vm:NAME of -name guest=NAME lists, dumps, translates and maps as its PID" {
-	start_holder 8K:mixed -- -name guest=vm1 -m 512M
-	same_as_pid vm1 list @
-	same_as_pid vm1 list --json -o +VM,COMM @
-	same_as_pid vm1 dump @
-	same_as_pid vm1 dump --all @
-	same_as_pid vm1 translate @ 0x0 0x5000 0x1fff000
-	same_as_pid vm1 who-maps @ 0x0-0xffffffff
+	start_holder 8K:mixed -- -name "guest=vm1$U" -m 512M
+	same_as_pid "vm1$U" list @
+	same_as_pid "vm1$U" list --json -o +VM,COMM @
+	same_as_pid "vm1$U" dump @
+	same_as_pid "vm1$U" dump --all @
+	same_as_pid "vm1$U" translate @ 0x0 0x5000 0x1fff000
+	same_as_pid "vm1$U" who-maps @ 0x0-0xffffffff
 }
 
 @test "vm:NAME of -name NAME and of -name guest=NAME,debug-threads=on" {
-	start_holder 8K:mixed -- -name vm2
-	same_as_pid vm2 list -o PID,FD,MAPPED @
+	start_holder 8K:mixed -- -name "vm2$U"
+	same_as_pid "vm2$U" list -o PID,FD,MAPPED @
 	stop_holder
-	start_holder 8K:mixed -- -S -name guest=x,debug-threads=on -m 1G
-	same_as_pid x list -o PID,FD,MAPPED @
+	start_holder 8K:mixed -- -S -name "guest=x$U,debug-threads=on" -m 1G
+	same_as_pid "x$U" list -o PID,FD,MAPPED @
 	# QEMU's option syntax: ",," is a comma in the name.
 	stop_holder
-	start_holder 8K:mixed -- -name guest=a,,b,debug-threads=on
-	same_as_pid a,b list -o PID,FD,MAPPED @
+	start_holder 8K:mixed -- -name "guest=a,,b$U,debug-threads=on"
+	same_as_pid "a,b$U" list -o PID,FD,MAPPED @
 }
 
 @test "checkpoint of vm:NAME saves the tables its PID has" {
-	start_holder 8K:mixed -- -name guest=vm1
-	run_tcectl_tce_fds "$FD0" checkpoint -o "$OUT/by-name.tce" vm:vm1
+	start_holder 8K:mixed -- -name "guest=vm1$U"
+	run_tcectl_tce_fds "$FD0" checkpoint -o "$OUT/by-name.tce" "vm:vm1$U"
 	assert_success
 	run_tcectl_tce_fds "$FD0" checkpoint -o "$OUT/by-pid.tce" "$HOLDER_PID"
 	assert_success
@@ -147,68 +149,68 @@ refused_by_all() {
 	assert_success
 	run_tcectl inspect "$OUT/by-name.tce"
 	assert_success
-	assert_output --partial "vm1"
+	assert_output --partial "vm1$U"
 }
 
 @test "monitor and watch follow vm:NAME as its PID" {
-	start_holder 8K:mixed -- -name guest=vm1
-	run_tcectl_vmm "$FD0" monitor -c 1 vm:vm1
+	start_holder 8K:mixed -- -name "guest=vm1$U"
+	run_tcectl_vmm "$FD0" monitor -c 1 "vm:vm1$U"
 	assert_success
 	jq -c 'del(.time)' <<< "$output" > "$OUT/by-name"
 	run_tcectl_vmm "$FD0" monitor -c 1 "$HOLDER_PID"
 	assert_success
 	jq -c 'del(.time)' <<< "$output" > "$OUT/by-pid"
 	run jq -r '"\(.event) \(.vm) \(.table)"' "$OUT/by-name"
-	assert_output "table-added vm1 $HOLDER_PID:$FD0"
+	assert_output "table-added vm1$U $HOLDER_PID:$FD0"
 	cmp "$OUT/by-name" "$OUT/by-pid"
 
 	# watch on a terminal: one refresh, the same screen but for the clock.
 	local target
-	for target in vm:vm1 "$HOLDER_PID"; do
+	for target in "vm:vm1$U" "$HOLDER_PID"; do
 		vmm_cmd "$FD0"
 		TERM=xterm script -qec "$(printf '%q ' "${VMM_CMD[@]}" "$TCECTL" watch -n 1 "$target")" \
 			/dev/null > "$OUT/screen"
 		sed 's/[0-9][0-9]:[0-9][0-9]:[0-9][0-9]/TIME/' "$OUT/screen" > "$OUT/screen-$target"
 	done
-	grep -q "$HOLDER_PID:$FD0" "$OUT/screen-vm:vm1"
-	cmp "$OUT/screen-vm:vm1" "$OUT/screen-$HOLDER_PID"
+	grep -q "$HOLDER_PID:$FD0" "$OUT/screen-vm:vm1$U"
+	cmp "$OUT/screen-vm:vm1$U" "$OUT/screen-$HOLDER_PID"
 }
 
 @test "a name no process has: exit 3, saying how names are found" {
-	start_holder 8K:mixed -- -name guest=vm1
-	refused_by_all 3 vm:vm9 "$(no_vm vm9)"
+	start_holder 8K:mixed -- -name "guest=vm1$U"
+	refused_by_all 3 "vm:vm9$U" "$(no_vm "vm9$U")"
 	# Names are whole and exact: no prefix, no case folding.
-	refused_by_all 3 vm:vm "$(no_vm vm)"
-	refused_by_all 3 vm:VM1 "$(no_vm VM1)"
+	refused_by_all 3 "vm:vm1${U%?}" "$(no_vm "vm1${U%?}")"
+	refused_by_all 3 "vm:VM1$U" "$(no_vm "VM1$U")"
 	# Without TCECTL_LIBVIRT_DIR, libvirt's own directory.
 	unset TCECTL_LIBVIRT_DIR
-	run_tcectl list vm:vm9
+	run_tcectl list "vm:vm9$U"
 	assert_failure 3
-	assert_equal "$stderr" "tcectl: list: no VM named 'vm9': no process you may see has it in -name NAME or -name guest=NAME, and /run/libvirt/qemu has no status file vm9.xml; give a PID (see tcectl list)"
+	assert_equal "$stderr" "tcectl: list: no VM named 'vm9$U': no process you may see has it in -name NAME or -name guest=NAME, and /run/libvirt/qemu has no status file vm9$U.xml; give a PID (see tcectl list)"
 }
 
 @test "vm:NAME is the whole VMM: what follows a ':' is part of the name" {
-	start_holder 8K:mixed -- -name guest=vm1
-	refused_by_all 3 "vm:vm1:$FD0" "$(no_vm "vm1:$FD0")"
-	start_other 8K:mixed -- -name "guest=vm1:$FD0"
-	resolves_to "vm:vm1:$FD0" "$OTHER_PID"
+	start_holder 8K:mixed -- -name "guest=vm1$U"
+	refused_by_all 3 "vm:vm1$U:$FD0" "$(no_vm "vm1$U:$FD0")"
+	start_other 8K:mixed -- -name "guest=vm1$U:$FD0"
+	resolves_to "vm:vm1$U:$FD0" "$OTHER_PID"
 	# A file called vm:... is ./vm:...
-	run_tcectl inspect ./vm:vm1
+	run_tcectl inspect "./vm:vm1$U"
 	assert_failure 3
 }
 
 @test "two processes with the name: a usage error naming both pids" {
-	start_holder 8K:mixed -- -name guest=dup
-	start_other 8K:mixed -- -name dup,debug-threads=on
+	start_holder 8K:mixed -- -name "guest=dup$U"
+	start_other 8K:mixed -- -name "dup$U,debug-threads=on"
 	local pids
 	pids=$(printf '%s\n' "$HOLDER_PID" "$OTHER_PID" | sort -n | paste -sd, | sed 's/,/, /')
-	refused_by_all 2 vm:dup "VM name 'dup' is ambiguous: processes $pids have it; give one PID"
+	refused_by_all 2 "vm:dup$U" "VM name 'dup$U' is ambiguous: processes $pids have it; give one PID"
 }
 
 @test "an empty or too long name is a usage error" {
 	refused_by_all 2 vm: "'vm:' names no VM; give vm:NAME, the name QEMU was given by -name"
 	local long
-	long=$(printf 'n%.0s' $(seq 1 241))
+	long=$(printf 'n%.0s' $(seq 1 $((241 - ${#U}))))$U
 	refused_by_all 2 "vm:$long" "the VM name '$(printf 'n%.0s' $(seq 1 64))...' is longer than 240 bytes; give a PID"
 	# 240 bytes is a name.
 	long=${long:1}
@@ -217,54 +219,55 @@ refused_by_all() {
 }
 
 @test "hostile names: found as exact bytes, escaped in every message, never a path outside the directory" {
-	local evil=$'ev\e[31mil\\\n'
+	local evil=$'ev\e[31mil\\\n'$U
 	start_holder 8K:mixed -- -name "guest=$evil"
 	resolves_to "vm:$evil" "$HOLDER_PID"
-	refused_by_all 3 "vm:${evil}2" "$(no_vm 'ev\x1b[31mil\x5c\x0a2')"
+	refused_by_all 3 "vm:${evil}2" "$(no_vm 'ev\x1b[31mil\x5c\x0a'"${U}2")"
 
 	# '/' and a leading '.': no libvirt domain is called so, no file is opened.
 	mkdir -p "$LIBVIRT_DIR/sub"
-	status_file sub/x "$HOLDER_PID" sub/x
-	cp "$LIBVIRT_DIR/sub/x.xml" "$BATS_TEST_TMPDIR/escape.xml"
-	cp "$LIBVIRT_DIR/sub/x.xml" "$LIBVIRT_DIR/.hidden.xml"
+	status_file "sub/x$U" "$HOLDER_PID" "sub/x$U"
+	cp "$LIBVIRT_DIR/sub/x$U.xml" "$BATS_TEST_TMPDIR/escape$U.xml"
+	cp "$LIBVIRT_DIR/sub/x$U.xml" "$LIBVIRT_DIR/.hidden$U.xml"
 	local name
-	for name in sub/x ../escape .hidden; do
+	for name in "sub/x$U" "../escape$U" ".hidden$U"; do
 		refused_by_all 3 "vm:$name" "no VM named '$name': no process you may see has it in -name NAME or -name guest=NAME, and it cannot be a libvirt domain's; give a PID (see tcectl list)"
 	done
 	# ... but a QEMU may be given such a name.
-	start_other 8K:mixed -- -name guest=../escape
-	resolves_to vm:../escape "$OTHER_PID"
+	start_other 8K:mixed -- -name "guest=../escape$U"
+	resolves_to "vm:../escape$U" "$OTHER_PID"
 }
 
 @test "a libvirt domain's status file is checked against its QEMU's command line" {
-	start_holder 8K:mixed -- -name guest=web,debug-threads=on
-	status_file web "$HOLDER_PID"
+	start_holder 8K:mixed -- -name "guest=web$U,debug-threads=on"
+	status_file "web$U" "$HOLDER_PID"
 	# The same process by its command line and its status file: one VMM.
-	same_as_pid web list @
-	resolves_to vm:web "$HOLDER_PID"
+	same_as_pid "web$U" list @
+	resolves_to "vm:web$U" "$HOLDER_PID"
 }
 
 @test "a stale status file is not believed: its pid gone, or another process now" {
-	start_holder 8K:mixed -- -name guest=vm1
-	start_other 8K:mixed -- -name guest=old
+	start_holder 8K:mixed -- -name "guest=vm1$U"
+	start_other 8K:mixed -- -name "guest=old$U"
 	local dead=$OTHER_PID
 	kill "$dead"
 	wait "$dead" 2>/dev/null || true
-	status_file old "$dead"
-	refused_by_all 3 vm:old "no VM named 'old': no process you may see has it in -name NAME or -name guest=NAME, and $LIBVIRT_DIR/old.xml is stale: its pid $dead is gone; give a PID (see tcectl list)"
+	status_file "old$U" "$dead"
+	refused_by_all 3 "vm:old$U" "no VM named 'old$U': no process you may see has it in -name NAME or -name guest=NAME, and $LIBVIRT_DIR/old$U.xml is stale: its pid $dead is gone; give a PID (see tcectl list)"
 	# The pid now runs another guest (pid reuse).
-	status_file gone "$HOLDER_PID"
-	refused_by_all 3 vm:gone "no VM named 'gone': no process you may see has it in -name NAME or -name guest=NAME, and $LIBVIRT_DIR/gone.xml is stale: its pid $HOLDER_PID is another process, not a QEMU with -name guest=gone; give a PID (see tcectl list)"
+	status_file "gone$U" "$HOLDER_PID"
+	refused_by_all 3 "vm:gone$U" "no VM named 'gone$U': no process you may see has it in -name NAME or -name guest=NAME, and $LIBVIRT_DIR/gone$U.xml is stale: its pid $HOLDER_PID is another process, not a QEMU with -name guest=gone$U; give a PID (see tcectl list)"
 }
 
 @test "a corrupt or oversized status file is exit 6 when no process has the name" {
-	printf "<domstatus pid='1'><domain><name>bad</name>" > "$LIBVIRT_DIR/bad.xml"
-	refused_by_all 6 vm:bad "$LIBVIRT_DIR/bad.xml is not a libvirt status file: the end of the file inside an element (truncated?) at byte 43"
-	truncate -s 9M "$LIBVIRT_DIR/big.xml"
-	refused_by_all 6 vm:big "$LIBVIRT_DIR/big.xml is larger than 8 MiB: not a libvirt status file"
-	status_file other 1 someone
-	refused_by_all 6 vm:other "$LIBVIRT_DIR/other.xml is the status of another domain, not of 'other'"
+	local cut="<domstatus pid='1'><domain><name>bad$U</name>"
+	printf '%s' "$cut" > "$LIBVIRT_DIR/bad$U.xml"
+	refused_by_all 6 "vm:bad$U" "$LIBVIRT_DIR/bad$U.xml is not a libvirt status file: the end of the file inside an element (truncated?) at byte ${#cut}"
+	truncate -s 9M "$LIBVIRT_DIR/big$U.xml"
+	refused_by_all 6 "vm:big$U" "$LIBVIRT_DIR/big$U.xml is larger than 8 MiB: not a libvirt status file"
+	status_file "other$U" 1 someone
+	refused_by_all 6 "vm:other$U" "$LIBVIRT_DIR/other$U.xml is the status of another domain, not of 'other$U'"
 	# A process with the name wins over its broken status file.
-	start_holder 8K:mixed -- -name guest=bad
-	resolves_to vm:bad "$HOLDER_PID"
+	start_holder 8K:mixed -- -name "guest=bad$U"
+	resolves_to "vm:bad$U" "$HOLDER_PID"
 }

@@ -611,15 +611,17 @@ page_sy_words() {
 
 @test "the completions offer vm:NAME from the -name of running processes" {
 	# QEMU reads ",," as a comma, and the last -name counts.
-	start_holder 64:mixed -- -S -name tcevm-x,process=p -name guest=tcevm-a,,b,debug-threads=on
-	run bash_complete "tcectl dump vm:tcevm-"
-	assert_output "tcevm-a,b"	# bash completes what follows the ':'
+	# Test files run side by side: the name is this test's own.
+	local u=t$$
+	start_holder 64:mixed -- -S -name "$u-x,process=p" -name "guest=$u-a,,b,debug-threads=on"
+	run bash_complete "tcectl dump vm:$u-"
+	assert_output "$u-a,b"	# bash completes what follows the ':'
 	run bash_complete "tcectl list v"
-	assert_line "vm:tcevm-a,b"
-	run fish_complete "tcectl dump vm:tcevm-"
-	assert_output "vm:tcevm-a,b"
-	run zsh_complete "tcectl dump vm:tcevm-"
-	assert_output --partial "tcevm-a,b"
+	assert_line "vm:$u-a,b"
+	run fish_complete "tcectl dump vm:$u-"
+	assert_output "vm:$u-a,b"
+	run zsh_complete "tcectl dump vm:$u-"
+	assert_output --partial "$u-a,b"
 	assert_output --partial "$HOLDER_PID"
-	refute_output --partial "tcevm-x"
+	refute_output --partial "$u-x"
 }
