@@ -218,20 +218,40 @@ int proc_tce_holders(pid_t **pids, size_t *count, size_t *denied, struct tce_err
 	return 0;
 }
 
-unsigned long long proc_start_time(pid_t pid)
+/* /proc/PID/stat from its third field on (state), or NULL. */
+static const char *stat_fields(pid_t pid, char *buf, size_t len)
 {
-	char path[64], buf[1024], *p;
-	unsigned long long start;
+	char path[64], *p;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (read_small_file(path, buf, sizeof(buf)))
-		return 0;
+	if (read_small_file(path, buf, len))
+		return NULL;
 	/* comm may hold spaces and parentheses: fields start after the last ')'. */
 	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+	return p ? p + 1 : NULL;
+}
+
+unsigned long long proc_start_time(pid_t pid)
+{
+	char buf[1024];
+	const char *p = stat_fields(pid, buf, sizeof(buf));
+	unsigned long long start;
+
+	if (!p || sscanf(p, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
 			 &start) != 1)
 		return 0;
 	return start;
+}
+
+pid_t proc_parent(pid_t pid)
+{
+	char buf[1024];
+	const char *p = stat_fields(pid, buf, sizeof(buf));
+	int ppid;
+
+	if (!p || sscanf(p, " %*c %d", &ppid) != 1)
+		return 0;
+	return (pid_t)ppid;
 }
 
 static int status_uid(pid_t pid, unsigned *uid)

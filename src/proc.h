@@ -82,6 +82,9 @@ int proc_tce_holders(pid_t **pids, size_t *count, size_t *denied, struct tce_err
  */
 unsigned long long proc_start_time(pid_t pid);
 
+/* The parent of pid (/proc/PID/stat field 4); 0 when it cannot be read. */
+pid_t proc_parent(pid_t pid);
+
 /*
  * One clause that says what attaching to pid needs and what stands in the
  * way, for permission errors: uid, dumpability, Yama ptrace_scope.

@@ -165,6 +165,35 @@ static void add_pid(pid_t *pids, size_t *count, pid_t pid)
 	pids[(*count)++] = pid;
 }
 
+static int compare_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Leaves out each process whose child is also in pids: a wrapper that runs
+ * the VMM with its own arguments (sudo qemu-system-ppc64 -name ...) has
+ * the VMM's name too, but the child is the VM.  Returns the count kept.
+ */
+static size_t drop_wrappers(pid_t *pids, size_t count)
+{
+	pid_t *parents = malloc(count * sizeof(*parents));
+	size_t kept = 0;
+
+	if (!parents)
+		return count;
+	for (size_t i = 0; i < count; i++)
+		parents[i] = proc_parent(pids[i]);
+	qsort(parents, count, sizeof(*parents), compare_pid);
+	for (size_t i = 0; i < count; i++)
+		if (!bsearch(&pids[i], parents, count, sizeof(*parents), compare_pid))
+			pids[kept++] = pids[i];
+	free(parents);
+	return kept;
+}
+
 static int ambiguous(const char *shown, const pid_t *pids, size_t count, struct tce_err *err)
 {
 	char list[SHOWN_PIDS * 13 + 32];
@@ -218,6 +247,8 @@ int tce_vm_find(const char *name, pid_t *pid, struct tce_err *err)
 		add_pid(all, &count, dom->pid);
 	free(dom);
 
+	if (count > 1)
+		count = drop_wrappers(all, count);
 	if (count == 1)
 		*pid = all[0];
 	else if (count > 1)

@@ -207,6 +207,26 @@ refused_by_all() {
 	refused_by_all 2 "vm:dup$U" "VM name 'dup$U' is ambiguous: processes $pids have it; give one PID"
 }
 
+@test "a wrapper that runs the VMM with its arguments is not a second match" {
+	# As sudo qemu-system-ppc64 -name ...: the parent has the child's
+	# arguments (here after bash -c SCRIPT) and waits for it.
+	HOLDER_DIR=$(mktemp -d "$BATS_TEST_TMPDIR/holder.XXXXXX")
+	bash -c '"$@" & wait' wrapper "$TCE_HOLDER" "$HOLDER_DIR" 8K:mixed -- -name "guest=vm1$U" 3>&- &
+	local wrapper=$!
+	OTHER_PIDS+=("$wrapper")
+	wait_holder_ready
+	HOLDER_PID=$(cat "/proc/$wrapper/task/$wrapper/children")
+	HOLDER_PID=${HOLDER_PID%% *}
+	[ -n "$HOLDER_PID" ] && [ "$HOLDER_PID" != "$wrapper" ]
+	[[ $(tr '\0' ' ' < "/proc/$wrapper/cmdline") == *" -name guest=vm1$U"* ]]
+	resolves_to "vm:vm1$U" "$HOLDER_PID"
+	# Two of them are two VMs.
+	start_other 8K:mixed -- -name "guest=vm1$U"
+	local pids
+	pids=$(printf '%s\n' "$HOLDER_PID" "$OTHER_PID" | sort -n | paste -sd, | sed 's/,/, /')
+	refused_by_all 2 "vm:vm1$U" "VM name 'vm1$U' is ambiguous: processes $pids have it; give one PID"
+}
+
 @test "an empty or too long name is a usage error" {
 	refused_by_all 2 vm: "'vm:' names no VM; give vm:NAME, the name QEMU was given by -name"
 	local long
