@@ -242,7 +242,7 @@ int do_checkpoint(int argc, char **argv)
 	static const struct argp argp = {
 		options, parse_opt, "-o FILE TARGET...",
 		"Save whole TCE tables into one checkpoint file.\vTARGET is PID (every table it "
-		"holds), PID:FD, PID@ADDR, PID:FD,KEY=VALUE,... with keys shift, page, offset, liobn and "
+		"holds), vm:NAME (the VMM of that VM), PID:FD, PID@ADDR, PID:FD,KEY=VALUE,... with keys shift, page, offset, liobn and "
 		"entries, or a checkpoint FILE. Without --freeze each table is read until two "
 		"passes agree, and the file says whether they did. The file is written whole or "
 		"not at all; see tcectl-checkpoint(1) and tcectl-checkpoint(5).",

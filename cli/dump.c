@@ -459,7 +459,7 @@ int do_dump(int argc, char **argv)
 		options, parse_opt, "TARGET...",
 		"Decode TCE tables.\vBy default each table is shown as extents: runs of entries "
 		"that map consecutive guest pages with the same permission. TARGET is PID, "
-		"PID:FD, PID@ADDR or PID:FD,KEY=VALUE,... with keys shift, page, offset, liobn and entries; see tcectl-dump(1).",
+		"vm:NAME (the VMM of that VM), PID:FD, PID@ADDR or PID:FD,KEY=VALUE,... with keys shift, page, offset, liobn and entries; see tcectl-dump(1).",
 		children, NULL, NULL
 	};
 	struct dump d = { .perms = 0xf };

@@ -577,8 +577,8 @@ int do_monitor(int argc, char **argv)
 	static const struct argp argp = {
 		options, parse_opt, "[TARGET...]",
 		"Follow TCE tables as JSON lines: every change, or counts per interval.\v"
-		"With no TARGET, every process on the host is followed. TARGET is PID, PID:FD, "
-		"PID@ADDR or PID:FD,KEY=VALUE,... with keys shift, page, offset, liobn and entries: "
+		"With no TARGET, every process on the host is followed. TARGET is PID, vm:NAME "
+		"(the VMM of that VM), PID:FD, PID@ADDR or PID:FD,KEY=VALUE,... with keys shift, page, offset, liobn and entries: "
 		"live tables only, never a checkpoint file. "
 		"Tables are read through the VMM's own mapping of them; one whose mapping is not "
 		"known is an error line unless --attach=fd is given. See tcectl-monitor(1).",

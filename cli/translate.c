@@ -191,7 +191,7 @@ int do_translate(int argc, char **argv)
 	static const struct argp argp = {
 		NULL, parse_opt, "TARGET IOBA...",
 		"Show the guest physical address and permission that IO bus addresses map to."
-		"\vTARGET names one table: PID:FD, or PID when it holds only one; give its "
+		"\vTARGET names one table: PID:FD, or PID or vm:NAME when it holds only one; give its "
 		"geometry as PID:FD,KEY=VALUE,... with keys shift, page, offset, liobn and entries. Exits 1 when an address is not mapped; "
 		"see tcectl-translate(1).",
 		children, NULL, NULL

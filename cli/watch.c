@@ -494,8 +494,8 @@ int do_watch(int argc, char **argv)
 		options, parse_opt, "[TARGET...]",
 		"Show the TCE tables on a screen refreshed like top: one row per table, with "
 		"what its guest mapped, unmapped and changed since the refresh before.\v"
-		"With no TARGET, every VMM on the host is followed. TARGET is PID, PID:FD, "
-		"PID@ADDR or PID:FD,KEY=VALUE,...; see tcectl-watch(1). Tables are read through "
+		"With no TARGET, every VMM on the host is followed. TARGET is PID, vm:NAME "
+		"(the VMM of that VM), PID:FD, PID@ADDR or PID:FD,KEY=VALUE,...; see tcectl-watch(1). Tables are read through "
 		"the VMM's own mapping, holding nothing. Press ? for the keys, q to quit; "
 		"for scripts and logs use tcectl monitor.",
 		children, NULL, NULL
