@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../../src/libvirt.h"
@@ -322,6 +326,47 @@ TEST(libvirt_files)
 	write_file("other.xml", xml, strlen(xml));
 	err = (struct tce_err){ 0 };
 	CHECK(tce_libvirt_domain_by_name("other", &dom, &err) < 0 && err.status == TCE_EFILE);
+
+	/* A process whose command line names the domain: believed. */
+	{
+		char *argv[] = { "sh", "-c", "sleep 10", "sh", "-name", "guest=unit-dom,debug-threads=on", NULL };
+		extern char **environ;
+		pid_t child;
+		int st;
+
+		CHECK(posix_spawn(&child, "/bin/sh", NULL, NULL, argv, environ) == 0);
+		/* Until the child's command line is sh's, not this runner's. */
+		for (int i = 0; i < 500 && !tce_vm_pid_has_name(child, "unit-dom"); i++)
+			nanosleep(&(struct timespec){ .tv_nsec = 10000000 }, NULL);
+		snprintf(xml, sizeof(xml),
+			 "<domstatus pid='%d'><domain><name>unit-dom</name><memory unit='MiB'>512</memory>"
+			 "<devices><controller type='scsi' model='ibmvscsi'><alias name='scsi0'/>"
+			 "<address type='spapr-vio' reg='0x2000'/></controller></devices></domain></domstatus>",
+			 (int)child);
+		write_file("unit-dom.xml", xml, strlen(xml));
+		err = (struct tce_err){ 0 };
+		CHECK(tce_libvirt_domain_by_name("unit-dom", &dom, &err) == 0);
+		CHECK(dom.pid == child && dom.ram_bytes == 512ULL << 20 && dom.n_devices == 1);
+		CHECK(tce_libvirt_domain_of_pid(child, &dom, &err) == 1);
+		CHECK(tce_libvirt_device_of_liobn(&dom, 0x2000) != NULL);
+		/* Not the QEMU of the domain its name gives: no domain of it. */
+		snprintf(xml, sizeof(xml),
+			 "<domstatus pid='%d'><domain><name>unit-dom</name></domain></domstatus>", (int)self);
+		write_file("unit-dom.xml", xml, strlen(xml));
+		CHECK(tce_libvirt_domain_of_pid(child, &dom, &err) == 0);
+		/* Once it is gone, its status file is stale. */
+		kill(child, SIGKILL);
+		waitpid(child, &st, 0);
+		snprintf(xml, sizeof(xml),
+			 "<domstatus pid='%d'><domain><name>unit-dom</name></domain></domstatus>", (int)child);
+		write_file("unit-dom.xml", xml, strlen(xml));
+		err = (struct tce_err){ 0 };
+		CHECK(tce_libvirt_domain_by_name("unit-dom", &dom, &err) < 0 && err.status == TCE_ENOTARGET);
+		snprintf(path, sizeof(path), "%s/unit-dom.xml is stale: its pid %d is gone", dir, (int)child);
+		CHECK_STR(err.msg, path);
+		snprintf(path, sizeof(path), "%s/unit-dom.xml", dir);
+		unlink(path);
+	}
 
 	snprintf(path, sizeof(path), "%s/me.xml", dir);
 	unlink(path);
