@@ -8,6 +8,7 @@
 
 #include "libvirt.h"
 #include "proc.h"
+#include "utf8.h"
 #include "vmname.h"
 
 /* Pids named in an ambiguity message; the rest are counted. */
@@ -129,27 +130,32 @@ bool tce_vm_name_is_file_safe(const char *name)
 const char *tce_vm_name_quote(const char *name, size_t max, char *buf, size_t buflen)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t used = 0, i;
+	const unsigned char *p = (const unsigned char *)name;
+	size_t used = 0;
 
 	if (!buflen)
 		return buf;
-	for (i = 0; name[i] && i < max; i++) {
-		unsigned char c = (unsigned char)name[i];
+	while (*p && (size_t)((const char *)p - name) < max) {
+		size_t n = utf8_char_len(p);
 
-		if (c >= 0x20 && c < 0x7f && c != '\\') {
-			if (used + 1 >= buflen)
+		if (n == 1 && (*p < 0x20 || *p == 0x7f || *p == '\\'))
+			n = 0;
+		if (n) {
+			if (used + n >= buflen)
 				break;
-			buf[used++] = (char)c;
+			memcpy(buf + used, p, n);
+			used += n;
+			p += n;
 			continue;
 		}
 		if (used + 4 >= buflen)
 			break;
 		buf[used++] = '\\';
 		buf[used++] = 'x';
-		buf[used++] = hex[c >> 4];
-		buf[used++] = hex[c & 15];
+		buf[used++] = hex[*p >> 4];
+		buf[used++] = hex[*p++ & 15];
 	}
-	if (name[i] && used + 3 < buflen) {
+	if (*p && used + 3 < buflen) {
 		memcpy(buf + used, "...", 3);
 		used += 3;
 	}

@@ -40,8 +40,9 @@ bool tce_vm_pid_has_name(pid_t pid, const char *name);
 bool tce_vm_name_is_file_safe(const char *name);
 
 /*
- * name for a message: control bytes, '\', DEL and bytes past ASCII as
- * \xHH, cut with "..." past max input bytes; returns buf.
+ * name for a message: control bytes, '\', DEL and bytes that are not
+ * valid UTF-8 as \xHH (as list shows a COMM), cut with "..." past max
+ * input bytes; returns buf.
  */
 const char *tce_vm_name_quote(const char *name, size_t max, char *buf, size_t buflen);
 

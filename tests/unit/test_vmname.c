@@ -66,8 +66,8 @@ TEST(vmname_file_safety_and_quoting)
 	big[TCE_VM_NAME_MAX] = '\0';
 	CHECK(tce_vm_name_is_file_safe(big));
 
-	CHECK_STR(tce_vm_name_quote("a\x1b[31m\\\n\xc3\xa9", 64, buf, sizeof(buf)),
-		  "a\\x1b[31m\\x5c\\x0a\\xc3\\xa9");
+	CHECK_STR(tce_vm_name_quote("a\x1b[31m\\\n\xc3\xa9\xc3(\xff", 64, buf, sizeof(buf)),
+		  "a\\x1b[31m\\x5c\\x0a\xc3\xa9\\xc3(\\xff");
 	CHECK_STR(tce_vm_name_quote("abcdef", 3, buf, sizeof(buf)), "abc...");
 	CHECK_STR(tce_vm_name_quote("\x01\x02", 64, buf, 6), "\\x01");
 }
