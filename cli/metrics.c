@@ -276,8 +276,8 @@ int do_metrics(int argc, char **argv)
 	static const struct argp argp = {
 		options, parse_opt, "[TARGET...]",
 		"Print the TCE tables as Prometheus metrics (text exposition format 0.0.4).\v"
-		"With no TARGET, every process on the host is searched. TARGET is PID, PID:FD, "
-		"PID@ADDR or PID:FD,KEY=VALUE,...: live tables only, never a checkpoint file. "
+		"With no TARGET, every process on the host is searched. TARGET is PID, vm:NAME "
+		"(the VMM of that VM), PID:FD, PID@ADDR or PID:FD,KEY=VALUE,...: live tables only, never a checkpoint file. "
 		"See tcectl-metrics(1).",
 		children, NULL, NULL
 	};

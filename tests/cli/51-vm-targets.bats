@@ -152,6 +152,20 @@ refused_by_all() {
 	assert_output --partial "vm1$U"
 }
 
+@test "metrics of vm:NAME are the metrics of its PID, its target label as given" {
+	start_holder 8K:mixed -- -name "guest=vm1$U"
+	local target
+	for target in "vm:vm1$U" "$HOLDER_PID"; do
+		run_tcectl_tce_fds "$FD0" metrics "$target"
+		assert_success
+		grep -v '^tcectl_scrape_duration_seconds ' <<< "$output" > "$OUT/metrics-$target"
+	done
+	grep -qxF "tcectl_target_up{target=\"vm:vm1$U\"} 1" "$OUT/metrics-vm:vm1$U"
+	grep -q "pid=\"$HOLDER_PID\"" "$OUT/metrics-vm:vm1$U"
+	sed "s/^tcectl_target_up{target=\"vm:vm1$U\"}/tcectl_target_up{target=\"$HOLDER_PID\"}/" \
+		"$OUT/metrics-vm:vm1$U" | cmp - "$OUT/metrics-$HOLDER_PID"
+}
+
 @test "monitor and watch follow vm:NAME as its PID" {
 	start_holder 8K:mixed -- -name "guest=vm1$U"
 	run_tcectl_vmm "$FD0" monitor -c 1 "vm:vm1$U"
