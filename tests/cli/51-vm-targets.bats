@@ -127,6 +127,20 @@ refused_by_all() {
 	same_as_pid "vm1$U" who-maps @ 0x0-0xffffffff
 }
 
+@test "check of vm:NAME finds what check of its PID finds, its target as given" {
+	start_holder 8K:mixed -- -name "guest=vm1$U" -m 512M
+	holder_cmd record 0 0x80000000 12 0
+	run_tcectl_vmm "$FD0" check --json "vm:vm1$U"
+	assert_failure 1
+	jq -S 'del(.vms[].target)' <<< "$output" > "$OUT/by-name"
+	run jq -r '"\(.vms[0].target) \(.tables[0].table) \(.summary.critical)"' <<< "$output"
+	assert_output "vm:vm1$U $HOLDER_PID:$FD0 3"
+	run_tcectl_vmm "$FD0" check --json "$HOLDER_PID"
+	assert_failure 1
+	jq -S 'del(.vms[].target)' <<< "$output" > "$OUT/by-pid"
+	cmp "$OUT/by-name" "$OUT/by-pid"
+}
+
 @test "vm:NAME of -name NAME and of -name guest=NAME,debug-threads=on" {
 	start_holder 8K:mixed -- -name "vm2$U"
 	same_as_pid "vm2$U" list -o PID,FD,MAPPED @
