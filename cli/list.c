@@ -316,10 +316,10 @@ static const struct argp_option options[] = {
 	{ "output", OPT_OUTPUT, "LIST", 0, "Columns to print; +LIST adds to the default ones", 0 },
 	{ "list-columns", OPT_LIST_COLUMNS, NULL, 0, "Print the available columns and exit", 0 },
 	{ "raw", OPT_RAW, NULL, 0, "Separate columns by one space, unaligned", 50 },
-	{ NULL, 0, NULL, 0, "QEMU's monitor (device and VM names):", 60 },
-	{ "qmp", OPT_QMP, "PATH", 0, "Ask the QMP monitor at this unix socket (one VMM's tables only)", 60 },
-	{ "no-qmp", OPT_NO_QMP, NULL, 0, "Never connect to a monitor: names from QEMU's records and command line", 60 },
-	{ "qmp-timeout", OPT_QMP_TIMEOUT, "MS", 0, "Give each monitor this long in all (default 1000)", 60 },
+	{ NULL, 0, NULL, 0, "QEMU's monitor (device and VM names):", 70 },
+	{ "qmp", OPT_QMP, "SOCKET", 0, "Ask the QMP monitor listening on this unix socket (one VMM's tables only)", 70 },
+	{ "no-qmp", OPT_NO_QMP, NULL, 0, "Never connect to a monitor: names from QEMU's records and command line", 70 },
+	{ "qmp-timeout", OPT_QMP_TIMEOUT, "MS", 0, "Milliseconds for each monitor's whole exchange (default 1000)", 70 },
 	{ 0 }
 };
 
@@ -438,8 +438,8 @@ static void add_vm_column(struct column_set *set)
 	set->picked[comm + 1] = vm;
 }
 
-/* The processes the targets name, each once; files name none. */
-static pid_t *target_pids(const struct list *l, size_t *n)
+/* The processes the targets name (whole: PID targets only), each once. */
+static pid_t *target_pids(const struct list *l, bool whole, size_t *n)
 {
 	pid_t *pids = calloc(l->count ? l->count : 1, sizeof(*pids));
 
@@ -449,7 +449,8 @@ static pid_t *target_pids(const struct list *l, size_t *n)
 	for (size_t i = 0; i < l->count; i++) {
 		size_t k;
 
-		if (l->targets[i].kind == TCE_TARGET_FILE)
+		if (l->targets[i].kind == TCE_TARGET_FILE ||
+		    (whole && l->targets[i].kind != TCE_TARGET_PID))
 			continue;
 		for (k = 0; k < *n && pids[k] != l->targets[i].pid; k++)
 			;
@@ -490,10 +491,12 @@ int do_list(int argc, char **argv)
 		if (!l.columns_given)
 			add_vm_column(&l.columns);
 	}
-	pids = target_pids(&l, &n_pids);
+	pids = target_pids(&l, false, &n_pids);
 	if (l.vms.opts.qmp_path && n_pids > 1)
 		exit(cli_error(TCE_EUSAGE, "--qmp names one VMM's monitor, but the targets are %zu processes; give tables of one",
 			       n_pids));
+	free(pids);
+	pids = target_pids(&l, true, &n_pids);
 	if (output.json) {
 		/* Rows are known only after every table is scanned; errors go first. */
 		json_init(&l.json, out, output.pretty);

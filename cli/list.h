@@ -29,10 +29,11 @@ struct list_vms {
 };
 
 /*
- * Asks each VMM of the rows (and of the PID targets in pids) for its
- * names, once each: one warning line per VMM whose monitor fails.  Then
- * appends a row for each window the monitor shows with no table listed
- * (an emulated table, its counts unknown).  *rows may move; -1 when
+ * Asks each VMM of the rows, and each process in pids (those listed whole:
+ * PID targets, or the host's), for its names, once each: one warning line
+ * per VMM whose monitor fails.  For the processes in pids, appends a row
+ * for each window the monitor shows with no table listed (an emulated
+ * table, its counts unknown).  *rows may move; -1 when
  * out of memory.
  */
 int list_vms_attach(struct list_vms *v, struct list_row **rows, size_t *n_rows,

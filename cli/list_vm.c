@@ -103,12 +103,13 @@ int list_vms_attach(struct list_vms *v, struct list_row **rows, size_t *n_rows,
 		if (!((*rows)[r].vm = vm_of(v, (*rows)[r].t.origin.pid)))
 			return -1;
 	}
-	for (size_t i = 0; i < n_pids; i++)
-		if (!vm_of(v, pids[i]))
+	for (size_t i = 0; i < n_pids; i++) {
+		struct tce_vminfo *vi = vm_of(v, pids[i]);
+
+		/* Only a VMM listed whole can show that a window has no table. */
+		if (!vi || cross_check(vi, rows, n_rows))
 			return -1;
-	for (size_t i = 0; i < v->count; i++)
-		if (cross_check(v->vms[i], rows, n_rows))
-			return -1;
+	}
 	return 0;
 }
 

@@ -67,6 +67,8 @@ static int wait_for(struct qmp_conn *c, short events, const char *what, struct t
 	} while (r < 0 && errno == EINTR);
 	if (r < 0)
 		return tce_fail(err, TCE_EIO, "QMP socket %s: poll: %s", c->name, strerror(errno));
+	if (!r && !strncmp(what, "a ", 2))
+		what += 2;	/* "no greeting", "no reply to ..." */
 	if (!r)
 		return tce_fail(err, TCE_EIO,
 				"QMP socket %s: no %s within %d ms (another client may hold the monitor: QEMU serves one at a time)",
@@ -112,10 +114,11 @@ static int read_message(struct qmp_conn *c, const char *what, struct json_object
 		ssize_t n = recv(c->fd, c->buf, sizeof(c->buf), 0);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
-		if (n < 0)
+		if (n < 0 && errno != ECONNRESET)
 			return tce_fail(err, TCE_EIO, "QMP socket %s: reading %s: %s", c->name, what,
 					strerror(errno));
-		if (!n)
+		/* A reset is a close with our command unread: the same to us. */
+		if (n <= 0)
 			return tce_fail(err, TCE_EIO, "QMP socket %s: the monitor closed the connection %s %s",
 					c->name, c->message_bytes ? "in the middle of" : "before", what);
 		c->len = (size_t)n;

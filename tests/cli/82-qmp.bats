@@ -201,7 +201,7 @@ misbehaving() {
 
 @test "a monitor that never greets (another client holds it): a warning after the timeout" {
 	vm_script
-	misbehaving "no a greeting within 300 ms (another client may hold the monitor: QEMU serves one at a time)" silent
+	misbehaving "no greeting within 300 ms (another client may hold the monitor: QEMU serves one at a time)" silent
 }
 
 @test "a monitor that closes mid-reply" {
@@ -259,6 +259,11 @@ misbehaving() {
 	run_tcectl_vmm "$FD0 $FD1" list --json -o TABLE,LIOBN,TYPE,ENTRIES,MAPPED,WINDOW "$HOLDER_PID"
 	echo "$output" | jq -e --arg t "$HOLDER_PID" '.[2] == {table: $t, liobn: "0x80000100", type: "emulated",
 		entries: null, mapped: null, window_size: 1073741824}'
+	# Listed alone, one table says nothing of the VMM's other windows.
+	run_tcectl_vmm "$FD0 $FD1" list -r -n -o TABLE,LIOBN,DEVICE "$HOLDER_PID:$FD0"
+	assert_success
+	assert_output "$HOLDER_PID:$FD0 0x71000003 vscsi0"
+	[ "$stderr" = "" ]
 }
 
 @test "the cross-check needs no record: a VMM with no kernel table still shows its windows" {

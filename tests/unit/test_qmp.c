@@ -161,7 +161,7 @@ TEST(qmp_reply_parsing)
 	/* Silence: the deadline ends it. */
 	err = (struct tce_err){ 0 };
 	CHECK(exchange("", "query-name", NULL, buf, sizeof(buf), &err, sent, sizeof(sent)));
-	CHECK_STR(err.msg, "QMP socket test.sock: no a greeting within 200 ms (another client may hold the monitor: QEMU serves one at a time)");
+	CHECK_STR(err.msg, "QMP socket test.sock: no greeting within 200 ms (another client may hold the monitor: QEMU serves one at a time)");
 }
 
 TEST(qmp_reply_too_large)
