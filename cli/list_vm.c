@@ -36,61 +36,61 @@ static struct tce_vminfo *vm_of(struct list_vms *v, pid_t pid)
 	return vi;
 }
 
-/* Whether a row of pid is the kernel's (or records') table of liobn. */
-static bool listed(const struct list_row *rows, size_t n, pid_t pid, uint32_t liobn)
+/* A row for window w of vi's VMM: an emulated table only the monitor shows. */
+static int add_emulated(const struct tce_vminfo *vi, const struct tce_qmp_window *w,
+			struct list_row **rows, size_t *n_rows)
 {
-	for (size_t r = 0; r < n; r++)
-		if (rows[r].t.origin.pid == pid && rows[r].t.geo.has_liobn &&
-		    rows[r].t.geo.liobn == liobn)
-			return true;
-	return false;
-}
-
-/* Tables of pid whose liobn nobody knows: any of them could be the window. */
-static bool unknown_tables(const struct list_row *rows, size_t n, pid_t pid)
-{
-	for (size_t r = 0; r < n; r++)
-		if (rows[r].t.origin.pid == pid && !rows[r].t.geo.has_liobn && !rows[r].qmp_only)
-			return true;
-	return false;
-}
-
-static int cross_check(const struct tce_vminfo *vi, struct list_row **rowsp, size_t *n_rows)
-{
-	struct list_row *rows = *rowsp;
+	struct list_row *row = realloc(*rows, (*n_rows + 1) * sizeof(**rows));
 	struct proc_info info = { 0 };
 	struct tce_err err = { 0 };
-	size_t n = *n_rows;
+	char device[256], safe[512];
 
-	if (!vi->qmp_ok || unknown_tables(rows, n, vi->pid))
-		return 0;
-	for (size_t i = 0; i < vi->qmp.n_windows; i++) {
-		const struct tce_qmp_window *w = &vi->qmp.windows[i];
-		struct list_row *row;
-		char device[256], safe[512];
+	if (!row)
+		return -1;
+	*rows = row;
+	row = &row[(*n_rows)++];
+	memset(row, 0, sizeof(*row));
+	proc_info_read(vi->pid, &info, &err);
+	row->t.origin = (struct tce_origin){ .pid = vi->pid, .fd = -1, .emulated = true };
+	snprintf(row->t.origin.comm, sizeof(row->t.origin.comm), "%s", info.comm);
+	tce_geometry_default(&row->t.geo);
+	row->t.geo.has_liobn = true;
+	row->t.geo.liobn = w->liobn;
+	row->t.geo.bus_offset = w->bus_offset;
+	row->vm = vi;
+	row->qmp_only = w;
+	tce_qmp_window_device(w, device, sizeof(device));
+	cli_warn("pid %d: QEMU's monitor shows the window of liobn 0x%x (%s) but no kernel table or record has it: QEMU emulates that table, whose entries tcectl cannot read",
+		 (int)vi->pid, w->liobn, safe_text(device, safe, sizeof(safe)));
+	return 0;
+}
 
-		if (!w->size || listed(rows, *n_rows, vi->pid, w->liobn))
+/* The windows of vi's VMM that none of its rows has, as emulated rows. */
+static int cross_check(const struct tce_vminfo *vi, struct list_row **rows, size_t *n_rows)
+{
+	const struct tce_qmp_window *emulated[TCE_QMP_MAX_WINDOWS];
+	uint32_t *known = malloc((*n_rows ? *n_rows : 1) * sizeof(*known));
+	size_t n_known = 0, n;
+	bool unknown = false;
+
+	if (!known)
+		return -1;
+
+	for (size_t r = 0; r < *n_rows; r++) {
+		const struct list_row *row = &(*rows)[r];
+
+		if (row->t.origin.pid != vi->pid || row->qmp_only)
 			continue;
-		row = realloc(rows, (*n_rows + 1) * sizeof(*rows));
-		if (!row)
-			return -1;
-		*rowsp = rows = row;
-		row = &rows[(*n_rows)++];
-		memset(row, 0, sizeof(*row));
-		if (!info.pid && !proc_info_read(vi->pid, &info, &err))
-			info.pid = vi->pid;
-		row->t.origin = (struct tce_origin){ .pid = vi->pid, .fd = -1, .emulated = true };
-		snprintf(row->t.origin.comm, sizeof(row->t.origin.comm), "%s", info.comm);
-		tce_geometry_default(&row->t.geo);
-		row->t.geo.has_liobn = true;
-		row->t.geo.liobn = w->liobn;
-		row->t.geo.bus_offset = w->bus_offset;
-		row->vm = vi;
-		row->qmp_only = w;
-		tce_qmp_window_device(w, device, sizeof(device));
-		cli_warn("pid %d: QEMU's monitor shows the window of liobn 0x%x (%s) but no kernel table or record has it: QEMU emulates that table, whose entries tcectl cannot read",
-			 (int)vi->pid, w->liobn, safe_text(device, safe, sizeof(safe)));
+		if (!row->t.geo.has_liobn)
+			unknown = true;
+		else
+			known[n_known++] = (uint32_t)row->t.geo.liobn;
 	}
+	n = tce_vminfo_emulated_windows(vi, known, n_known, unknown, emulated, TCE_QMP_MAX_WINDOWS);
+	free(known);
+	for (size_t i = 0; i < n; i++)
+		if (add_emulated(vi, emulated[i], rows, n_rows))
+			return -1;
 	return 0;
 }
 

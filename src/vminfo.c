@@ -74,6 +74,26 @@ enum tce_device_source tce_vminfo_device(const struct tce_vminfo *vi, uint32_t l
 	return buf[0] ? TCE_DEVICE_RECORDS : TCE_DEVICE_NONE;
 }
 
+size_t tce_vminfo_emulated_windows(const struct tce_vminfo *vi, const uint32_t *known,
+				   size_t n_known, bool unknown_tables,
+				   const struct tce_qmp_window **out, size_t max)
+{
+	size_t n = 0;
+
+	if (!vi->qmp_ok || unknown_tables)
+		return 0;
+	for (size_t i = 0; i < vi->qmp.n_windows && n < max; i++) {
+		const struct tce_qmp_window *w = &vi->qmp.windows[i];
+		size_t k;
+
+		for (k = 0; k < n_known && known[k] != w->liobn; k++)
+			;
+		if (w->size && k == n_known)
+			out[n++] = w;
+	}
+	return n;
+}
+
 const char *tce_vm_name_source_name(enum tce_vm_name_source s)
 {
 	switch (s) {

@@ -12,6 +12,7 @@
  *   struct tce_vminfo *vi = tce_vminfo_get(pid, &opts);
  *   tce_vminfo_device(vi, liobn, buf, len)   the DEVICE name of a table
  *   tce_vminfo_window(vi, liobn)             the monitor's window, or NULL
+ *   tce_vminfo_emulated_windows(vi, ...)     windows with no table: emulated
  *   vi->ram_bytes                            0 when unknown
  *   tce_vminfo_free(vi);
  */
@@ -70,6 +71,18 @@ const struct tce_qmp_window *tce_vminfo_window(const struct tce_vminfo *vi, uint
  */
 enum tce_device_source tce_vminfo_device(const struct tce_vminfo *vi, uint32_t liobn,
 					 char *buf, size_t len);
+
+/*
+ * The cross-check: the windows the monitor shows with a size (enabled) but
+ * whose liobn is none of known (the VMM's tables with a known liobn: kernel
+ * tables and QEMU's records, emulated ones included) are tables QEMU
+ * emulates.  None when unknown_tables (some table's liobn is not known: any
+ * could be such a window) or the monitor did not answer.  Fills out with at
+ * most max windows; returns how many.
+ */
+size_t tce_vminfo_emulated_windows(const struct tce_vminfo *vi, const uint32_t *known,
+				   size_t n_known, bool unknown_tables,
+				   const struct tce_qmp_window **out, size_t max);
 
 /* "qmp", "cmdline", "" */
 const char *tce_vm_name_source_name(enum tce_vm_name_source s);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "../../src/qmp.h"
+#include "../../src/vminfo.h"
 #include "unit.h"
 
 /* args: arguments separated by '|' (none contains one), as /proc/PID/cmdline. */
@@ -226,4 +227,26 @@ TEST(qmp_window_device_names)
 	w = (struct tce_qmp_window){ .liobn = 0x80000201, .type = "spapr-pci-host-bridge" };
 	tce_qmp_window_device(&w, buf, sizeof(buf));
 	CHECK_STR(buf, "spapr-pci-host-bridge,index=2");
+}
+
+TEST(vminfo_emulated_windows)
+{
+	struct tce_vminfo vi = { .qmp_ok = true };
+	const struct tce_qmp_window *out[4];
+	const uint32_t known[] = { 0x71000003, 0x80000000 };
+
+	vi.qmp.n_windows = 4;
+	vi.qmp.windows[0] = (struct tce_qmp_window){ .liobn = 0x71000003, .size = 1 << 28 };
+	vi.qmp.windows[1] = (struct tce_qmp_window){ .liobn = 0x80000000, .size = 1 << 30 };
+	vi.qmp.windows[2] = (struct tce_qmp_window){ .liobn = 0x80000001, .size = 0 };
+	vi.qmp.windows[3] = (struct tce_qmp_window){ .liobn = 0x80000100, .size = 1 << 30 };
+	/* Only an enabled window with no known table. */
+	CHECK_U64(tce_vminfo_emulated_windows(&vi, known, 2, false, out, 4), 1);
+	CHECK_U64(out[0]->liobn, 0x80000100);
+	/* A table of unknown liobn could be any window: nothing is said. */
+	CHECK_U64(tce_vminfo_emulated_windows(&vi, known, 2, true, out, 4), 0);
+	/* No table at all: every enabled window. */
+	CHECK_U64(tce_vminfo_emulated_windows(&vi, NULL, 0, false, out, 4), 3);
+	vi.qmp_ok = false;
+	CHECK_U64(tce_vminfo_emulated_windows(&vi, NULL, 0, false, out, 4), 0);
 }
