@@ -294,6 +294,19 @@ misbehaving() {
 	echo "$output" | jq -e '.[0] == {vm: "vm\u001b]0;x\u0007é", device: "evil\u001b[31m\nid"}'
 }
 
+@test "a name that is not UTF-8: \\xHH in text, U+FFFD in JSON" {
+	vm_script
+	sed -i 's|{"name": "vm1"}|{"name": "vm\xff1"}|' "$QMP_SCRIPT"
+	start_qmp
+	start_vm -qmp "unix:$QMP_SOCK,server=on"
+	run_tcectl_vmm "$FD0 $FD1" list -n -o VM "$HOLDER_PID:$FD0"
+	assert_success
+	assert_output 'vm\xff1'
+	run_tcectl_vmm "$FD0 $FD1" list --json -o VM "$HOLDER_PID:$FD0"
+	assert_success
+	echo "$output" | jq -e '. == [{vm: "vm\ufffd1"}]'
+}
+
 @test "bad --qmp, --no-qmp and --qmp-timeout values" {
 	start_holder 8K:mixed
 	local bad
