@@ -46,7 +46,8 @@ struct tce_qmp_socket {
 
 /*
  * The first QMP monitor of a command line (args: len bytes of
- * NUL-separated arguments, as /proc/PID/cmdline): -qmp or -qmp-pretty
+ * NUL-terminated arguments, as /proc/PID/cmdline; bytes after the last
+ * NUL are ignored): -qmp or -qmp-pretty
  * unix:PATH[,server=on][,wait=off], or -chardev socket,id=X,path=PATH,...
  * with -mon chardev=X,mode=control.  A relative PATH is taken from cwd.
  * tcp: sockets, sockets QEMU connects to as a client, and libvirt's

@@ -181,9 +181,12 @@ void tce_qmp_find_socket(const char *args, size_t len, const char *cwd,
 	const char *end = args + len;
 
 	*sock = (struct tce_qmp_socket){ .kind = TCE_QMP_SOCKET_NONE };
+	/* Only whole arguments count: a last one cut short by len is dropped. */
+	while (end > args && end[-1])
+		end--;
 	/* -chardev may come after the -mon that names it: collect them first. */
-	for (const char *a = args; a < end; a += strnlen(a, (size_t)(end - a)) + 1) {
-		const char *next = a + strnlen(a, (size_t)(end - a)) + 1;
+	for (const char *a = args; a < end; a += strlen(a) + 1) {
+		const char *next = a + strlen(a) + 1;
 
 		if (is_opt(a, "chardev") && next < end && n_devs < MAX_CHARDEVS) {
 			devs[n_devs].spec = next;
@@ -192,8 +195,8 @@ void tce_qmp_find_socket(const char *args, size_t len, const char *cwd,
 			n_devs++;
 		}
 	}
-	for (const char *a = args; a < end; a += strnlen(a, (size_t)(end - a)) + 1) {
-		const char *next = a + strnlen(a, (size_t)(end - a)) + 1;
+	for (const char *a = args; a < end; a += strlen(a) + 1) {
+		const char *next = a + strlen(a) + 1;
 		char id[64], mode[16];
 
 		if (next >= end)
@@ -232,6 +235,7 @@ void tce_qmp_socket_of_pid(pid_t pid, struct tce_qmp_socket *sock)
 	n = 0;
 	while (n < CMDLINE_MAX && (c = read(fd, args + n, (size_t)(CMDLINE_MAX - n))) > 0)
 		n += c;
+	/* A longer command line is cut: its last argument, partial, is dropped. */
 	close(fd);
 	if (n <= 0)
 		return;

@@ -100,11 +100,15 @@ TEST(qmp_socket_libvirt_is_left_alone)
 TEST(qmp_socket_bounded_by_len)
 {
 	struct tce_qmp_socket s;
-	/* No NUL at the end: the last argument runs to len. */
-	static const char args[] = { '-', 'q', 'm', 'p' };
+	/* The value has no NUL within len: it is cut, so it does not count. */
+	static const char args[] = "-qmp\0unix:/a.sock,server=on";
 
-	tce_qmp_find_socket(args, sizeof(args), "/", &s);
+	tce_qmp_find_socket(args, sizeof(args) - 1, "/", &s);
 	CHECK(s.kind == TCE_QMP_SOCKET_NONE);
+	tce_qmp_find_socket(args, 4, "/", &s);
+	CHECK(s.kind == TCE_QMP_SOCKET_NONE);
+	tce_qmp_find_socket(args, sizeof(args), "/", &s);
+	CHECK(s.kind == TCE_QMP_SOCKET_UNIX);
 }
 
 static const char greeting[] = "{\"QMP\": {\"version\": {}, \"capabilities\": []}}\r\n";
