@@ -492,10 +492,10 @@ int do_list(int argc, char **argv)
 			add_vm_column(&l.columns);
 	}
 	pids = target_pids(&l, false, &n_pids);
+	free(pids);
 	if (l.vms.opts.qmp_path && n_pids > 1)
 		exit(cli_error(TCE_EUSAGE, "--qmp names one VMM's monitor, but the targets are %zu processes; give tables of one",
 			       n_pids));
-	free(pids);
 	pids = target_pids(&l, true, &n_pids);
 	if (output.json) {
 		/* Rows are known only after every table is scanned; errors go first. */
