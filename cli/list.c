@@ -47,18 +47,21 @@ static void text_fd(const void *r, char *b, size_t l)
 		b[0] = '\0';
 }
 static void text_table(const void *r, char *b, size_t l) { table_label(&ROW(r)->t, b, l); }
+/* The row's device name, raw (an id from the monitor: the VM's owner chose it). */
+static enum tce_device_source row_device(const struct list_row *row, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (!row->t.geo.has_liobn)
+		return TCE_DEVICE_NONE;
+	return tce_vminfo_device(row->vm, (uint32_t)row->t.geo.liobn, buf, len);
+}
+
 static void text_device(const void *r, char *b, size_t l)
 {
-	const struct list_row *row = ROW(r);
+	char raw[256];
 
-	if (row->vm && row->t.geo.has_liobn) {
-		char raw[256];
-
-		tce_vminfo_device(row->vm, (uint32_t)row->t.geo.liobn, raw, sizeof(raw));
-		safe_text(raw, b, l);	/* an id from the monitor: the VM's owner chose it */
-	} else {
-		table_device(&row->t, b, l);
-	}
+	row_device(ROW(r), raw, sizeof(raw));
+	safe_text(raw, b, l);
 }
 
 /* The monitor's window of the row's table, or NULL. */
@@ -93,15 +96,9 @@ static void text_devpath(const void *r, char *b, size_t l)
 
 static void text_devsource(const void *r, char *b, size_t l)
 {
-	const struct list_row *row = ROW(r);
 	char raw[256];
 
-	if (row->vm && row->t.geo.has_liobn)
-		snprintf(b, l, "%s", tce_device_source_name(tce_vminfo_device(row->vm,
-				(uint32_t)row->t.geo.liobn, raw, sizeof(raw))));
-	else
-		snprintf(b, l, "%s", row->t.geo.has_liobn && (table_device(&row->t, raw, sizeof(raw)), raw[0])
-			 ? "records" : "");
+	snprintf(b, l, "%s", tce_device_source_name(row_device(ROW(r), raw, sizeof(raw))));
 }
 
 /* The PCI devices behind a host bridge, comma-separated, each escaped. */
@@ -210,15 +207,10 @@ static void json_raw(struct json *j, const char *s)
 static void json_table(struct json *j, const void *r) { json_text(j, r, text_table); }
 static void json_device(struct json *j, const void *r)
 {
-	const struct list_row *row = ROW(r);
 	char raw[256];
 
-	if (row->vm && row->t.geo.has_liobn) {
-		tce_vminfo_device(row->vm, (uint32_t)row->t.geo.liobn, raw, sizeof(raw));
-		json_raw(j, raw);
-	} else {
-		json_text(j, r, text_device);
-	}
+	row_device(ROW(r), raw, sizeof(raw));
+	json_raw(j, raw);
 }
 static void json_source(struct json *j, const void *r) { json_text(j, r, text_source); }
 static void json_via(struct json *j, const void *r) { json_text(j, r, text_via); }

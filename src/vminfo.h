@@ -68,6 +68,7 @@ const struct tce_qmp_window *tce_vminfo_window(const struct tce_vminfo *vi, uint
 /*
  * The device name of the table of liobn: the monitor's when it knows the
  * window, else QEMU's liobn numbering; "" and TCE_DEVICE_NONE when neither.
+ * vi may be NULL (a checkpoint's table): the numbering alone.
  */
 enum tce_device_source tce_vminfo_device(const struct tce_vminfo *vi, uint32_t liobn,
 					 char *buf, size_t len);
