@@ -28,7 +28,7 @@
 #define TCE_QMP_REPLY_MAX	(1u << 20)	/* bytes of one message, at most */
 #define TCE_QMP_MAX_WINDOWS	32
 #define TCE_QMP_MAX_PCI		16		/* PCI devices named per host bridge */
-#define TCE_QMP_MAX_COMMANDS	160		/* commands of one exchange, at most */
+#define TCE_QMP_MAX_COMMANDS	320		/* commands of one exchange, at most */
 
 /* --- finding the socket ------------------------------------------------- */
 

@@ -143,14 +143,12 @@ static int send_all(struct qmp_conn *c, const char *text, const char *command, s
 	return 0;
 }
 
-int qmp_command(struct qmp_conn *c, const char *command, struct json_object *args,
-		struct json_object **ret, struct tce_err *err)
+int qmp_send(struct qmp_conn *c, const char *command, struct json_object *args,
+	     struct tce_err *err)
 {
-	char what[96], text[2048], detail[256];
-	struct json_object *req, *msg, *v;
-	int status;
+	struct json_object *req;
+	char text[2048];
 
-	*ret = NULL;
 	if (!tce_qmp_allowed(command))
 		return tce_fail(err, TCE_EUSAGE, "QMP socket %s: refusing to send '%s': tcectl sends only read-only queries",
 				c->name, command);
@@ -161,20 +159,28 @@ int qmp_command(struct qmp_conn *c, const char *command, struct json_object *arg
 	json_object_object_add(req, "execute", json_object_new_string(command));
 	if (args)
 		json_object_object_add(req, "arguments", json_object_get(args));
-	snprintf(text, sizeof(text), "%s\n", json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	snprintf(text, sizeof(text), "%s\n",
+		 json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(req);
 	c->commands++;
-	if (send_all(c, text, command, err))
-		return -1;
+	return send_all(c, text, command, err);
+}
+
+int qmp_receive(struct qmp_conn *c, const char *command, struct json_object **ret,
+		struct tce_err *err)
+{
+	char what[96], text[2048], detail[256];
+	struct json_object *msg, *v;
+	int status;
+
+	*ret = NULL;
 	snprintf(what, sizeof(what), "a reply to '%s'", command);
 	for (;;) {
 		if (read_message(c, what, &msg, err))
 			return -1;
-		if (json_object_object_get_ex(msg, "event", NULL)) {
-			json_object_put(msg);
-			continue;
-		}
-		break;
+		if (!json_object_object_get_ex(msg, "event", NULL))
+			break;
+		json_object_put(msg);
 	}
 	if (json_object_object_get_ex(msg, "return", &v)) {
 		*ret = json_object_get(v);
@@ -194,6 +200,39 @@ int qmp_command(struct qmp_conn *c, const char *command, struct json_object *arg
 	}
 	json_object_put(msg);
 	return status;
+}
+
+int qmp_command(struct qmp_conn *c, const char *command, struct json_object *args,
+		struct json_object **ret, struct tce_err *err)
+{
+	*ret = NULL;
+	if (qmp_send(c, command, args, err))
+		return -1;
+	return qmp_receive(c, command, ret, err);
+}
+
+int qmp_batch(struct qmp_conn *c, struct qmp_request *reqs, size_t n, struct tce_err *err)
+{
+	size_t got = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		reqs[i].ret = NULL;
+		if (!tce_qmp_allowed(reqs[i].command))
+			return qmp_send(c, reqs[i].command, NULL, err);	/* the refusal */
+	}
+	for (size_t i = 0; i < n; i++)
+		if (qmp_send(c, reqs[i].command, reqs[i].args, err))
+			return -1;
+	for (; got < n; got++)
+		if (qmp_receive(c, reqs[got].command, &reqs[got].ret, err))
+			break;
+	if (got == n)
+		return 0;
+	for (size_t i = 0; i < got; i++) {
+		json_object_put(reqs[i].ret);
+		reqs[i].ret = NULL;
+	}
+	return -1;
 }
 
 int qmp_start(struct qmp_conn *c, int fd, const char *name, int timeout_ms, struct tce_err *err)

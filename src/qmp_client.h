@@ -39,6 +39,28 @@ void qmp_close(struct qmp_conn *c);
 int qmp_command(struct qmp_conn *c, const char *command, struct json_object *args,
 		struct json_object **ret, struct tce_err *err);
 
+/* Sends command (refused unless tce_qmp_allowed) without waiting for its reply. */
+int qmp_send(struct qmp_conn *c, const char *command, struct json_object *args,
+	     struct tce_err *err);
+
+/* The reply to the oldest command sent and not answered yet (events skipped). */
+int qmp_receive(struct qmp_conn *c, const char *command, struct json_object **ret,
+		struct tce_err *err);
+
+/*
+ * Several commands in one round trip: all sent, then their replies read in
+ * order (QEMU runs a client's commands one after the other and answers
+ * each in turn).  Nothing is sent if any is refused.  On success each
+ * ret is a reference the caller puts; on failure none is left.
+ */
+struct qmp_request {
+	const char *command;
+	struct json_object *args;	/* NULL: none; the caller's */
+	struct json_object *ret;
+};
+
+int qmp_batch(struct qmp_conn *c, struct qmp_request *reqs, size_t n, struct tce_err *err);
+
 /* Peer text made safe for a message: printable ASCII kept, the rest \xNN. */
 void qmp_clean(const char *s, char *buf, size_t len);
 

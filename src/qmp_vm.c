@@ -5,9 +5,11 @@
  * The owners of tables are spapr-* devices: with an id under
  * /machine/peripheral, without under /machine/peripheral-anon, and the
  * machine's own (the default host bridge, the console) under
- * /machine/unattached.  One qom-list per container and per owner finds
- * the tables; two qom-get per table read its window; a host bridge's bus
- * lists the PCI devices behind it as link properties child[N].
+ * /machine/unattached.  A qom-list of each owner finds its tables
+ * (children tce-table-<liobn>) and its PCI bus; two qom-get per table read
+ * its window; a host bridge's bus lists the PCI devices behind it as link
+ * properties child[N].  Each of those steps is one batch of commands in
+ * one round trip: four in all after the greeting, whatever the VM.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,59 +26,51 @@ static const char *const containers[] = {
 struct owner {
 	char path[256];
 	char type[64];
+	char bus[320];		/* its PCI bus, "" when none */
+	size_t first, n_windows;	/* its windows in vm->windows */
+	size_t n_pci;
+	char pci_type[TCE_QMP_MAX_PCI][64];	/* link<TYPE> of each device */
+	char pci_prop[TCE_QMP_MAX_PCI][32];	/* child[N] */
 };
 
-static struct json_object *path_args(const char *path, const char *property)
-{
-	struct json_object *args = json_object_new_object();
+/* A batch being built: requests and the arguments they own. */
+struct batch {
+	struct qmp_request req[TCE_QMP_MAX_COMMANDS];
+	size_t n;
+};
 
-	json_object_object_add(args, "path", json_object_new_string(path));
-	if (property)
-		json_object_object_add(args, "property", json_object_new_string(property));
-	return args;
+static void add(struct batch *b, const char *command, const char *path, const char *property)
+{
+	struct json_object *args = NULL;
+
+	/* Never more than the exchange's limit: batches 1-3 stay far below it. */
+	if (b->n == TCE_QMP_MAX_COMMANDS)
+		return;
+	if (path) {
+		args = json_object_new_object();
+		json_object_object_add(args, "path", json_object_new_string(path));
+		if (property)
+			json_object_object_add(args, "property", json_object_new_string(property));
+	}
+	b->req[b->n++] = (struct qmp_request){ .command = command, .args = args };
 }
 
-/* qom-list path: an array of {name, type}. */
-static int qom_list(struct qmp_conn *c, const char *path, struct json_object **ret,
-		    struct tce_err *err)
+static int run(struct qmp_conn *c, struct batch *b, struct tce_err *err)
 {
-	struct json_object *args = path_args(path, NULL);
-	int status = qmp_command(c, "qom-list", args, ret, err);
+	int status = qmp_batch(c, b->req, b->n, err);
 
-	json_object_put(args);
-	if (!status && !json_object_is_type(*ret, json_type_array)) {
-		json_object_put(*ret);
-		return tce_fail(err, TCE_EIO, "QMP socket %s: not a QMP monitor: qom-list %s returned no array",
-				c->name, path);
+	for (size_t i = 0; i < b->n; i++) {
+		json_object_put(b->req[i].args);
+		b->req[i].args = NULL;
 	}
 	return status;
 }
 
-static int qom_get(struct qmp_conn *c, const char *path, const char *property,
-		   struct json_object **ret, struct tce_err *err)
+static void done(struct batch *b)
 {
-	struct json_object *args = path_args(path, property);
-	int status = qmp_command(c, "qom-get", args, ret, err);
-
-	json_object_put(args);
-	return status;
-}
-
-static int qom_get_u64(struct qmp_conn *c, const char *path, const char *property, uint64_t *v,
-		       struct tce_err *err)
-{
-	struct json_object *ret;
-
-	if (qom_get(c, path, property, &ret, err))
-		return -1;
-	if (!json_object_is_type(ret, json_type_int)) {
-		json_object_put(ret);
-		return tce_fail(err, TCE_EIO, "QMP socket %s: not a QMP monitor: %s %s is not a number",
-				c->name, path, property);
-	}
-	*v = json_object_get_uint64(ret);
-	json_object_put(ret);
-	return 0;
+	for (size_t i = 0; i < b->n; i++)
+		json_object_put(b->req[i].ret);
+	b->n = 0;
 }
 
 /* The name and type of element i of a qom-list reply, or false. */
@@ -111,31 +105,6 @@ static bool maybe_owner(const char *type)
 	       strcmp(type, "spapr-vio-bridge") && strcmp(type, "spapr-rtc");
 }
 
-static int find_owners(struct qmp_conn *c, struct owner *owners, size_t *n, struct tce_err *err)
-{
-	*n = 0;
-	for (size_t k = 0; k < sizeof(containers) / sizeof(containers[0]); k++) {
-		struct json_object *list;
-		const char *name, *type;
-		char t[64];
-
-		if (qom_list(c, containers[k], &list, err))
-			return -1;
-		for (size_t i = 0; i < json_object_array_length(list) && *n < MAX_OWNERS; i++) {
-			if (!entry(list, i, &name, &type) || !type_of(type, "child", t, sizeof(t)) ||
-			    !maybe_owner(t))
-				continue;
-			if ((size_t)snprintf(owners[*n].path, sizeof(owners[*n].path), "%s/%s",
-					     containers[k], name) >= sizeof(owners[*n].path))
-				continue;
-			snprintf(owners[*n].type, sizeof(owners[*n].type), "%s", t);
-			(*n)++;
-		}
-		json_object_put(list);
-	}
-	return 0;
-}
-
 /* The id of a device at path (under /machine/peripheral/), else its type. */
 static void device_name(const char *path, const char *type, char *buf, size_t len)
 {
@@ -147,54 +116,81 @@ static void device_name(const char *path, const char *type, char *buf, size_t le
 		snprintf(buf, len, "%s", type);
 }
 
-/* The devices on a host bridge's bus at path, into w. */
-static int bus_devices(struct qmp_conn *c, const char *bus, struct tce_qmp_window *w,
-		       struct tce_err *err)
+/* A qom-list reply that is an array, else a failure naming the path. */
+static int list_of(struct qmp_conn *c, const struct qmp_request *r, struct tce_err *err)
 {
-	struct json_object *list;
-	const char *name, *type;
+	struct json_object *path = NULL;
 
-	if (qom_list(c, bus, &list, err))
-		return -1;
-	for (size_t i = 0; i < json_object_array_length(list) && w->n_pci < TCE_QMP_MAX_PCI; i++) {
-		struct json_object *target;
-		char t[64];
+	if (json_object_is_type(r->ret, json_type_array))
+		return 0;
+	json_object_object_get_ex(r->args, "path", &path);
+	return tce_fail(err, TCE_EIO, "QMP socket %s: not a QMP monitor: qom-list %s returned no array",
+			c->name, path ? json_object_get_string(path) : "");
+}
 
-		if (!entry(list, i, &name, &type) || strncmp(name, "child[", 6) ||
-		    !type_of(type, "link", t, sizeof(t)))
-			continue;
-		if (qom_get(c, bus, name, &target, err)) {
-			json_object_put(list);
-			return -1;
-		}
-		if (json_object_is_type(target, json_type_string))
-			device_name(json_object_get_string(target), t, w->pci[w->n_pci++], sizeof(w->pci[0]));
-		json_object_put(target);
-	}
-	json_object_put(list);
+static int get_u64(struct qmp_conn *c, const struct qmp_request *r, uint64_t *v, struct tce_err *err)
+{
+	if (!json_object_is_type(r->ret, json_type_int))
+		return tce_fail(err, TCE_EIO, "QMP socket %s: not a QMP monitor: a window's %s is not a number",
+				c->name, r->command);
+	*v = json_object_get_uint64(r->ret);
 	return 0;
 }
 
-/* The tables of one owner, appended to vm. */
-static int owner_windows(struct qmp_conn *c, const struct owner *o, struct tce_qmp_vm *vm,
-			 struct tce_err *err)
+/* Batch 1's replies: the name, the RAM size and the owners. */
+static int first_replies(struct qmp_conn *c, const struct batch *b, struct tce_qmp_vm *vm,
+			 struct owner *owners, size_t *n_owners, struct tce_err *err)
 {
-	struct json_object *list;
-	const char *name, *type;
-	char bus[320] = "", t[64];
-	size_t first = vm->n_windows;
+	struct json_object *v;
 
-	if (qom_list(c, o->path, &list, err))
-		return -1;
+	if (json_object_object_get_ex(b->req[0].ret, "name", &v) && json_object_is_type(v, json_type_string))
+		snprintf(vm->name, sizeof(vm->name), "%s", json_object_get_string(v));
+	if (json_object_object_get_ex(b->req[1].ret, "base-memory", &v) && json_object_is_type(v, json_type_int)) {
+		vm->ram_bytes = json_object_get_uint64(v);
+		if (json_object_object_get_ex(b->req[1].ret, "plugged-memory", &v) &&
+		    json_object_is_type(v, json_type_int))
+			vm->ram_bytes += json_object_get_uint64(v);
+	}
+	*n_owners = 0;
+	for (size_t k = 0; k < sizeof(containers) / sizeof(containers[0]); k++) {
+		struct json_object *list = b->req[2 + k].ret;
+		const char *name, *type;
+		char t[64];
+
+		if (list_of(c, &b->req[2 + k], err))
+			return -1;
+		for (size_t i = 0; i < json_object_array_length(list) && *n_owners < MAX_OWNERS; i++) {
+			struct owner *o = &owners[*n_owners];
+
+			if (!entry(list, i, &name, &type) || !type_of(type, "child", t, sizeof(t)) ||
+			    !maybe_owner(t))
+				continue;
+			if ((size_t)snprintf(o->path, sizeof(o->path), "%s/%s", containers[k], name) >=
+			    sizeof(o->path))
+				continue;
+			snprintf(o->type, sizeof(o->type), "%s", t);
+			(*n_owners)++;
+		}
+	}
+	return 0;
+}
+
+/* An owner's qom-list: its tables, appended to vm, and its PCI bus. */
+static void owner_children(struct json_object *list, struct owner *o, struct tce_qmp_vm *vm)
+{
+	const char *name, *type;
+	char t[64];
+
+	o->first = vm->n_windows;
 	for (size_t i = 0; i < json_object_array_length(list); i++) {
 		struct tce_qmp_window *w;
 		unsigned long liobn;
-		char region[320], *end;
+		char *end;
 
 		if (!entry(list, i, &name, &type) || !type_of(type, "child", t, sizeof(t)))
 			continue;
 		if (!strcmp(t, "PCI") || !strcmp(t, "PCIE")) {
-			snprintf(bus, sizeof(bus), "%s/%s", o->path, name);
+			snprintf(o->bus, sizeof(o->bus), "%s/%s", o->path, name);
 			continue;
 		}
 		if (strncmp(name, "tce-table-", 10) || vm->n_windows == TCE_QMP_MAX_WINDOWS)
@@ -209,52 +205,103 @@ static int owner_windows(struct qmp_conn *c, const struct owner *o, struct tce_q
 		snprintf(w->type, sizeof(w->type), "%s", o->type);
 		if (!strncmp(o->path, "/machine/peripheral/", 20))
 			snprintf(w->id, sizeof(w->id), "%s", o->path + 20);
-		snprintf(region, sizeof(region), "%s/%s/tce-iommu-%lx[0]", o->path, name, liobn);
-		if (qom_get_u64(c, region, "addr", &w->bus_offset, err) ||
-		    qom_get_u64(c, region, "size", &w->size, err)) {
-			json_object_put(list);
-			return -1;
-		}
 	}
-	json_object_put(list);
-	if (bus[0] && vm->n_windows > first) {
-		struct tce_qmp_window *w = &vm->windows[first];
-
-		if (bus_devices(c, bus, w, err))
-			return -1;
-		for (size_t i = first + 1; i < vm->n_windows; i++) {
-			vm->windows[i].n_pci = w->n_pci;
-			memcpy(vm->windows[i].pci, w->pci, sizeof(w->pci));
-		}
-	}
-	return 0;
+	o->n_windows = vm->n_windows - o->first;
 }
 
-static int query_name(struct qmp_conn *c, struct tce_qmp_vm *vm, struct tce_err *err)
+/* A bus's qom-list: its child[N] links, whose targets batch 4 reads. */
+static void bus_links(struct json_object *list, struct owner *o)
 {
-	struct json_object *ret, *name;
+	const char *name, *type;
 
-	if (qmp_command(c, "query-name", NULL, &ret, err))
-		return -1;
-	if (json_object_object_get_ex(ret, "name", &name) && json_object_is_type(name, json_type_string))
-		snprintf(vm->name, sizeof(vm->name), "%s", json_object_get_string(name));
-	json_object_put(ret);
-	return 0;
+	for (size_t i = 0; i < json_object_array_length(list) && o->n_pci < TCE_QMP_MAX_PCI; i++) {
+		if (!entry(list, i, &name, &type) || strncmp(name, "child[", 6) ||
+		    strlen(name) >= sizeof(o->pci_prop[0]) ||
+		    !type_of(type, "link", o->pci_type[o->n_pci], sizeof(o->pci_type[0])))
+			continue;
+		snprintf(o->pci_prop[o->n_pci], sizeof(o->pci_prop[0]), "%s", name);
+		o->n_pci++;
+	}
 }
 
-static int query_ram(struct qmp_conn *c, struct tce_qmp_vm *vm, struct tce_err *err)
+static int ask(struct qmp_conn *c, struct tce_qmp_vm *vm, struct owner *owners, struct batch *b,
+	       struct tce_err *err)
 {
-	struct json_object *ret, *v;
+	char region[TCE_QMP_MAX_WINDOWS][320];
+	size_t n_owners, r;
 
-	if (qmp_command(c, "query-memory-size-summary", NULL, &ret, err))
+	/* 1: the name, the RAM, the containers' children. */
+	add(b, "query-name", NULL, NULL);
+	add(b, "query-memory-size-summary", NULL, NULL);
+	for (size_t k = 0; k < sizeof(containers) / sizeof(containers[0]); k++)
+		add(b, "qom-list", containers[k], NULL);
+	if (run(c, b, err) || first_replies(c, b, vm, owners, &n_owners, err))
 		return -1;
-	if (json_object_object_get_ex(ret, "base-memory", &v) && json_object_is_type(v, json_type_int)) {
-		vm->ram_bytes = json_object_get_uint64(v);
-		if (json_object_object_get_ex(ret, "plugged-memory", &v) &&
-		    json_object_is_type(v, json_type_int))
-			vm->ram_bytes += json_object_get_uint64(v);
+	done(b);
+	/* 2: each owner's children. */
+	for (size_t i = 0; i < n_owners; i++)
+		add(b, "qom-list", owners[i].path, NULL);
+	if (run(c, b, err))
+		return -1;
+	for (size_t i = 0; i < n_owners; i++) {
+		if (list_of(c, &b->req[i], err))
+			return -1;
+		owner_children(b->req[i].ret, &owners[i], vm);
 	}
-	json_object_put(ret);
+	done(b);
+	/* 3: each window's memory region; each host bridge's bus. */
+	for (size_t i = 0; i < vm->n_windows; i++) {
+		snprintf(region[i], sizeof(region[i]), "%s/tce-table-%x/tce-iommu-%x[0]",
+			 vm->windows[i].owner_path, vm->windows[i].liobn, vm->windows[i].liobn);
+		add(b, "qom-get", region[i], "addr");
+		add(b, "qom-get", region[i], "size");
+	}
+	for (size_t i = 0; i < n_owners; i++)
+		if (owners[i].bus[0] && owners[i].n_windows)
+			add(b, "qom-list", owners[i].bus, NULL);
+	if (run(c, b, err))
+		return -1;
+	for (size_t i = 0; i < vm->n_windows; i++)
+		if (get_u64(c, &b->req[2 * i], &vm->windows[i].bus_offset, err) ||
+		    get_u64(c, &b->req[2 * i + 1], &vm->windows[i].size, err))
+			return -1;
+	r = 2 * vm->n_windows;
+	for (size_t i = 0; i < n_owners; i++) {
+		if (!owners[i].bus[0] || !owners[i].n_windows)
+			continue;
+		if (list_of(c, &b->req[r], err))
+			return -1;
+		bus_links(b->req[r++].ret, &owners[i]);
+	}
+	done(b);
+	/* 4: where each device on a bus is, for its id; as many as the budget allows. */
+	for (size_t i = 0; i < n_owners; i++) {
+		for (size_t d = 0; d < owners[i].n_pci; d++) {
+			if (c->commands + b->n == TCE_QMP_MAX_COMMANDS) {
+				owners[i].n_pci = d;
+				break;
+			}
+			add(b, "qom-get", owners[i].bus, owners[i].pci_prop[d]);
+		}
+	}
+	if (!b->n)
+		return 0;
+	if (run(c, b, err))
+		return -1;
+	r = 0;
+	for (size_t i = 0; i < n_owners; i++) {
+		struct tce_qmp_window *w = &vm->windows[owners[i].first];
+
+		for (size_t d = 0; d < owners[i].n_pci; d++, r++)
+			if (owners[i].n_windows && json_object_is_type(b->req[r].ret, json_type_string))
+				device_name(json_object_get_string(b->req[r].ret), owners[i].pci_type[d],
+					    w->pci[w->n_pci++], sizeof(w->pci[0]));
+		for (size_t k = 1; k < owners[i].n_windows; k++) {
+			w[k].n_pci = w->n_pci;
+			memcpy(w[k].pci, w->pci, sizeof(w->pci));
+		}
+	}
+	done(b);
 	return 0;
 }
 
@@ -263,28 +310,21 @@ int tce_qmp_query_vm(const char *path, int timeout_ms, struct tce_qmp_vm *vm,
 {
 	struct qmp_conn *c = calloc(1, sizeof(*c));
 	struct owner *owners = calloc(MAX_OWNERS, sizeof(*owners));
-	size_t n_owners;
+	struct batch *b = calloc(1, sizeof(*b));
 	int status = -1;
 
 	memset(vm, 0, sizeof(*vm));
-	if (!c || !owners) {
-		free(c);
-		free(owners);
-		return tce_fail(err, TCE_EIO, "out of memory");
+	if (!c || !owners || !b) {
+		status = tce_fail(err, TCE_EIO, "out of memory");
+	} else if (!qmp_open(c, path, timeout_ms, err)) {
+		status = ask(c, vm, owners, b, err);
+		done(b);
+		vm->commands = c->commands;
+		qmp_close(c);
 	}
-	if (qmp_open(c, path, timeout_ms, err))
-		goto out;
-	if (query_name(c, vm, err) || query_ram(c, vm, err) || find_owners(c, owners, &n_owners, err))
-		goto out;
-	for (size_t i = 0; i < n_owners; i++)
-		if (owner_windows(c, &owners[i], vm, err))
-			goto out;
-	status = 0;
-out:
-	vm->commands = c->commands;
-	qmp_close(c);
 	free(c);
 	free(owners);
+	free(b);
 	return status;
 }
 
