@@ -10,6 +10,8 @@ MANDIR ?= $(DATADIR)/man
 BASHCOMPDIR ?= $(shell pkg-config --variable=completionsdir bash-completion 2>/dev/null || echo $(DATADIR)/bash-completion/completions)
 ZSHCOMPDIR ?= $(DATADIR)/zsh/site-functions
 FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
+SYSTEMDUNITDIR ?= $(shell pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null || echo $(PREFIX)/lib/systemd/system)
+UNITS := $(wildcard contrib/systemd/*.service contrib/systemd/*.timer)
 
 CROSS_COMPILE ?=
 CC := $(CROSS_COMPILE)$(if $(filter default,$(origin CC)),gcc,$(CC))
@@ -52,12 +54,21 @@ install: $(BUILD)/tcectl
 	install -Dm644 completions/tcectl.bash $(DESTDIR)$(BASHCOMPDIR)/tcectl
 	install -Dm644 completions/_tcectl $(DESTDIR)$(ZSHCOMPDIR)/_tcectl
 	install -Dm644 completions/tcectl.fish $(DESTDIR)$(FISHCOMPDIR)/tcectl.fish
+	# The units run the tcectl installed here.
+	for unit in $(UNITS); do \
+		install -d $(DESTDIR)$(SYSTEMDUNITDIR) && \
+		sed 's|/usr/bin/tcectl |$(BINDIR)/tcectl |' $$unit > $(DESTDIR)$(SYSTEMDUNITDIR)/$${unit##*/} && \
+		chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/$${unit##*/} || exit 1; \
+	done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/tcectl $(DESTDIR)$(BASHCOMPDIR)/tcectl \
 	      $(DESTDIR)$(ZSHCOMPDIR)/_tcectl $(DESTDIR)$(FISHCOMPDIR)/tcectl.fish
 	for page in $(MANPAGES); do \
 		rm -f $(DESTDIR)$(MANDIR)/man$${page##*.}/$${page##*/}; \
+	done
+	for unit in $(UNITS); do \
+		rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/$${unit##*/}; \
 	done
 
 clean:

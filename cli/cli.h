@@ -94,6 +94,8 @@ int do_diff(int argc, char **argv);
 int do_restore(int argc, char **argv);
 int do_watch(int argc, char **argv);
 int do_monitor(int argc, char **argv);
+int do_metrics(int argc, char **argv);
+int do_check(int argc, char **argv);
 int do_help(int argc, char **argv);
 
 #endif

@@ -13,8 +13,7 @@
 
 #include <stddef.h>
 
-/* Length of the valid UTF-8 character at s (1..4), or 0 when it is not one. */
-size_t utf8_char_len(const unsigned char *s);
+#include "../src/utf8.h"
 
 /* s escaped for a terminal into buf (cut to fit); returns buf. */
 const char *safe_text(const char *s, char *buf, size_t len);

@@ -384,30 +384,6 @@ static int list_table(void *ctx, const struct tce_table *t, const struct tce_cou
 	return 0;
 }
 
-/* Every process that holds a table; counts those we may not look into. */
-static void host_targets(struct list *l)
-{
-	struct tce_err err = { 0 };
-	size_t n_pids, denied;
-	pid_t *pids;
-
-	if (proc_tce_holders(&pids, &n_pids, &denied, &err))
-		exit(cli_report(&err));
-	l->targets = calloc(n_pids ? n_pids : 1, sizeof(*l->targets));
-	if (!l->targets)
-		exit(cli_error(TCE_EIO, "out of memory"));
-	for (size_t i = 0; i < n_pids; i++) {
-		l->targets[i] = (struct tce_target){ .kind = TCE_TARGET_PID, .pid = pids[i],
-						     .fd = -1, .text = "" };
-		tce_geometry_default(&l->targets[i].geo);
-	}
-	l->count = n_pids;
-	free(pids);
-	if (denied)
-		cli_warn("%zu processes could not be inspected; run as root or with CAP_SYS_PTRACE to see them all",
-			 denied);
-}
-
 /* The VM column, after COMM, for a host-wide list with the default columns. */
 static void add_vm_column(struct column_set *set)
 {
@@ -479,7 +455,7 @@ int do_list(int argc, char **argv)
 	}
 	if (!l.count) {
 		v.ignore_vanished = true;
-		host_targets(&l);
+		l.targets = host_targets(&l.count, NULL);
 		if (!l.columns_given)
 			add_vm_column(&l.columns);
 	}

@@ -28,6 +28,8 @@ const struct verb verbs[] = {
 	{ "restore", do_restore, "write a checkpoint's tables back into a live VMM" },
 	{ "watch", do_watch, "a live view of the tables, refreshed like top" },
 	{ "monitor", do_monitor, "follow tables as JSON lines: every change, or counts per interval" },
+	{ "metrics", do_metrics, "print the tables as Prometheus metrics, or write them for node_exporter" },
+	{ "check", do_check, "report anomalies: entries outside RAM, aliases, foreign holders..." },
 	{ "help", do_help, "list the verbs, or show one verb's help" },
 	{ NULL, NULL, NULL }
 };

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "../src/cursor.h"
 #include "../src/proc.h"
@@ -131,4 +132,31 @@ int visit_targets(const struct tce_target *targets, size_t count, const struct v
 		tce_source_close(&src);
 	}
 	return status;
+}
+
+struct tce_target *host_targets(size_t *count, size_t *denied)
+{
+	struct tce_err err = { 0 };
+	struct tce_target *targets;
+	size_t n_pids, n_denied;
+	pid_t *pids;
+
+	if (proc_tce_holders(&pids, &n_pids, &n_denied, &err))
+		exit(cli_exit_status(cli_report(&err)));
+	targets = calloc(n_pids ? n_pids : 1, sizeof(*targets));
+	if (!targets)
+		exit(cli_error(TCE_EIO, "out of memory"));
+	for (size_t i = 0; i < n_pids; i++) {
+		targets[i] = (struct tce_target){ .kind = TCE_TARGET_PID, .pid = pids[i],
+						  .fd = -1, .text = "" };
+		tce_geometry_default(&targets[i].geo);
+	}
+	free(pids);
+	*count = n_pids;
+	if (denied)
+		*denied = n_denied;
+	if (n_denied)
+		cli_warn("%zu processes could not be inspected; run as root or with CAP_SYS_PTRACE to see them all",
+			 n_denied);
+	return targets;
 }

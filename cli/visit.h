@@ -47,6 +47,13 @@ void warn_not_tce(const struct tce_table *t);
 /* The same, and when table `name` is QEMU's emulated copy. */
 void warn_table(const struct tce_table *t, const char *name);
 
+/*
+ * Every process on the host that holds a table, as PID targets, into
+ * *count; warns of the processes that could not be inspected and counts
+ * them in *denied when it is not NULL.  Exits when /proc cannot be read.
+ */
+struct tce_target *host_targets(size_t *count, size_t *denied);
+
 int visit_targets(const struct tce_target *targets, size_t count, const struct visit *v);
 
 #endif

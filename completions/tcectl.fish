@@ -47,7 +47,7 @@ end
 
 # Values for an option argument named $argv[1] (LIST: columns, PERMS:
 # permissions), for the comma-separated list in the current token; FILE:
-# a path.
+# a path; DIR: a directory.
 function __tcectl_values
     set -l token (commandline -ct | string replace -r '^--[^=]*=' '')
     set -l head (string match -r '^.*,' -- $token)
@@ -66,6 +66,8 @@ function __tcectl_values
             end
         case FILE SOCKET
             __tcectl_files $token
+        case DIR
+            __fish_complete_directories $token
     end
 end
 

@@ -11,6 +11,10 @@ packages="make gcc clang libc6-dev pkg-config bats bats-support bats-assert para
 # make check-asan and make fuzz: clang's sanitizer and libFuzzer runtimes
 # (only recommended by clang), and llvm-symbolizer for readable reports.
 packages="$packages libclang-rt-dev llvm"
+# tcectl metrics: promtool (in prometheus) checks its output, node_exporter's
+# textfile collector scrapes it, curl reads node_exporter; systemd-analyze
+# verifies contrib/systemd and strace checks its system call filter.
+packages="$packages prometheus prometheus-node-exporter curl systemd strace"
 
 missing=
 for p in $packages; do

@@ -33,7 +33,7 @@ load test_helper
 	assert_success
 	run bash -c "'$TCECTL' help | awk '{print \$1}'"
 	assert_output "$(printf '%s\n' list dump translate who-maps checkpoint inspect verify diff \
-		restore watch monitor help)"
+		restore watch monitor metrics check help)"
 }
 
 @test "help VERB shows that verb's --help" {

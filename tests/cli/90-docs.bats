@@ -230,17 +230,19 @@ help_usage() {
 		assert_success
 	done
 	# The options every verb takes, as tcectl(1) lists them; watch, a
-	# screen, takes the help options alone.
+	# screen, and metrics, Prometheus' format, take the help options alone.
 	for opt in -j --json -p --pretty -n --noheadings -h --help --usage; do
-		for verb in $(grep -vx watch <<<"$verbs"); do
+		for verb in $(grep -vxE 'watch|metrics' <<<"$verbs"); do
 			grep -qxF -- "$opt" "$BATS_TEST_TMPDIR/options-$verb" || fail "tcectl $verb has no $opt"
 		done
 	done
-	for opt in -h --help --usage; do
-		grep -qxF -- "$opt" "$BATS_TEST_TMPDIR/options-watch" || fail "tcectl watch has no $opt"
+	for verb in watch metrics; do
+		for opt in -h --help --usage; do
+			grep -qxF -- "$opt" "$BATS_TEST_TMPDIR/options-$verb" || fail "tcectl $verb has no $opt"
+		done
+		run comm -12 "$BATS_TEST_TMPDIR/options-$verb" <(printf '%s\n' -j --json -p --pretty --noheadings | sort)
+		assert_output ""
 	done
-	run comm -12 "$BATS_TEST_TMPDIR/options-watch" <(printf '%s\n' -j --json -p --pretty --noheadings | sort)
-	assert_output ""
 }
 
 @test "the bash completion offers each verb's long options, and no other" {
@@ -577,4 +579,32 @@ page_sy_words() {
 	assert_line "$FD0"
 	run zsh_complete "tcectl watch --attach="
 	assert_line --regexp '^fd[[:space:]]+mapping([[:space:]]|tcectl|$)'
+}
+
+@test "the completions offer directories for metrics --textfile-dir" {
+	mkdir -p "$BATS_TEST_TMPDIR/prom.d"
+	: > "$BATS_TEST_TMPDIR/prom.file"
+	cd "$BATS_TEST_TMPDIR"
+	complete_lines bash "tcectl metrics --textfile-dir prom" "tcectl metrics --textfile-dir=prom"
+	run listing bash "tcectl metrics --textfile-dir prom"
+	assert_output prom.d
+	# bash splits the word at "=", as for --byte-order=.
+	run listing bash "tcectl metrics --textfile-dir=prom"
+	assert_output prom.d
+	run fish_complete "tcectl metrics --textfile-dir=prom"
+	assert_output --textfile-dir=prom.d/
+	run zsh_complete "tcectl metrics --textfile-dir=prom"
+	assert_output --partial prom.d
+	refute_output --partial prom.file
+}
+
+@test "the completions offer check's --severity values" {
+	local expected
+	expected=$(printf '%s\n' critical notice warning)
+	run bash_complete "tcectl check --severity="
+	assert_equal "$(sort <<<"$output")" "$expected"
+	run fish_complete "tcectl check --severity "
+	assert_equal "$(sort <<<"$output")" "$expected"
+	run zsh_complete "tcectl check --severity="
+	assert_line --regexp '^critical[[:space:]]+notice[[:space:]]+warning([[:space:]]|tcectl|$)'
 }

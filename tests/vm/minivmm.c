@@ -58,7 +58,7 @@
 #define LPCR_ILE		0x0000000002000000ULL
 
 /* Guest physical layout. */
-#define GUEST_MEM_SIZE		(64ULL << 20)
+#define GUEST_MEM_SIZE		(64ULL << 20)	/* the default; -m MIB sets more */
 #define GPA_ENTRY		0x1000ULL
 #define GPA_MAILBOX		0x2000ULL
 #define GPA_TCE_LIST		0x3000ULL	/* 4 KiB aligned, as PAPR requires */
@@ -149,6 +149,7 @@ struct hcall_result {
 static int kvm_fd = -1, vm_fd = -1, vcpu_fd = -1;
 static struct kvm_run *run;
 static unsigned char *guest_mem;
+static uint64_t guest_mem_size = GUEST_MEM_SIZE;
 static struct tce_table tables[MAX_TABLES];
 static size_t ntables;
 static FILE *resp;		/* where command responses go */
@@ -230,7 +231,7 @@ static void vm_setup(void)
 	if (vm_fd < 0)
 		die("KVM_CREATE_VM: %s", strerror(errno));
 
-	guest_mem = mmap(NULL, GUEST_MEM_SIZE, PROT_READ | PROT_WRITE,
+	guest_mem = mmap(NULL, guest_mem_size, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (guest_mem == MAP_FAILED)
 		die("cannot allocate guest memory: %s", strerror(errno));
@@ -240,7 +241,7 @@ static void vm_setup(void)
 
 	region.slot = 0;
 	region.guest_phys_addr = 0;
-	region.memory_size = GUEST_MEM_SIZE;
+	region.memory_size = guest_mem_size;
 	region.userspace_addr = (uintptr_t)guest_mem;
 	checked_ioctl(vm_fd, KVM_SET_USER_MEMORY_REGION, &region,
 		      "KVM_SET_USER_MEMORY_REGION");
@@ -1044,7 +1045,7 @@ static FILE *open_fifo(const char *path, const char *mode)
 
 static void usage(FILE *f)
 {
-	fputs("usage: minivmm [-b] [-D] [-R] [-v] [-o DESCFILE] [-p PIDFILE] [-c CMDFIFO] [-r RESPFIFO]\n"
+	fputs("usage: minivmm [-b] [-D] [-R] [-v] [-m MIB] [-o DESCFILE] [-p PIDFILE] [-c CMDFIFO] [-r RESPFIFO]\n"
 	      "\n"
 	      "Creates a KVM guest with TCE tables, lets the guest fill them through\n"
 	      "hypercalls the kernel handles, prints the tables and the entries the\n"
@@ -1054,6 +1055,8 @@ static void usage(FILE *f)
 	      "  -D  make the process non-dumpable (PR_SET_DUMPABLE 0) before it is ready,\n"
 	      "      as QEMU is after -runas: only CAP_SYS_PTRACE may then attach\n"
 	      "  -R  keep no QEMU-like records of the tables (a VMM that is not QEMU)\n"
+	      "  -m  guest memory in MiB, 64 (the default) to 4096, as QEMU's -m: tcectl\n"
+	      "      check reads the guest's RAM size from it\n"
 	      "  -o  also write the description to DESCFILE (before PIDFILE)\n"
 	      "  -c  read commands from CMDFIFO instead of standard input\n"
 	      "  -r  write responses to RESPFIFO instead of standard output\n"
@@ -1096,11 +1099,18 @@ int main(int argc, char **argv)
 	FILE *in = stdin;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "bDhRo:p:c:r:v")) != -1) {
+	while ((opt = getopt(argc, argv, "bDhRm:o:p:c:r:v")) != -1) {
 		switch (opt) {
 		case 'b': big = true; break;
 		case 'D': nondumpable = true; break;
 		case 'R': keep_records = false; break;
+		case 'm':
+			guest_mem_size = strtoull(optarg, NULL, 0) << 20;
+			if (guest_mem_size < GUEST_MEM_SIZE || guest_mem_size > (4096ULL << 20)) {
+				usage(stderr);
+				return 2;
+			}
+			break;
 		case 'o': desc_path = optarg; break;
 		case 'p': pid_path = optarg; break;
 		case 'c': cmd_path = optarg; break;

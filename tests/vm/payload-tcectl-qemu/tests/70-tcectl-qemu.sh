@@ -101,6 +101,17 @@ tc_rc 0 "list QEMU_PID while the guest runs exits 0"
 is "$(awk '{ print $1 }' "$TC_OUT" | tr '\n' ' ')" "$(echo "$fds" | tr '\n' ' ')" \
 	"list QEMU_PID while the guest runs: the same three table fds"
 
+# check: the real guest is clean at the default severity.  Its notices (the
+# DDW window maps all of the guest's RAM, so it aliases every page the
+# guest also maps through v-scsi) are shown here.
+tc check "$qpid"
+tc_rc 0 "check of the real QEMU guest exits 0 at the default severity"
+diag <"$TC_OUT"
+is "$(grep -c '^critical \|^warning ' "$TC_OUT")" 0 "check of the real QEMU guest: no critical finding and no warning"
+tc check --json "$qpid"
+check "check takes the guest's RAM, 256M, from -m on QEMU's command line" \
+	grep -q '"ram_size":268435456,"ram_source":"command line -m"' "$TC_OUT"
+
 # --- Device and VM names from QEMU's monitor (QMP) ---------------------------
 # QEMU serves one QMP client at a time: the test client (qmp) asks first and
 # has ended before tcectl connects, so neither ever waits on the other.
