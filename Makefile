@@ -21,8 +21,9 @@ override CPPFLAGS += -D_GNU_SOURCE
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	  -DTCECTL_VERSION='"$(VERSION)"'
 # ncursesw draws tcectl watch; a static link needs -lncursesw -ltinfo in that order.
-LDLIBS ?= $(shell pkg-config --libs libelf zlib libzstd ncursesw 2>/dev/null || \
-	    echo -lelf -lz -lzstd -lncursesw -ltinfo)
+# json-c parses what QEMU's monitor says (src/qmp*.c only).
+LDLIBS ?= $(shell pkg-config --libs libelf zlib libzstd ncursesw json-c 2>/dev/null || \
+	    echo -lelf -lz -lzstd -lncursesw -ltinfo -ljson-c)
 
 BUILD ?= build
 LIB_SRC := $(wildcard src/*.c)
@@ -30,7 +31,7 @@ CLI_SRC := $(wildcard cli/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 
-all: $(BUILD)/tcectl $(BUILD)/tce-holder
+all: $(BUILD)/tcectl $(BUILD)/tce-holder $(BUILD)/qmp-server
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -78,15 +79,21 @@ clean:
 
 # --- tests -------------------------------------------------------------------
 
-FIXTURES := $(BUILD)/tce-holder
+FIXTURES := $(BUILD)/tce-holder $(BUILD)/qmp-server
 
 $(BUILD)/tce-holder: tests/fixtures/tce-holder.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
+
+# A fake QEMU monitor for tests/cli/82-qmp.bats.
+$(BUILD)/qmp-server: tests/fixtures/qmp-server.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
 
 # Test files run side by side, one per CPU (tests/cli/bats.sh).
 check-cli: $(BUILD)/tcectl $(FIXTURES)
 	TCECTL=$(abspath $(BUILD)/tcectl) TCE_HOLDER=$(abspath $(BUILD)/tce-holder) \
+		QMP_SERVER=$(abspath $(BUILD)/qmp-server) \
 		tests/cli/bats.sh --tap tests/cli
 
 .PHONY: check-cli
@@ -188,7 +195,7 @@ FUZZ_SECONDS ?= 60
 # That build compiles every file anew, with a compiler per CPU.
 check-asan:
 	@$(MAKE) -s --no-print-directory -j$(NPROC) CC=$(ASAN_CC) SANITIZE=1 BUILD=$(ASAN_BUILD) \
-		$(ASAN_BUILD)/tcectl $(ASAN_BUILD)/tce-holder $(ASAN_BUILD)/unit-tests
+		$(ASAN_BUILD)/tcectl $(ASAN_BUILD)/tce-holder $(ASAN_BUILD)/qmp-server $(ASAN_BUILD)/unit-tests
 	tests/sanitize.sh $(ASAN_BUILD)
 
 $(BUILD)/fuzz_checkpoint: tests/fuzz/fuzz_checkpoint.c $(BUILD)/libtcectl.a

@@ -2,6 +2,7 @@
 /*
  * list.c - tcectl list: one row per TCE table, for one process or the host.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,13 +13,8 @@
 #include "columns.h"
 #include "escape.h"
 #include "fields.h"
+#include "list.h"
 #include "visit.h"
-
-struct list_row {
-	struct tce_table t;	/* released: geometry and origin only */
-	struct tce_counts counts;
-	size_t extents;
-};
 
 struct list {
 	struct tce_target *targets;
@@ -26,9 +22,12 @@ struct list {
 	struct column_set columns;
 	bool list_columns;
 	bool raw;
+	bool columns_given;	/* -o LIST without a + */
 	struct list_row *rows;
 	size_t n_rows;
 	struct json json;	/* failures are elements of the JSON array */
+	struct list_vms vms;
+	const char *qmp_timeout;
 };
 
 #define ROW(r) ((const struct list_row *)(r))
@@ -48,18 +47,98 @@ static void text_fd(const void *r, char *b, size_t l)
 		b[0] = '\0';
 }
 static void text_table(const void *r, char *b, size_t l) { table_label(&ROW(r)->t, b, l); }
-static void text_device(const void *r, char *b, size_t l) { table_device(&ROW(r)->t, b, l); }
-static void text_source(const void *r, char *b, size_t l) { snprintf(b, l, "%s", tce_geo_source_name(ROW(r)->t.geo.source)); }
-static void text_via(const void *r, char *b, size_t l) { snprintf(b, l, "%s", tce_via_name(ROW(r)->t.origin.via)); }
+/* The row's device name, raw (an id from the monitor: the VM's owner chose it). */
+static enum tce_device_source row_device(const struct list_row *row, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (!row->t.geo.has_liobn)
+		return TCE_DEVICE_NONE;
+	return tce_vminfo_device(row->vm, (uint32_t)row->t.geo.liobn, buf, len);
+}
+
+static void text_device(const void *r, char *b, size_t l)
+{
+	char raw[256];
+
+	row_device(ROW(r), raw, sizeof(raw));
+	safe_text(raw, b, l);
+}
+
+/* The monitor's window of the row's table, or NULL. */
+static const struct tce_qmp_window *row_window(const struct list_row *row)
+{
+	if (row->qmp_only)
+		return row->qmp_only;
+	return row->t.geo.has_liobn ? tce_vminfo_window(row->vm, (uint32_t)row->t.geo.liobn) : NULL;
+}
+
+static void text_vm(const void *r, char *b, size_t l)
+{
+	if (ROW(r)->vm)
+		safe_text(ROW(r)->vm->name, b, l);
+	else
+		b[0] = '\0';
+}
+
+static void text_devtype(const void *r, char *b, size_t l)
+{
+	const struct tce_qmp_window *w = row_window(ROW(r));
+
+	safe_text(w ? w->type : "", b, l);
+}
+
+static void text_devpath(const void *r, char *b, size_t l)
+{
+	const struct tce_qmp_window *w = row_window(ROW(r));
+
+	safe_text(w ? w->owner_path : "", b, l);
+}
+
+static void text_devsource(const void *r, char *b, size_t l)
+{
+	char raw[256];
+
+	snprintf(b, l, "%s", tce_device_source_name(row_device(ROW(r), raw, sizeof(raw))));
+}
+
+/* The PCI devices behind a host bridge, comma-separated, each escaped. */
+static void text_pci(const void *r, char *b, size_t l)
+{
+	const struct tce_qmp_window *w = row_window(ROW(r));
+	size_t n = 0;
+
+	b[0] = '\0';
+	for (size_t i = 0; w && i < w->n_pci && n + 1 < l; i++) {
+		char safe[256];
+
+		n += (size_t)snprintf(b + n, l - n, "%s%s", i ? "," : "",
+				      safe_text(w->pci[i], safe, sizeof(safe)));
+	}
+}
+static void text_source(const void *r, char *b, size_t l)
+{
+	snprintf(b, l, "%s", ROW(r)->qmp_only ? "qmp" : tce_geo_source_name(ROW(r)->t.geo.source));
+}
+static void text_via(const void *r, char *b, size_t l)
+{
+	snprintf(b, l, "%s", ROW(r)->qmp_only ? "qmp" : tce_via_name(ROW(r)->t.origin.via));
+}
 static void text_link(const void *r, char *b, size_t l) { safe_text(ROW(r)->t.origin.link, b, l); }
-static void text_entries(const void *r, char *b, size_t l) { text_u64(b, l, ROW(r)->t.entries); }
-static void text_mapped(const void *r, char *b, size_t l) { text_u64(b, l, ROW(r)->counts.mapped); }
-static void text_rw(const void *r, char *b, size_t l) { text_u64(b, l, ROW(r)->counts.by_perm[3]); }
-static void text_r(const void *r, char *b, size_t l) { text_u64(b, l, ROW(r)->counts.by_perm[1]); }
-static void text_w(const void *r, char *b, size_t l) { text_u64(b, l, ROW(r)->counts.by_perm[2]); }
-static void text_none(const void *r, char *b, size_t l) { text_u64(b, l, ROW(r)->counts.by_perm[0]); }
-static void text_extents(const void *r, char *b, size_t l) { text_u64(b, l, ROW(r)->extents); }
-static void text_shift(const void *r, char *b, size_t l) { text_u64(b, l, ROW(r)->t.geo.page_shift); }
+/*
+ * A window only the monitor shows has no entries tcectl could read nor a
+ * known page size: its counts are unknown, "" in text and null in JSON.
+ */
+#define UNKNOWN_IF_QMP(r, b) do { if (ROW(r)->qmp_only) { (b)[0] = '\0'; return; } } while (0)
+#define NULL_IF_QMP(j, r) do { if (ROW(r)->qmp_only) { json_null(j); return; } } while (0)
+
+static void text_entries(const void *r, char *b, size_t l) { UNKNOWN_IF_QMP(r, b); text_u64(b, l, ROW(r)->t.entries); }
+static void text_mapped(const void *r, char *b, size_t l) { UNKNOWN_IF_QMP(r, b); text_u64(b, l, ROW(r)->counts.mapped); }
+static void text_rw(const void *r, char *b, size_t l) { UNKNOWN_IF_QMP(r, b); text_u64(b, l, ROW(r)->counts.by_perm[3]); }
+static void text_r(const void *r, char *b, size_t l) { UNKNOWN_IF_QMP(r, b); text_u64(b, l, ROW(r)->counts.by_perm[1]); }
+static void text_w(const void *r, char *b, size_t l) { UNKNOWN_IF_QMP(r, b); text_u64(b, l, ROW(r)->counts.by_perm[2]); }
+static void text_none(const void *r, char *b, size_t l) { UNKNOWN_IF_QMP(r, b); text_u64(b, l, ROW(r)->counts.by_perm[0]); }
+static void text_extents(const void *r, char *b, size_t l) { UNKNOWN_IF_QMP(r, b); text_u64(b, l, ROW(r)->extents); }
+static void text_shift(const void *r, char *b, size_t l) { UNKNOWN_IF_QMP(r, b); text_u64(b, l, ROW(r)->t.geo.page_shift); }
 static void text_type(const void *r, char *b, size_t l) { safe_text(table_type(&ROW(r)->t), b, l); }
 
 static void text_liobn(const void *r, char *b, size_t l)
@@ -77,6 +156,7 @@ static void text_offset(const void *r, char *b, size_t l)
 
 static void text_pagesize(const void *r, char *b, size_t l)
 {
+	UNKNOWN_IF_QMP(r, b);
 	format_size(b, (unsigned)l, tce_page_size(&ROW(r)->t.geo));
 }
 
@@ -87,6 +167,8 @@ static void text_pagesize(const void *r, char *b, size_t l)
  */
 static unsigned __int128 window_size(const struct list_row *row)
 {
+	if (row->qmp_only)
+		return row->qmp_only->size;
 	return (unsigned __int128)row->t.entries << row->t.geo.page_shift;
 }
 
@@ -113,22 +195,37 @@ static void json_text(struct json *j, const void *r, void (*text)(const void *, 
 	else
 		json_null(j);
 }
+/* Raw names from the monitor or the command line: json_string keeps them valid UTF-8. */
+static void json_raw(struct json *j, const char *s)
+{
+	if (s && s[0])
+		json_string(j, s);
+	else
+		json_null(j);
+}
+
 static void json_table(struct json *j, const void *r) { json_text(j, r, text_table); }
-static void json_device(struct json *j, const void *r) { json_text(j, r, text_device); }
+static void json_device(struct json *j, const void *r)
+{
+	char raw[256];
+
+	row_device(ROW(r), raw, sizeof(raw));
+	json_raw(j, raw);
+}
 static void json_source(struct json *j, const void *r) { json_text(j, r, text_source); }
 static void json_via(struct json *j, const void *r) { json_text(j, r, text_via); }
 static void json_link(struct json *j, const void *r) { json_string(j, ROW(r)->t.origin.link); }
 static void json_emulated(struct json *j, const void *r) { json_bool(j, ROW(r)->t.origin.emulated); }
 static void text_emulated(const void *r, char *b, size_t l) { snprintf(b, l, "%s", ROW(r)->t.origin.emulated ? "yes" : "no"); }
-static void json_entries(struct json *j, const void *r) { json_u64(j, ROW(r)->t.entries); }
-static void json_mapped(struct json *j, const void *r) { json_u64(j, ROW(r)->counts.mapped); }
-static void json_rw(struct json *j, const void *r) { json_u64(j, ROW(r)->counts.by_perm[3]); }
-static void json_r(struct json *j, const void *r) { json_u64(j, ROW(r)->counts.by_perm[1]); }
-static void json_w(struct json *j, const void *r) { json_u64(j, ROW(r)->counts.by_perm[2]); }
-static void json_none(struct json *j, const void *r) { json_u64(j, ROW(r)->counts.by_perm[0]); }
-static void json_extents(struct json *j, const void *r) { json_u64(j, ROW(r)->extents); }
-static void json_shift(struct json *j, const void *r) { json_u64(j, ROW(r)->t.geo.page_shift); }
-static void json_pagesize(struct json *j, const void *r) { json_u64(j, tce_page_size(&ROW(r)->t.geo)); }
+static void json_entries(struct json *j, const void *r) { NULL_IF_QMP(j, r); json_u64(j, ROW(r)->t.entries); }
+static void json_mapped(struct json *j, const void *r) { NULL_IF_QMP(j, r); json_u64(j, ROW(r)->counts.mapped); }
+static void json_rw(struct json *j, const void *r) { NULL_IF_QMP(j, r); json_u64(j, ROW(r)->counts.by_perm[3]); }
+static void json_r(struct json *j, const void *r) { NULL_IF_QMP(j, r); json_u64(j, ROW(r)->counts.by_perm[1]); }
+static void json_w(struct json *j, const void *r) { NULL_IF_QMP(j, r); json_u64(j, ROW(r)->counts.by_perm[2]); }
+static void json_none(struct json *j, const void *r) { NULL_IF_QMP(j, r); json_u64(j, ROW(r)->counts.by_perm[0]); }
+static void json_extents(struct json *j, const void *r) { NULL_IF_QMP(j, r); json_u64(j, ROW(r)->extents); }
+static void json_shift(struct json *j, const void *r) { NULL_IF_QMP(j, r); json_u64(j, ROW(r)->t.geo.page_shift); }
+static void json_pagesize(struct json *j, const void *r) { NULL_IF_QMP(j, r); json_u64(j, tce_page_size(&ROW(r)->t.geo)); }
 static void json_offset(struct json *j, const void *r) { json_hex(j, ROW(r)->t.geo.bus_offset); }
 static void json_window(struct json *j, const void *r)
 {
@@ -141,6 +238,30 @@ static void json_window(struct json *j, const void *r)
 }
 static void json_type(struct json *j, const void *r) { json_string(j, table_type(&ROW(r)->t)); }
 
+static void json_vm(struct json *j, const void *r) { json_raw(j, ROW(r)->vm ? ROW(r)->vm->name : NULL); }
+static void json_devtype(struct json *j, const void *r)
+{
+	const struct tce_qmp_window *w = row_window(ROW(r));
+
+	json_raw(j, w ? w->type : NULL);
+}
+static void json_devpath(struct json *j, const void *r)
+{
+	const struct tce_qmp_window *w = row_window(ROW(r));
+
+	json_raw(j, w ? w->owner_path : NULL);
+}
+static void json_devsource(struct json *j, const void *r) { json_text(j, r, text_devsource); }
+static void json_pci(struct json *j, const void *r)
+{
+	const struct tce_qmp_window *w = row_window(ROW(r));
+
+	json_array_begin(j);
+	for (size_t i = 0; w && i < w->n_pci; i++)
+		json_string(j, w->pci[i]);
+	json_array_end(j);
+}
+
 static void json_liobn_cell(struct json *j, const void *r) { json_liobn(j, &ROW(r)->t.geo); }
 
 static const struct column list_columns[] = {
@@ -149,7 +270,12 @@ static const struct column list_columns[] = {
 	{ "COMM", "comm", COL_DEFAULT, "command name of the holder", text_comm, json_comm, 0 },
 	{ "FD", "fd", COL_RIGHT, "file descriptor of the table in the holder, - when none is known", text_fd, json_fd, 0 },
 	{ "LIOBN", "liobn", COL_DEFAULT, "logical IO bus number, from QEMU's record or the target", text_liobn, json_liobn_cell, 0 },
-	{ "DEVICE", "device", COL_DEFAULT, "the owner QEMU's liobn numbering names: phbN-winW, vio-REG", text_device, json_device, 0 },
+	{ "VM", "vm", 0, "the VM's name: QEMU's monitor (query-name), else -name; shown by default with no TARGET", text_vm, json_vm, 0 },
+	{ "DEVICE", "device", COL_DEFAULT, "the table's device: its id from QEMU's monitor, TYPE,reg=/index= when it has none; without the monitor, QEMU's liobn numbering: phbN-winW, vio-REG", text_device, json_device, 0 },
+	{ "DEVTYPE", "device_type", 0, "the device's QOM type, from QEMU's monitor", text_devtype, json_devtype, 0 },
+	{ "DEVPATH", "device_path", 0, "the device's QOM path, from QEMU's monitor", text_devpath, json_devpath, 0 },
+	{ "PCI", "pci_devices", 0, "a host bridge's PCI devices (ids, else types), from QEMU's monitor", text_pci, json_pci, 0 },
+	{ "DEVSOURCE", "device_source", 0, "where DEVICE came from: qmp (QEMU's monitor) or records (the liobn)", text_devsource, json_devsource, 0 },
 	{ "ENTRIES", "entries", COL_RIGHT | COL_DEFAULT, "entries in the window", text_entries, json_entries, 0 },
 	{ "MAPPED", "mapped", COL_RIGHT | COL_DEFAULT, "non-zero entries", text_mapped, json_mapped, 0 },
 	{ "RW", "rw", COL_RIGHT | COL_DEFAULT, "entries the device may read and write", text_rw, json_rw, 0 },
@@ -161,9 +287,9 @@ static const struct column list_columns[] = {
 	{ "PAGESIZE", "page_size", COL_RIGHT | COL_DEFAULT, "IOMMU page size", text_pagesize, json_pagesize, 0 },
 	{ "OFFSET", "bus_offset", COL_RIGHT | COL_DEFAULT, "IO bus address of entry 0", text_offset, json_offset, 0 },
 	{ "WINDOW", "window_size", COL_RIGHT, "bytes of IO bus space the window covers", text_window, json_window, 0 },
-	{ "SOURCE", "source", COL_DEFAULT, "where the geometry came from: qemu (its record), given (the target) or assumed (4K at 0)", text_source, json_source, 0 },
+	{ "SOURCE", "source", COL_DEFAULT, "where the geometry came from: qemu (its record), given (the target), assumed (4K at 0) or qmp (only the monitor shows it)", text_source, json_source, 0 },
 	{ "TYPE", "type", 0, "kvm (a kernel table), emulated (QEMU's own copy: the kernel refused one) or what the fd is", text_type, json_type, 0 },
-	{ "VIA", "via", 0, "how it was read: mapping (the VMM's own, holding nothing), fd (a duplicate), memory, file", text_via, json_via, 0 },
+	{ "VIA", "via", 0, "how it was read: mapping (the VMM's own, holding nothing), fd (a duplicate), memory, file, or qmp (not read: only the monitor shows it)", text_via, json_via, 0 },
 	{ "EMULATED", "emulated", 0, "whether QEMU emulates the table in its own memory", text_emulated, json_emulated, 0 },
 	{ "LINK", "fd_link", 0, "what the fd is, as /proc shows it", text_link, json_link, 0 },
 };
@@ -172,6 +298,9 @@ enum {
 	OPT_OUTPUT = 'o',
 	OPT_RAW = 'r',
 	OPT_LIST_COLUMNS = OPT_LONG_BASE,
+	OPT_QMP,
+	OPT_NO_QMP,
+	OPT_QMP_TIMEOUT,
 };
 
 static const struct argp_option options[] = {
@@ -179,6 +308,10 @@ static const struct argp_option options[] = {
 	{ "output", OPT_OUTPUT, "LIST", 0, "Columns to print; +LIST adds to the default ones", 0 },
 	{ "list-columns", OPT_LIST_COLUMNS, NULL, 0, "Print the available columns and exit", 0 },
 	{ "raw", OPT_RAW, NULL, 0, "Separate columns by one space, unaligned", 50 },
+	{ NULL, 0, NULL, 0, "QEMU's monitor (device and VM names):", 70 },
+	{ "qmp", OPT_QMP, "SOCKET", 0, "Ask the QMP monitor listening on this unix socket (one VMM's tables only)", 70 },
+	{ "no-qmp", OPT_NO_QMP, NULL, 0, "Never connect to a monitor: names from QEMU's records and command line", 70 },
+	{ "qmp-timeout", OPT_QMP_TIMEOUT, "MS", 0, "Milliseconds for each monitor's whole exchange (default 1000)", 70 },
 	{ 0 }
 };
 
@@ -190,12 +323,36 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case OPT_OUTPUT:
+		l->columns_given = arg[0] != '+';
 		if (columns_pick(&l->columns, arg, &bad))
 			exit(bad ? cli_error(TCE_EUSAGE, "unknown column '%s'; see tcectl list --list-columns", bad)
 				 : cli_error(TCE_EIO, "out of memory"));
 		break;
 	case OPT_LIST_COLUMNS:
 		l->list_columns = true;
+		break;
+	case OPT_QMP:
+		if (!*arg)
+			exit(cli_error(TCE_EUSAGE, "--qmp needs the path of a unix socket"));
+		l->vms.opts.qmp_path = arg;
+		break;
+	case OPT_NO_QMP:
+		l->vms.opts.no_qmp = true;
+		break;
+	case OPT_QMP_TIMEOUT: {
+		char *end;
+		unsigned long ms;
+
+		errno = 0;
+		ms = strtoul(arg, &end, 10);
+		if (!*arg || *end || errno || arg[0] == '-' || ms < 1 || ms > 60000)
+			exit(cli_error(TCE_EUSAGE, "invalid --qmp-timeout '%s': give milliseconds, 1 to 60000", arg));
+		l->vms.opts.timeout_ms = (int)ms;
+		break;
+	}
+	case ARGP_KEY_FINI:
+		if (l->vms.opts.qmp_path && l->vms.opts.no_qmp)
+			exit(cli_error(TCE_EUSAGE, "--qmp and --no-qmp exclude each other"));
 		break;
 	case OPT_RAW:
 		l->raw = true;
@@ -227,6 +384,50 @@ static int list_table(void *ctx, const struct tce_table *t, const struct tce_cou
 	return 0;
 }
 
+/* The VM column, after COMM, for a host-wide list with the default columns. */
+static void add_vm_column(struct column_set *set)
+{
+	const char *bad;
+	size_t comm = set->n_picked, vm;
+
+	for (size_t c = 0; c < set->n_picked; c++) {
+		if (!strcmp(set->all[set->picked[c]].name, "VM"))
+			return;
+		if (!strcmp(set->all[set->picked[c]].name, "COMM"))
+			comm = c;
+	}
+	if (columns_pick(set, "+VM", &bad))
+		exit(cli_error(TCE_EIO, "out of memory"));
+	if (comm == set->n_picked - 1 || comm >= set->n_picked)
+		return;
+	vm = set->picked[set->n_picked - 1];
+	memmove(&set->picked[comm + 2], &set->picked[comm + 1],
+		(set->n_picked - comm - 2) * sizeof(*set->picked));
+	set->picked[comm + 1] = vm;
+}
+
+/* The processes the targets name (whole: PID targets only), each once. */
+static pid_t *target_pids(const struct list *l, bool whole, size_t *n)
+{
+	pid_t *pids = calloc(l->count ? l->count : 1, sizeof(*pids));
+
+	if (!pids)
+		exit(cli_error(TCE_EIO, "out of memory"));
+	*n = 0;
+	for (size_t i = 0; i < l->count; i++) {
+		size_t k;
+
+		if (l->targets[i].kind == TCE_TARGET_FILE ||
+		    (whole && l->targets[i].kind != TCE_TARGET_PID))
+			continue;
+		for (k = 0; k < *n && pids[k] != l->targets[i].pid; k++)
+			;
+		if (k == *n)
+			pids[(*n)++] = l->targets[i].pid;
+	}
+	return pids;
+}
+
 int do_list(int argc, char **argv)
 {
 	static const struct argp_child children[] = {
@@ -241,6 +442,8 @@ int do_list(int argc, char **argv)
 	};
 	struct list l = { 0 };
 	struct visit v = { .end = list_table, .ctx = &l };
+	size_t n_pids;
+	pid_t *pids;
 	int status;
 
 	columns_default(&l.columns, list_columns, sizeof(list_columns) / sizeof(list_columns[0]));
@@ -253,7 +456,15 @@ int do_list(int argc, char **argv)
 	if (!l.count) {
 		v.ignore_vanished = true;
 		l.targets = host_targets(&l.count, NULL);
+		if (!l.columns_given)
+			add_vm_column(&l.columns);
 	}
+	pids = target_pids(&l, false, &n_pids);
+	free(pids);
+	if (l.vms.opts.qmp_path && n_pids > 1)
+		exit(cli_error(TCE_EUSAGE, "--qmp names one VMM's monitor, but the targets are %zu processes; give tables of one",
+			       n_pids));
+	pids = target_pids(&l, true, &n_pids);
 	if (output.json) {
 		/* Rows are known only after every table is scanned; errors go first. */
 		json_init(&l.json, out, output.pretty);
@@ -262,6 +473,8 @@ int do_list(int argc, char **argv)
 		v.json = &l.json;
 	}
 	status = visit_targets(l.targets, l.count, &v);
+	if (list_vms_attach(&l.vms, &l.rows, &l.n_rows, pids, n_pids))
+		exit(cli_error(TCE_EIO, "out of memory"));
 	if (output.json) {
 		for (size_t r = 0; r < l.n_rows; r++)
 			columns_json_row(&l.columns, &l.json, &l.rows[r]);
@@ -272,6 +485,8 @@ int do_list(int argc, char **argv)
 			      output.noheadings);
 	}
 	free(l.rows);
+	free(pids);
+	list_vms_free(&l.vms);
 	free(l.targets);
 	columns_free(&l.columns);
 	return cli_finish(status);

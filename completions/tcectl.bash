@@ -63,8 +63,9 @@ _tcectl_option_arg() {
 
 # _tcectl_value BIN VERB OPTION CUR: values for the argument of OPTION.
 # LIST (columns, with an optional leading +) and PERMS are comma-separated
-# lists; names already in the list are not offered again.  FILE is a
-# path, DIR a directory.  Any other argument whose help ends in a list of words ("...: host
+# lists; names already in the list are not offered again.  FILE and
+# SOCKET (a QMP monitor's) are paths, DIR a directory.  Any other
+# argument whose help ends in a list of words ("...: host
 # (default), little or big") takes one of those words.
 _tcectl_value() {
 	local bin=$1 arg head="" names=() name
@@ -72,7 +73,7 @@ _tcectl_value() {
 	case $arg in
 	LIST) mapfile -t names < <("$bin" list --list-columns 2>/dev/null | awk '{ print $1 }') ;;
 	PERMS) names=(rw r w -) ;;	# TCE permission bits: fixed by PAPR
-	FILE) _tcectl_files "$4"; return ;;
+	FILE|SOCKET) _tcectl_files "$4"; return ;;
 	DIR) compgen -d -- "$4"; return ;;
 	*)
 		mapfile -t names < <(_tcectl_option_arg -d "$1" "$2" "$3" | _tcectl_choices)

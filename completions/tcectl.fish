@@ -64,7 +64,7 @@ function __tcectl_values
             for p in rw r w -
                 contains -- $p (string split , -- $head); or printf '%s%s\n' "$head" $p
             end
-        case FILE
+        case FILE SOCKET
             __tcectl_files $token
         case DIR
             __fish_complete_directories $token

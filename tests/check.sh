@@ -53,7 +53,7 @@ build() {	# both compilers, warnings as errors
 	make -s clean &&
 	# clang's build is the sanitizer tier's (ASan and UBSan), built once.
 	make -s -j"$JOBS" CC=clang SANITIZE=1 BUILD=build/asan \
-		build/asan/tcectl build/asan/tce-holder build/asan/unit-tests &&
+		build/asan/tcectl build/asan/tce-holder build/asan/qmp-server build/asan/unit-tests &&
 	echo "ok - builds with clang, no warnings" &&
 	make -s -j"$JOBS" all &&
 	echo "ok - builds with gcc, no warnings" &&

@@ -7,7 +7,7 @@ set -eu
 # parallel: tests/cli/bats.sh runs the test files side by side with it.
 packages="make gcc clang libc6-dev pkg-config bats bats-support bats-assert parallel jq mandoc
 	  bash-completion zsh fish time file util-linux gcc-powerpc64le-linux-gnu
-	  libc6-dev-ppc64el-cross libelf-dev zlib1g-dev libzstd-dev libncurses-dev tmux"
+	  libc6-dev-ppc64el-cross libelf-dev zlib1g-dev libzstd-dev libncurses-dev libjson-c-dev tmux"
 # make check-asan and make fuzz: clang's sanitizer and libFuzzer runtimes
 # (only recommended by clang), and llvm-symbolizer for readable reports.
 packages="$packages libclang-rt-dev llvm"

@@ -82,7 +82,12 @@ PID        process id of the table's holder
 COMM       command name of the holder
 FD         file descriptor of the table in the holder, - when none is known
 LIOBN      logical IO bus number, from QEMU's record or the target
-DEVICE     the owner QEMU's liobn numbering names: phbN-winW, vio-REG
+VM         the VM's name: QEMU's monitor (query-name), else -name; shown by default with no TARGET
+DEVICE     the table's device: its id from QEMU's monitor, TYPE,reg=/index= when it has none; without the monitor, QEMU's liobn numbering: phbN-winW, vio-REG
+DEVTYPE    the device's QOM type, from QEMU's monitor
+DEVPATH    the device's QOM path, from QEMU's monitor
+PCI        a host bridge's PCI devices (ids, else types), from QEMU's monitor
+DEVSOURCE  where DEVICE came from: qmp (QEMU's monitor) or records (the liobn)
 ENTRIES    entries in the window
 MAPPED     non-zero entries
 RW         entries the device may read and write
@@ -94,9 +99,9 @@ SHIFT      IOMMU page shift
 PAGESIZE   IOMMU page size
 OFFSET     IO bus address of entry 0
 WINDOW     bytes of IO bus space the window covers
-SOURCE     where the geometry came from: qemu (its record), given (the target) or assumed (4K at 0)
+SOURCE     where the geometry came from: qemu (its record), given (the target), assumed (4K at 0) or qmp (only the monitor shows it)
 TYPE       kvm (a kernel table), emulated (QEMU's own copy: the kernel refused one) or what the fd is
-VIA        how it was read: mapping (the VMM's own, holding nothing), fd (a duplicate), memory, file
+VIA        how it was read: mapping (the VMM's own, holding nothing), fd (a duplicate), memory, file, or qmp (not read: only the monitor shows it)
 EMULATED   whether QEMU emulates the table in its own memory
 LINK       what the fd is, as /proc shows it
 EOF
@@ -225,7 +230,7 @@ EOF
 	start_holder 8K:mixed
 	run_tcectl list
 	assert_success
-	[[ "${lines[0]}" =~ ^TABLE\ +COMM\ +LIOBN\ +DEVICE\ +ENTRIES\ MAPPED\ +RW\ +R\ +W\ PAGESIZE\ +OFFSET\ SOURCE$ ]]
+	[[ "${lines[0]}" =~ ^TABLE\ +COMM\ +VM\ +LIOBN\ +DEVICE\ +ENTRIES\ MAPPED\ +RW\ +R\ +W\ PAGESIZE\ +OFFSET\ SOURCE$ ]]
 	[ "$stderr" = "" ]
 	run_tcectl list -r -n -o pid
 	assert_success

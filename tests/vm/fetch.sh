@@ -39,7 +39,8 @@ done
 HOST_PACKAGES="qemu-system-ppc gcc-$VM_TRIPLET binutils-$VM_TRIPLET
 	libc6-dev-ppc64el-cross kmod cpio"
 # Static libraries and headers for tcectl; only unpacked, never installed.
-SYSROOT_PACKAGES=(libelf-dev libelf1 zlib1g-dev libzstd-dev libncurses-dev)
+# json-c parses QEMU's monitor replies (tcectl list's device names).
+SYSROOT_PACKAGES=(libelf-dev libelf1 zlib1g-dev libzstd-dev libncurses-dev libjson-c-dev libjson-c5)
 
 ensure_host_packages() {
 	local missing=() p
@@ -70,7 +71,9 @@ cache_complete() {
 		. "$VM_ENV"
 		[ -r "$TCECTL_VM_VMLINUX" ] && [ -r "$TCECTL_VM_MODULES/modules.dep" ] &&
 			[ -x "$TCECTL_VM_BUSYBOX" ] && [ -r "$TCECTL_VM_SYSROOT/usr/include/libelf.h" ] &&
-			[ -r "$TCECTL_VM_SYSROOT/usr/lib/$VM_TRIPLET/libncursesw.a" ]
+			[ -r "$TCECTL_VM_SYSROOT/usr/lib/$VM_TRIPLET/libncursesw.a" ] &&
+			[ -r "$TCECTL_VM_SYSROOT/usr/lib/$VM_TRIPLET/libjson-c.a" ] &&
+			[ "$TCECTL_VM_LIBS" = "$VM_LIBS" ]
 	)
 }
 
@@ -166,6 +169,10 @@ unpack() {
 	mv "$dir.tmp" "$dir"
 }
 
+# What a static tcectl links, in link order; an env.sh naming other
+# libraries was written for an older sysroot and is fetched again.
+VM_LIBS='-lelf -lz -lzstd -lncursesw -ltinfo -ljson-c'
+
 write_env() {
 	local kver=$1 sysroot=$VM_CACHE/sysroot
 	local libdir=$sysroot/usr/lib/$VM_TRIPLET
@@ -181,7 +188,7 @@ TCECTL_VM_SYSROOT='$sysroot'
 TCECTL_VM_CC='$VM_TRIPLET-gcc'
 TCECTL_VM_CPPFLAGS='-I$sysroot/usr/include'
 TCECTL_VM_LDFLAGS='-static -L$libdir'
-TCECTL_VM_LIBS='-lelf -lz -lzstd -lncursesw -ltinfo'
+TCECTL_VM_LIBS='$VM_LIBS'
 TCECTL_VM_PKG_CONFIG_LIBDIR='$libdir/pkgconfig'
 TCECTL_VM_PKG_CONFIG_SYSROOT_DIR='$sysroot'
 EOF

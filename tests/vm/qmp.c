@@ -226,9 +226,79 @@ static int connect_qmp(const char *path, long long deadline)
 	}
 }
 
+/*
+ * -P LISTEN -n N: a proxy for one client, to play a monitor that goes away
+ * in the middle of a command.  Listens on LISTEN; when a client comes,
+ * connects to QEMU's socket and forwards both ways until QEMU has sent N
+ * lines (the greeting is the first), then forwards a few bytes of the next
+ * one and closes both connections.  QEMU is free again afterwards.
+ */
+static int proxy(const char *listen_path, const char *qemu_path, long lines)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char tmp[sizeof(sa.sun_path)];
+	int l, c, q, cut = -1;
+	long seen = 0;
+
+	if (strlen(listen_path) + 5 >= sizeof(sa.sun_path))
+		die(EXIT_USAGE, "socket path too long: %s", listen_path);
+	/* Bound under a temporary name and renamed: it exists once it listens. */
+	snprintf(tmp, sizeof(tmp), "%s.tmp", listen_path);
+	strcpy(sa.sun_path, tmp);
+	unlink(tmp);
+	l = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (l < 0 || bind(l, (struct sockaddr *)&sa, sizeof(sa)) || listen(l, 1) ||
+	    rename(tmp, listen_path))
+		die(EXIT_NO_ANSWER, "cannot listen on %s: %s", listen_path, strerror(errno));
+	c = accept(l, NULL, NULL);
+	if (c < 0)
+		die(EXIT_NO_ANSWER, "accept: %s", strerror(errno));
+	q = connect_qmp(qemu_path, now_ms() + timeout_ms);
+	for (;;) {
+		struct pollfd p[2] = { { .fd = c, .events = POLLIN }, { .fd = q, .events = POLLIN } };
+		char data[4096];
+		ssize_t n;
+
+		if (poll(p, 2, timeout_ms) <= 0)
+			break;
+		if (p[0].revents) {
+			n = read(c, data, sizeof(data) - 1);
+			if (n <= 0)
+				break;
+			send_all(q, (data[n] = '\0', data), now_ms() + timeout_ms);
+		}
+		if (p[1].revents) {
+			n = read(q, data, sizeof(data) - 1);
+			if (n <= 0)
+				break;
+			/* cut: bytes of line N + 1 still to forward, once N lines have gone. */
+			ssize_t end = n;
+			for (ssize_t i = 0; i < n; i++) {
+				if (cut == 0) {
+					end = i;
+					break;
+				}
+				if (cut > 0)
+					cut--;
+				else if (data[i] == '\n' && ++seen == lines)
+					cut = 8;
+			}
+			data[end] = '\0';
+			send_all(c, data, now_ms() + timeout_ms);
+			if (cut == 0)
+				break;
+		}
+	}
+	close(q);
+	close(c);
+	unlink(listen_path);
+	return 0;
+}
+
 static void usage(FILE *f)
 {
 	fputs("usage: qmp [-t SECONDS] [-e] [-H] SOCKET COMMAND...\n"
+	      "       qmp [-t SECONDS] -P LISTEN -n N SOCKET\n"
 	      "\n"
 	      "Connects to QEMU's QMP socket SOCKET, negotiates capabilities and sends\n"
 	      "each COMMAND, a JSON object such as '{\"execute\":\"system_reset\"}'.\n"
@@ -238,6 +308,8 @@ static void usage(FILE *f)
 	      "  -e          print the events that arrive on standard error\n"
 	      "  -H          each COMMAND is an HMP command line (e.g. 'info mtree'),\n"
 	      "              sent through human-monitor-command; prints its output\n"
+	      "  -P LISTEN   proxy one client on LISTEN to SOCKET, cutting both\n"
+	      "  -n N        connections a few bytes into QEMU's line N + 1\n"
 	      "\n"
 	      "QEMU serves one QMP client per socket at a time; a second one waits.\n"
 	      "Exit status: 0 every command succeeded, 1 one returned an error,\n"
@@ -252,7 +324,10 @@ int main(int argc, char **argv)
 	int opt, fd;
 	char *line;
 
-	while ((opt = getopt(argc, argv, "t:eHh")) != -1) {
+	const char *proxy_path = NULL;
+	long proxy_lines = 0;
+
+	while ((opt = getopt(argc, argv, "t:eHhP:n:")) != -1) {
 		switch (opt) {
 		case 't': {
 			char *end;
@@ -265,10 +340,14 @@ int main(int argc, char **argv)
 		}
 		case 'e': show_events = true; break;
 		case 'H': hmp = true; break;
+		case 'P': proxy_path = optarg; break;
+		case 'n': proxy_lines = atol(optarg); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return EXIT_USAGE;
 		}
 	}
+	if (proxy_path && argc - optind == 1 && proxy_lines > 0)
+		return proxy(proxy_path, argv[optind], proxy_lines);
 	if (argc - optind < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

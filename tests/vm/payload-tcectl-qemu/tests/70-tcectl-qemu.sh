@@ -131,5 +131,82 @@ tc check --json "$qpid"
 check "check takes the guest's RAM, 256M, from -m on QEMU's command line" \
 	grep -q '"ram_size":268435456,"ram_source":"command line -m"' "$TC_OUT"
 
+# --- Device and VM names from QEMU's monitor (QMP) ---------------------------
+# QEMU serves one QMP client at a time: the test client (qmp) asks first and
+# has ended before tcectl connects, so neither ever waits on the other.
+# The oracle is QEMU's own qom-list: for each table's liobn, the owner that
+# has the child tce-table-<liobn>; its id under /machine/peripheral, else
+# its type and the property QEMU numbers it by (index, reg).
+qom() {	# COMMAND ARGS_JSON: one reply line
+	qemu_guest_qmp "{\"execute\":\"$1\",\"arguments\":$2}"
+}
+qom_children() {	# PATH: "NAME TYPE" per child<...> or link<...> property
+	qom qom-list "{\"path\":\"$1\"}" | tr '{' '\n' |
+		sed -n 's/.*"name": "\([^"]*\)", "type": "\(child\|link\)<\([^>]*\)>".*/\1 \3/p'
+}
+uptime_ms() {
+	awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime
+}
+: >"$TC_DIR/qmp.want"
+: >"$TC_DIR/qmp.pci"
+vm_name=$(qemu_guest_qmp '{"execute":"query-name"}' | sed -n 's/.*"name": "\([^"]*\)".*/\1/p')
+for container in /machine/peripheral /machine/peripheral-anon /machine/unattached; do
+	qom_children "$container" >"$TC_DIR/qmp.owners"
+	while read -r name type; do
+		case $type in spapr-*) ;; *) continue ;; esac
+		owner=$container/$name
+		qom_children "$owner" >"$TC_DIR/qmp.children"
+		while read -r child ctype; do
+			case $child in tce-table-*) ;; *) continue ;; esac
+			liobn=${child#tce-table-}
+			if [ "$container" = /machine/peripheral ]; then
+				device=$name
+			elif [ "${type%pci-host-bridge}" != "$type" ]; then
+				device="$type,index=$(qom qom-get "{\"path\":\"$owner\",\"property\":\"index\"}" |
+					sed -n 's/.*"return": \([0-9]*\).*/\1/p')"
+			else
+				device="$type,reg=$(printf '0x%08x' "0x$liobn")"
+			fi
+			echo "0x$liobn $device $type" >>"$TC_DIR/qmp.want"
+		done <"$TC_DIR/qmp.children"
+		bus=$(awk '$2 == "PCI" { print $1; exit }' "$TC_DIR/qmp.children")
+		[ -z "$bus" ] || qom_children "$owner/$bus" | awk '$1 ~ /^child\[/ { print $2 }' >>"$TC_DIR/qmp.pci"
+	done <"$TC_DIR/qmp.owners"
+done
+diag <"$TC_DIR/qmp.want"
+tc list --raw -n --no-qmp -o LIOBN "$qpid"
+want=$(while read -r liobn; do
+	w=$(grep "^$liobn " "$TC_DIR/qmp.want")
+	echo "$liobn $(echo "$w" | cut -d' ' -f2) $(echo "$w" | cut -d' ' -f3) $vm_name qmp kvm"
+done <"$TC_OUT")
+start=$(uptime_ms)
+tc list --raw -n --qmp-timeout=20000 -o LIOBN,DEVICE,DEVTYPE,VM,DEVSOURCE,TYPE "$qpid"
+diag "list with QMP took about $(( $(uptime_ms) - start )) ms"
+tc_rc 0 "list with QMP reachable exits 0"
+is "$(cat "$TC_ERR")" "" "list with QMP reachable: no warning"
+is "$(cat "$TC_OUT")" "$want" \
+	"list names every table's device as QEMU's qom-list shows it, VM '$vm_name' as query-name does"
+pci_want=$(tr '\n' ',' <"$TC_DIR/qmp.pci" | sed 's/,$//')
+tc list --raw -n --qmp-timeout=20000 -o LIOBN,PCI "$qpid:$pci0"
+is "$(cat "$TC_OUT")" "0x80000000 $pci_want" \
+	"the host bridge's PCI devices are those on its bus in qom-list ($pci_want)"
+
+# The monitor gone in the middle of a command: a proxy that cuts both
+# connections a few bytes into QEMU's fifth line (the reply to a qom-list).
+proxy=$QG_DIR/proxy.sock
+tc list --raw -n --no-qmp -o LIOBN,DEVICE,DEVSOURCE "$qpid"
+cp "$TC_OUT" "$TC_DIR/records.names"
+qmp -t 30 -P "$proxy" -n 4 "$QG_DIR/qmp.sock" &
+proxy_pid=$!
+wait_for "[ -S '$proxy' ]" 100
+tc list --raw -n --qmp="$proxy" --qmp-timeout=20000 -o LIOBN,DEVICE,DEVSOURCE "$qpid"
+tc_rc 0 "list with the monitor gone mid-command exits 0"
+wait "$proxy_pid"
+is "$(cat "$TC_ERR")" "tcectl: list: warning: pid $qpid: QMP socket $proxy: the monitor closed the connection in the middle of a reply to 'qom-list'; device names from QEMU's records" \
+	"list with the monitor gone mid-command: one warning"
+is "$(cat "$TC_OUT")" "$(cat "$TC_DIR/records.names")" \
+	"list with the monitor gone mid-command: the names from QEMU's records"
+check "QEMU still answers QMP after the proxy cut it off" qemu_guest_qmp '{"execute":"query-status"}'
+
 qemu_guest_end
 exit 0

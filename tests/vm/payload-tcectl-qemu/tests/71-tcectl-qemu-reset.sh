@@ -79,7 +79,7 @@ tcectl_loop() {
 		done
 	done
 	while [ "$_tl_attach" != tcepeek ] && [ ! -e "$TC_DIR/stop" ]; do
-		timeout 60 tcectl list --attach="$_tl_attach" "$qpid" >/dev/null 2>>"$TC_DIR/loop.err"
+		timeout 60 tcectl list --no-qmp --attach="$_tl_attach" "$qpid" >/dev/null 2>>"$TC_DIR/loop.err"
 		echo "list $?" >>"$TC_DIR/loop.$_tl_attach"
 		timeout 60 tcectl dump --attach="$_tl_attach" "$qpid" >/dev/null 2>>"$TC_DIR/loop.err"
 		echo "dump $?" >>"$TC_DIR/loop.$_tl_attach"

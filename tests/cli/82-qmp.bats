@@ -1,0 +1,337 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# tcectl list and QEMU's monitor (QMP): device and VM names from a fake
+# monitor (tests/fixtures/qmp-server.c), found on the holder's command line
+# or given with --qmp; every way a monitor can fail falls back to QEMU's
+# records with one warning, exit 0, within the timeout.
+
+load test_helper
+
+: "${QMP_SERVER:=$(dirname "$TCE_HOLDER")/qmp-server}"
+
+setup() {
+	QMP_PID=
+	QMP_DIR=$(mktemp -d "$BATS_TEST_TMPDIR/qmp.XXXXXX")
+	QMP_SOCK=$QMP_DIR/qmp.sock
+	QMP_LOG=$QMP_DIR/log
+	QMP_SCRIPT=$QMP_DIR/script
+	: >"$QMP_LOG"
+}
+
+teardown() {
+	stop_qmp
+	stop_holder
+}
+
+stop_qmp() {
+	if [ -n "${QMP_PID:-}" ]; then
+		kill "$QMP_PID" 2>/dev/null || true
+		wait "$QMP_PID" 2>/dev/null || true
+		QMP_PID=
+	fi
+}
+
+# start_qmp [BEHAVIOUR...]: the fake monitor on $QMP_SOCK, answering from $QMP_SCRIPT.
+start_qmp() {
+	"$QMP_SERVER" "$QMP_SOCK" "$QMP_LOG" "$QMP_SCRIPT" "$@" 3>&- &
+	QMP_PID=$!
+	local _
+	for _ in $(seq 1 200); do
+		[ -S "$QMP_SOCK" ] && return 0
+		sleep 0.01
+	done
+	echo "qmp-server did not start" >&2
+	return 1
+}
+
+# reply KEY JSON: one line of the script.
+reply() {
+	printf '%s\t%s\n' "$1" "$2" >>"$QMP_SCRIPT"
+}
+
+# window OWNER LIOBN ADDR SIZE: a table child of OWNER and its region's addr and size.
+window() {
+	local region="$1/tce-table-$2/tce-iommu-$2[0]"
+	reply "qom-get $region addr" "{\"return\": $3}"
+	reply "qom-get $region size" "{\"return\": $4}"
+}
+
+# vm_script [VSCSI_ID]: a VM named vm1 of 512 MiB with a v-scsi (liobn
+# 0x71000003, id VSCSI_ID or vscsi0) and the default host bridge (anonymous,
+# under /machine/unattached) whose window 0 is on and window 1 off, with
+# disk0 and an anonymous virtio-net-pci behind it.
+vm_script() {
+	local id=${1:-vscsi0}
+	reply query-name '{"return": {"name": "vm1"}}'
+	reply query-memory-size-summary '{"return": {"base-memory": 536870912, "plugged-memory": 0}}'
+	reply "qom-list /machine/peripheral" "{\"return\": [{\"name\": \"type\", \"type\": \"string\"}, {\"name\": \"$id\", \"type\": \"child<spapr-vscsi>\"}, {\"name\": \"disk0\", \"type\": \"child<virtio-blk-pci>\"}]}"
+	reply "qom-list /machine/peripheral-anon" '{"return": [{"name": "device[0]", "type": "child<virtio-net-pci>"}]}'
+	reply "qom-list /machine/unattached" '{"return": [{"name": "device[0]", "type": "child<spapr-pci-host-bridge>"}, {"name": "device[1]", "type": "child<spapr-vty>"}, {"name": "device[2]", "type": "child<power9_v2.0-spapr-cpu-core>"}]}'
+	reply "qom-list /machine/peripheral/$id" '{"return": [{"name": "tce-table-71000003", "type": "child<spapr-tce-table>"}, {"name": "reg", "type": "uint32"}]}'
+	window "/machine/peripheral/$id" 71000003 0 268435456
+	reply "qom-list /machine/unattached/device[0]" '{"return": [{"name": "tce-table-80000000", "type": "child<spapr-tce-table>"}, {"name": "tce-table-80000001", "type": "child<spapr-tce-table>"}, {"name": "pci.0", "type": "child<PCI>"}]}'
+	window /machine/unattached/device[0] 80000000 0 1073741824
+	window /machine/unattached/device[0] 80000001 576460752303423488 0
+	reply "qom-list /machine/unattached/device[0]/pci.0" '{"return": [{"name": "type", "type": "string"}, {"name": "child[0]", "type": "link<virtio-blk-pci>"}, {"name": "child[1]", "type": "link<virtio-net-pci>"}]}'
+	reply "qom-get /machine/unattached/device[0]/pci.0 child[0]" '{"return": "/machine/peripheral/disk0"}'
+	reply "qom-get /machine/unattached/device[0]/pci.0 child[1]" '{"return": "/machine/peripheral-anon/device[0]"}'
+	reply "qom-list /machine/unattached/device[1]" '{"return": [{"name": "reg", "type": "uint32"}]}'
+}
+
+# start_vm [HOLDER ARGS...]: two tables with QEMU's records (v-scsi and
+# the default host bridge's window 0), the holder's command line after --.
+start_vm() {
+	start_holder 64K:mixed 8K:direct -- "$@"
+	holder_cmd record 0 0x71000003 12 0
+	holder_cmd record 1 0x80000000 12 0
+}
+
+COLS=TABLE,VM,LIOBN,DEVICE,DEVTYPE,DEVPATH,PCI,DEVSOURCE
+
+# The rows with the monitor's names, and with the records' alone.
+qmp_rows() {
+	printf '%s\n' "TABLE VM LIOBN DEVICE DEVTYPE DEVPATH PCI DEVSOURCE" \
+		"$HOLDER_PID:$FD0 vm1 0x71000003 vscsi0 spapr-vscsi /machine/peripheral/vscsi0  qmp" \
+		"$HOLDER_PID:$FD1 vm1 0x80000000 spapr-pci-host-bridge,index=0 spapr-pci-host-bridge /machine/unattached/device[0] disk0,virtio-net-pci qmp"
+}
+record_rows() {	# VM
+	printf '%s\n' "TABLE VM LIOBN DEVICE DEVTYPE DEVPATH PCI DEVSOURCE" \
+		"$HOLDER_PID:$FD0 $1 0x71000003 vio-71000003    records" \
+		"$HOLDER_PID:$FD1 $1 0x80000000 phb0-win0    records"
+}
+
+# The commands tcectl sent, one a line, without arguments.
+sent_commands() {
+	sed -n 's/^{"execute":"\([^"]*\)".*/\1/p' "$QMP_LOG" | sort -u
+}
+
+@test "device and VM names from the monitor on the VMM's command line" {
+	vm_script
+	start_qmp
+	start_vm -name guest=other -qmp "unix:$QMP_SOCK,server=on,wait=off"
+	run_tcectl_vmm "$FD0 $FD1" list -r -o "$COLS" "$HOLDER_PID"
+	assert_success
+	assert_output "$(qmp_rows)"
+	[ "$stderr" = "" ]
+	# Read-only: nothing outside the allow-list was sent, and one connection.
+	assert_equal "$(sent_commands)" "$(printf '%s\n' qmp_capabilities qom-get qom-list query-memory-size-summary query-name)"
+	assert_equal "$(grep -c '^connect$' "$QMP_LOG")" 1
+}
+
+@test "--qmp PATH names the socket; JSON has device, device_type, device_path, pci_devices and vm" {
+	vm_script
+	start_qmp
+	start_vm -name vm-from-cmdline
+	run_tcectl_vmm "$FD0 $FD1" list --json -o TABLE,VM,DEVICE,DEVTYPE,DEVPATH,PCI,DEVSOURCE \
+		--qmp "$QMP_SOCK" "$HOLDER_PID"
+	assert_success
+	[ "$stderr" = "" ]
+	echo "$output" | jq -e --arg t0 "$HOLDER_PID:$FD0" --arg t1 "$HOLDER_PID:$FD1" '. == [
+		{table: $t0, vm: "vm1", device: "vscsi0", device_type: "spapr-vscsi",
+		 device_path: "/machine/peripheral/vscsi0", pci_devices: [], device_source: "qmp"},
+		{table: $t1, vm: "vm1", device: "spapr-pci-host-bridge,index=0",
+		 device_type: "spapr-pci-host-bridge", device_path: "/machine/unattached/device[0]",
+		 pci_devices: ["disk0", "virtio-net-pci"], device_source: "qmp"}]'
+}
+
+@test "-chardev socket with -mon mode=control, events between replies, pretty replies" {
+	vm_script
+	start_qmp events pretty
+	start_vm -mon chardev=hmp,mode=readline -chardev "socket,id=hmp,path=$QMP_DIR/none.sock,server=on" \
+		-mon chardev=mon0,mode=control -chardev "socket,id=mon0,path=$QMP_SOCK,server=on,wait=off"
+	run_tcectl_vmm "$FD0 $FD1" list -r -o "$COLS" "$HOLDER_PID"
+	assert_success
+	[ "$stderr" = "" ]
+	assert_output "$(qmp_rows)"
+}
+
+@test "a relative socket path is taken from the VMM's working directory" {
+	vm_script
+	start_qmp
+	HOLDER_DIR=$(mktemp -d "$BATS_TEST_TMPDIR/holder.XXXXXX")
+	(cd "$QMP_DIR" && exec "$TCE_HOLDER" "$HOLDER_DIR" 64K:mixed 8K:direct -- -qmp unix:qmp.sock,server) 3>&- &
+	HOLDER_PID=$!
+	wait_holder_ready
+	holder_cmd record 0 0x71000003 12 0
+	holder_cmd record 1 0x80000000 12 0
+	run_tcectl_vmm "$FD0 $FD1" list -r -o "$COLS" "$HOLDER_PID"
+	assert_success
+	assert_output "$(qmp_rows)"
+}
+
+@test "--no-qmp never connects: names from the records, the VM from -name" {
+	vm_script
+	start_qmp
+	start_vm -name guest=vm7,debug-threads=on -qmp "unix:$QMP_SOCK,server=on"
+	run_tcectl_vmm "$FD0 $FD1" list -r -o "$COLS" --no-qmp "$HOLDER_PID"
+	assert_success
+	assert_output "$(record_rows vm7)"
+	[ "$stderr" = "" ]
+	[ ! -s "$QMP_LOG" ]
+}
+
+@test "libvirt's monitor (charmonitor) is never connected to" {
+	vm_script
+	start_qmp
+	start_vm -name guest=dom1 -chardev "socket,id=charmonitor,path=$QMP_SOCK,server=on,wait=off" \
+		-mon chardev=charmonitor,id=monitor,mode=control
+	run_tcectl_vmm "$FD0 $FD1" list -r -o "$COLS" "$HOLDER_PID"
+	assert_success
+	assert_output "$(record_rows dom1)"
+	[ "$stderr" = "" ]
+	[ ! -s "$QMP_LOG" ]
+}
+
+# misbehaving WARNING BEHAVIOUR...: list falls back to the records with
+# that warning, exit 0, within the 300 ms it is given (and well under 2 s).
+misbehaving() {
+	local warning=$1 start end
+	shift
+	start_qmp "$@"
+	start_vm -name guest=vm2 -qmp "unix:$QMP_SOCK,server=on"
+	start=$(date +%s%N)
+	run_tcectl_vmm "$FD0 $FD1" list -r -o "$COLS" --qmp-timeout=300 "$HOLDER_PID"
+	end=$(date +%s%N)
+	assert_success
+	assert_output "$(record_rows vm2)"
+	[ "$stderr" = "tcectl: list: warning: pid $HOLDER_PID: QMP socket $QMP_SOCK: $warning; device names from QEMU's records" ]
+	(( (end - start) / 1000000 < 2000 ))
+}
+
+@test "a monitor that never greets (another client holds it): a warning after the timeout" {
+	vm_script
+	misbehaving "no greeting within 300 ms (another client may hold the monitor: QEMU serves one at a time)" silent
+}
+
+@test "a monitor that closes mid-reply" {
+	vm_script
+	misbehaving "the monitor closed the connection in the middle of a reply to 'qom-list'" close-after=4
+}
+
+@test "a monitor that sends garbage" {
+	vm_script
+	misbehaving "not a QMP monitor: a greeting is not JSON (unexpected character)" garbage
+}
+
+@test "an error reply" {
+	vm_script
+	sed -i '/^query-memory-size-summary/d' "$QMP_SCRIPT"
+	misbehaving "'query-memory-size-summary' failed: GenericError: no reply scripted for 'query-memory-size-summary'"
+}
+
+@test "a reply larger than 1 MiB" {
+	vm_script
+	misbehaving "a reply to 'query-name' is larger than 1048576 bytes" huge
+}
+
+@test "no socket, and a socket nobody listens on" {
+	start_vm -name guest=vm2 -qmp "unix:$QMP_SOCK,server=on"
+	run_tcectl_vmm "$FD0 $FD1" list -r -o "$COLS" "$HOLDER_PID"
+	assert_success
+	assert_output "$(record_rows vm2)"
+	[ "$stderr" = "tcectl: list: warning: pid $HOLDER_PID: QMP socket $QMP_SOCK: no such socket; device names from QEMU's records" ]
+	vm_script
+	start_qmp
+	stop_qmp
+	[ -S "$QMP_SOCK" ]
+	run_tcectl_vmm "$FD0 $FD1" list -r -o "$COLS" "$HOLDER_PID"
+	assert_success
+	assert_output "$(record_rows vm2)"
+	[ "$stderr" = "tcectl: list: warning: pid $HOLDER_PID: QMP socket $QMP_SOCK: connection refused (nothing listens on it); device names from QEMU's records" ]
+}
+
+@test "a window the monitor shows with no kernel table and no record is listed as emulated" {
+	vm_script
+	# A second host bridge, pci1, whose window 0 is on: no table, no record.
+	sed -i 's|"child<virtio-blk-pci>"}|&, {"name": "pci1", "type": "child<spapr-pci-host-bridge>"}|' "$QMP_SCRIPT"
+	reply "qom-list /machine/peripheral/pci1" '{"return": [{"name": "tce-table-80000100", "type": "child<spapr-tce-table>"}]}'
+	window /machine/peripheral/pci1 80000100 0 1073741824
+	start_qmp
+	start_vm -qmp "unix:$QMP_SOCK,server=on"
+	run_tcectl_vmm "$FD0 $FD1" list -r -o TABLE,LIOBN,DEVICE,TYPE,SOURCE,VIA,ENTRIES,MAPPED,PAGESIZE,OFFSET,WINDOW,EMULATED "$HOLDER_PID"
+	assert_success
+	assert_output "$(printf '%s\n' "TABLE LIOBN DEVICE TYPE SOURCE VIA ENTRIES MAPPED PAGESIZE OFFSET WINDOW EMULATED" \
+		"$HOLDER_PID:$FD0 0x71000003 vscsi0 kvm qemu mapping 65536 15 4K 0x0 256M no" \
+		"$HOLDER_PID:$FD1 0x80000000 spapr-pci-host-bridge,index=0 kvm qemu mapping 8192 8192 4K 0x0 32M no" \
+		"$HOLDER_PID 0x80000100 pci1 emulated qmp qmp    0x0 1G yes")"
+	[ "$stderr" = "tcectl: list: warning: pid $HOLDER_PID: QEMU's monitor shows the window of liobn 0x80000100 (pci1) but no kernel table or record has it: QEMU emulates that table, whose entries tcectl cannot read" ]
+	run_tcectl_vmm "$FD0 $FD1" list --json -o TABLE,LIOBN,TYPE,ENTRIES,MAPPED,WINDOW "$HOLDER_PID"
+	echo "$output" | jq -e --arg t "$HOLDER_PID" '.[2] == {table: $t, liobn: "0x80000100", type: "emulated",
+		entries: null, mapped: null, window_size: 1073741824}'
+	# Listed alone, one table says nothing of the VMM's other windows.
+	run_tcectl_vmm "$FD0 $FD1" list -r -n -o TABLE,LIOBN,DEVICE "$HOLDER_PID:$FD0"
+	assert_success
+	assert_output "$HOLDER_PID:$FD0 0x71000003 vscsi0"
+	[ "$stderr" = "" ]
+}
+
+@test "the cross-check needs no record: a VMM with no kernel table still shows its windows" {
+	vm_script
+	start_qmp
+	start_holder 8K:mixed -- -qmp "unix:$QMP_SOCK,server=on"
+	# No fd shown as a kernel table and no record: only the monitor knows the windows.
+	run_tcectl list -r -o TABLE,VM,LIOBN,DEVICE,TYPE,VIA,WINDOW "$HOLDER_PID"
+	assert_failure 3
+	assert_output "$(printf '%s\n' "TABLE VM LIOBN DEVICE TYPE VIA WINDOW" \
+		"$HOLDER_PID vm1 0x71000003 vscsi0 emulated qmp 256M" \
+		"$HOLDER_PID vm1 0x80000000 spapr-pci-host-bridge,index=0 emulated qmp 1G")"
+	[ "${#stderr_lines[@]}" -eq 3 ]
+	[[ "${stderr_lines[0]}" == "tcectl: list: pid $HOLDER_PID (tce-holder) holds no kvm-spapr-tce tables"* ]]
+}
+
+@test "hostile names from the monitor are escaped in text and valid JSON" {
+	vm_script $'evil\\u001b[31m\\nid'
+	sed -i 's|{"name": "vm1"}|{"name": "vm\\u001b]0;x\\u0007\\u00e9"}|' "$QMP_SCRIPT"
+	start_qmp
+	start_vm -qmp "unix:$QMP_SOCK,server=on"
+	run_tcectl_vmm "$FD0 $FD1" list -n -o DEVICE,VM "$HOLDER_PID"
+	assert_success
+	[ "${#lines[@]}" -eq 2 ]
+	[[ "${lines[0]}" == 'evil\x1b[31m\x0aid '*' vm\x1b]0;x\x07é' ]]
+	run_tcectl_vmm "$FD0 $FD1" list --json -o VM,DEVICE "$HOLDER_PID"
+	assert_success
+	echo "$output" | jq -e '.[0] == {vm: "vm\u001b]0;x\u0007é", device: "evil\u001b[31m\nid"}'
+}
+
+@test "a name that is not UTF-8: \\xHH in text, U+FFFD in JSON" {
+	vm_script
+	sed -i 's|{"name": "vm1"}|{"name": "vm\xff1"}|' "$QMP_SCRIPT"
+	start_qmp
+	start_vm -qmp "unix:$QMP_SOCK,server=on"
+	run_tcectl_vmm "$FD0 $FD1" list -n -o VM "$HOLDER_PID:$FD0"
+	assert_success
+	assert_output 'vm\xff1'
+	run_tcectl_vmm "$FD0 $FD1" list --json -o VM "$HOLDER_PID:$FD0"
+	assert_success
+	echo "$output" | jq -e '. == [{vm: "vm\ufffd1"}]'
+}
+
+@test "bad --qmp, --no-qmp and --qmp-timeout values" {
+	start_holder 8K:mixed
+	local bad
+	for bad in 0 60001 -5 abc 10ms ""; do
+		run_tcectl list --qmp-timeout="$bad" "$HOLDER_PID"
+		assert_failure 2
+		[ "$stderr" = "tcectl: list: invalid --qmp-timeout '$bad': give milliseconds, 1 to 60000" ]
+	done
+	run_tcectl list --qmp=/x --no-qmp "$HOLDER_PID"
+	assert_failure 2
+	[ "$stderr" = "tcectl: list: --qmp and --no-qmp exclude each other" ]
+	run_tcectl list --qmp= "$HOLDER_PID"
+	assert_failure 2
+	[ "$stderr" = "tcectl: list: --qmp needs the path of a unix socket" ]
+	run_tcectl list --qmp=/x "$HOLDER_PID" "$$"
+	assert_failure 2
+	[ "$stderr" = "tcectl: list: --qmp names one VMM's monitor, but the targets are 2 processes; give tables of one" ]
+}
+
+@test "with no target the VM column is shown after COMM" {
+	vm_script
+	start_qmp
+	start_vm -qmp "unix:$QMP_SOCK,server=on"
+	run_tcectl_vmm "$FD0 $FD1" list -r
+	assert_success
+	assert_equal "${lines[0]}" "TABLE COMM VM LIOBN DEVICE ENTRIES MAPPED RW R W PAGESIZE OFFSET SOURCE"
+	assert_equal "${lines[1]}" "$HOLDER_PID:$FD0 tce-holder vm1 0x71000003 vscsi0 65536 15 11 2 1 4K 0x0 qemu"
+}
