@@ -15,6 +15,8 @@ packages="$packages libclang-rt-dev llvm"
 # textfile collector scrapes it, curl reads node_exporter; systemd-analyze
 # verifies contrib/systemd and strace checks its system call filter.
 packages="$packages prometheus prometheus-node-exporter curl systemd strace"
+# The README's fleet one-liners (tests/cli/85-incident.bats): pdsh and Ansible.
+packages="$packages pdsh ansible-core"
 
 missing=
 for p in $packages; do
