@@ -11,7 +11,9 @@
 # offset, exact entry count, in-use count, source qemu, type kvm, read
 # through QEMU's mapping, and the device; so again after a reset, with the
 # tables QEMU made anew.  The records themselves are checked too (QEMU 7.2's
-# SpaprTceTable layout), independently of tcectl, with tcepeek.
+# SpaprTceTable layout), independently of tcectl, with tcepeek.  list runs
+# with --no-qmp: the names under test are the records', not the monitor's
+# (70-tcectl-qemu.sh checks those).
 #
 # Then a table QEMU had to keep in its own memory, made on purpose: tcepeek
 # holds PHB 0's window-0 fd across a reset, QEMU cannot re-create the table
@@ -62,7 +64,7 @@ compare_list() {
 		field nonzero "$(tcepeek "$qpid" "$_cl_fd" scan)" \
 			>"$QT_MAPPED_DIR/$(field liobn "$_cl_line")"
 	done <"$TC_DIR/oracle"
-	tc list --raw -n -o "$QT_COLUMNS" "$qpid"
+	tc list --no-qmp --raw -n -o "$QT_COLUMNS" "$qpid"
 	kill -CONT "$qpid"
 	tc_rc 0 "$1: list QEMU_PID exits 0"
 	is "$(sort "$TC_OUT")" "$(qt_rows "$qpid" <"$TC_DIR/oracle" | sort)" \
@@ -167,7 +169,7 @@ is "$(echo "$got" | awk '{ print $1, $2, $3, $4, $5, $11, $12 }')" \
 	"liobn=0x80000000 nb_table=262144 bus_offset=0x0 page_shift=12 table=$(field table "$emul") def_win=1 fd=-1" \
 	"the record of the emulated window: fd -1, table at QEMU's copy, def_win set"
 [ "${TCECTL_VM_CAPTURE:-0}" != 1 ] || capture emulated "$emul" "$recs" "$got"
-tc list --raw -n -o "$QT_COLUMNS" "$qpid"
+tc list --no-qmp --raw -n -o "$QT_COLUMNS" "$qpid"
 tc_rc 0 "with an emulated table: list QEMU_PID exits 0"
 # An emulated table has no fd: FD is "-" (or left empty).
 is "$(grep ' 0x80000000 ' "$TC_OUT" | sed 's/^\([^ ]*\) \([^ ]*\)  /\1 \2 - /' | cut -d' ' -f1-7,9-)" \

@@ -30,13 +30,14 @@ is "$after" "$before" "list (host-wide) leaves minivmm's fds, mappings and state
 # shellcheck disable=SC2086
 tc_recreate "list (host-wide)" $liobns
 
-# The default columns too, host-wide.
+# The default columns too, host-wide, where VM is one of them: "-" for
+# minivmm, which has no -name and no monitor.
 tcx "list (host-wide, default columns)" "$liobns" list
 tc_rc 0 "list (host-wide, default columns) exits 0"
-is "$(sed 1d "$TC_OUT" | awk '{ print $1, $2, $5, $6, $7, $8, $9 }')" \
-	"$(echo "$want" | awk '{ print $1 ":" $3, $2, $4, $5, $6, $7, $8 }')" \
-	"list (host-wide, default columns): TABLE COMM ENTRIES MAPPED RW R W of the 4 tables"
-is "$(sed 1d "$TC_OUT" | awk '{ print $3, $4, $10, $11, $12 }')" \
+is "$(sed 1d "$TC_OUT" | awk '{ print $1, $2, $3, $6, $7, $8, $9, $10 }')" \
+	"$(echo "$want" | awk '{ print $1 ":" $3, $2, "-", $4, $5, $6, $7, $8 }')" \
+	"list (host-wide, default columns): TABLE COMM VM ENTRIES MAPPED RW R W of the 4 tables"
+is "$(sed 1d "$TC_OUT" | awk '{ print $4, $5, $11, $12, $13 }')" \
 	"$(for l in 0x71000003 0x80000000 0x80000001 0x80000101; do
 		line=$(grep "^table .* liobn=$l " "$VMM_DESC")
 		case $(field page_shift "$line") in 12) ps=4K ;; 16) ps=64K ;; 24) ps=16M ;; esac
@@ -46,7 +47,7 @@ is "$(sed 1d "$TC_OUT" | awk '{ print $3, $4, $10, $11, $12 }')" \
 	done)" \
 	"list (host-wide, default columns): LIOBN DEVICE PAGESIZE OFFSET SOURCE from minivmm's records"
 is "$(head -n 1 "$TC_OUT" | tr -s ' ' | sed 's/^ //')" \
-	"TABLE COMM LIOBN DEVICE ENTRIES MAPPED RW R W PAGESIZE OFFSET SOURCE" \
+	"TABLE COMM VM LIOBN DEVICE ENTRIES MAPPED RW R W PAGESIZE OFFSET SOURCE" \
 	"list: the default headings"
 
 want=$(list_rows)
