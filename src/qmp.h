@@ -40,7 +40,8 @@ enum tce_qmp_socket_kind {
 
 struct tce_qmp_socket {
 	enum tce_qmp_socket_kind kind;
-	char path[4096];
+	char path[4096];		/* where tcectl connects: relative made absolute */
+	char given[4096];		/* path as the command line spells it */
 	char why[160];
 };
 
@@ -59,6 +60,31 @@ void tce_qmp_find_socket(const char *args, size_t len, const char *cwd,
 
 /* The same for a process: its /proc/PID/cmdline and cwd. */
 void tce_qmp_socket_of_pid(pid_t pid, struct tce_qmp_socket *sock);
+
+/* --- whose socket it is ---------------------------------------------------- */
+
+/*
+ * Any process writes its own command line: a socket named there is used
+ * only when that process listens on it itself.  One line of
+ * /proc/PID/net/unix (newline or not) is a listening entry (__SO_ACCEPTCON,
+ * unconnected) bound at exactly path: then its inode.  Abstract names
+ * ("@...") never match.  Pure.
+ */
+bool tce_unix_listening_line(const char *line, const char *path, unsigned long *inode);
+
+#define TCE_QMP_MAX_LISTENERS	16	/* listening entries of one path looked at */
+
+/* The inodes of the listening entries at path in text (all of net/unix). */
+size_t tce_unix_listening_inodes(const char *text, const char *path, unsigned long *inodes,
+				 size_t max);
+
+/*
+ * Whether pid listens on sock (found on its command line) itself: sock's
+ * resolved path is a socket, pid's /proc/PID/net/unix has a listening
+ * entry at sock->given, and one of pid's fds is that socket.  Never
+ * connects.  -1 with a message naming the socket otherwise.
+ */
+int tce_qmp_check_listener(pid_t pid, const struct tce_qmp_socket *sock, struct tce_err *err);
 
 /* --- asking the monitor --------------------------------------------------- */
 

@@ -88,6 +88,7 @@ static void unusable(struct tce_qmp_socket *sock, const char *why)
 {
 	sock->kind = TCE_QMP_SOCKET_UNUSABLE;
 	sock->path[0] = '\0';
+	sock->given[0] = '\0';
 	snprintf(sock->why, sizeof(sock->why), "%s", why);
 }
 
@@ -111,6 +112,7 @@ static void unix_socket(struct tce_qmp_socket *sock, const char *path, const cha
 	}
 	sock->kind = TCE_QMP_SOCKET_UNIX;
 	sock->why[0] = '\0';
+	snprintf(sock->given, sizeof(sock->given), "%s", path);
 	if (path[0] == '/' || !cwd || !*cwd)
 		snprintf(sock->path, sizeof(sock->path), "%s", path);
 	else

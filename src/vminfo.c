@@ -20,6 +20,11 @@ static void ask_monitor(struct tce_vminfo *vi, const struct tce_vminfo_opts *opt
 	}
 	if (vi->socket.kind != TCE_QMP_SOCKET_UNIX)
 		return;
+	/* A command line names any socket: connect only to the VMM's own. */
+	if (!opts->qmp_path && tce_qmp_check_listener(vi->pid, &vi->socket, &err)) {
+		snprintf(vi->warning, sizeof(vi->warning), "%s", err.msg);
+		return;
+	}
 	path = vi->socket.path;
 	if (tce_qmp_query_vm(path, opts->timeout_ms > 0 ? opts->timeout_ms : TCE_QMP_TIMEOUT_MS,
 			     &vi->qmp, &err)) {

@@ -12,6 +12,7 @@ load test_helper
 
 setup() {
 	QMP_PID=
+	HOLDER_VIA=()
 	QMP_DIR=$(mktemp -d "$BATS_TEST_TMPDIR/qmp.XXXXXX")
 	QMP_SOCK=$QMP_DIR/qmp.sock
 	QMP_LOG=$QMP_DIR/log
@@ -32,8 +33,15 @@ stop_qmp() {
 	fi
 }
 
-# start_qmp [BEHAVIOUR...]: the fake monitor on $QMP_SOCK, answering from $QMP_SCRIPT.
+# start_qmp [BEHAVIOUR...]: the fake monitor on $QMP_SOCK, answering from
+# $QMP_SCRIPT, started with the next holder, which listens on it as QEMU
+# does (tcectl connects only to a socket the VMM itself listens on).
 start_qmp() {
+	HOLDER_VIA=("$QMP_SERVER" "$QMP_SOCK" "$QMP_LOG" "$QMP_SCRIPT" "$@" --exec)
+}
+
+# start_qmp_alone [BEHAVIOUR...]: the fake monitor in a process of its own.
+start_qmp_alone() {
 	"$QMP_SERVER" "$QMP_SOCK" "$QMP_LOG" "$QMP_SCRIPT" "$@" 3>&- &
 	QMP_PID=$!
 	local _
@@ -121,7 +129,8 @@ sent_commands() {
 
 @test "--qmp PATH names the socket; JSON has device, device_type, device_path, pci_devices and vm" {
 	vm_script
-	start_qmp
+	# The user's choice: no check of who listens on it.
+	start_qmp_alone
 	start_vm -name vm-from-cmdline
 	run_tcectl_vmm "$FD0 $FD1" list --json -o TABLE,VM,DEVICE,DEVTYPE,DEVPATH,PCI,DEVSOURCE \
 		--qmp "$QMP_SOCK" "$HOLDER_PID"
@@ -148,9 +157,10 @@ sent_commands() {
 
 @test "a relative socket path is taken from the VMM's working directory" {
 	vm_script
-	start_qmp
 	HOLDER_DIR=$(mktemp -d "$BATS_TEST_TMPDIR/holder.XXXXXX")
-	(cd "$QMP_DIR" && exec "$TCE_HOLDER" "$HOLDER_DIR" 64K:mixed 8K:direct -- -qmp unix:qmp.sock,server) 3>&- &
+	# Bound as given, relative: the kernel shows it so, and tcectl matches it.
+	(cd "$QMP_DIR" && exec "$QMP_SERVER" qmp.sock "$QMP_LOG" "$QMP_SCRIPT" --exec \
+		"$TCE_HOLDER" "$HOLDER_DIR" 64K:mixed 8K:direct -- -qmp unix:qmp.sock,server) 3>&- &
 	HOLDER_PID=$!
 	wait_holder_ready
 	holder_cmd record 0 0x71000003 12 0
@@ -232,13 +242,36 @@ misbehaving() {
 	assert_output "$(record_rows vm2)"
 	[ "$stderr" = "tcectl: list: warning: pid $HOLDER_PID: QMP socket $QMP_SOCK: no such socket; device names from QEMU's records" ]
 	vm_script
-	start_qmp
+	start_qmp_alone
 	stop_qmp
 	[ -S "$QMP_SOCK" ]
 	run_tcectl_vmm "$FD0 $FD1" list -r -o "$COLS" "$HOLDER_PID"
 	assert_success
 	assert_output "$(record_rows vm2)"
+	[ "$stderr" = "tcectl: list: warning: pid $HOLDER_PID: QMP socket $QMP_SOCK: the socket on pid $HOLDER_PID's command line is not one it listens on; not connected; device names from QEMU's records" ]
+	# --qmp is the user's choice: connected, and refused.
+	run_tcectl_vmm "$FD0 $FD1" list -r -o "$COLS" --qmp "$QMP_SOCK" "$HOLDER_PID"
+	assert_success
 	[ "$stderr" = "tcectl: list: warning: pid $HOLDER_PID: QMP socket $QMP_SOCK: connection refused (nothing listens on it); device names from QEMU's records" ]
+}
+
+@test "a socket on the command line that another process serves is never connected to" {
+	vm_script
+	start_qmp_alone
+	start_vm -name guest=vm2 -qmp "unix:$QMP_SOCK,server=on"
+	run_tcectl_vmm "$FD0 $FD1" list -r -o "$COLS" "$HOLDER_PID"
+	assert_success
+	assert_output "$(record_rows vm2)"
+	[ "$stderr" = "tcectl: list: warning: pid $HOLDER_PID: QMP socket $QMP_SOCK: the socket on pid $HOLDER_PID's command line is not one it listens on; not connected; device names from QEMU's records" ]
+	[ ! -s "$QMP_LOG" ]
+	# A regular file at that path: not a socket.
+	stop_qmp
+	rm "$QMP_SOCK"
+	: >"$QMP_SOCK"
+	run_tcectl_vmm "$FD0 $FD1" list -r -o "$COLS" "$HOLDER_PID"
+	assert_success
+	assert_output "$(record_rows vm2)"
+	[ "$stderr" = "tcectl: list: warning: pid $HOLDER_PID: QMP socket $QMP_SOCK: not a socket; device names from QEMU's records" ]
 }
 
 @test "a window the monitor shows with no kernel table and no record is listed as emulated" {

@@ -34,9 +34,11 @@ run_tcectl() {
 
 # start_holder SPEC...: a tce-holder process holding memfd tables.
 # Sets HOLDER_PID, HOLDER_DIR and FD0, FD1, ... (one per SPEC, in order).
+# HOLDER_VIA, an array, is a command that execs the holder (a fake monitor
+# whose socket the holder then listens on, as QEMU does).
 start_holder() {
 	HOLDER_DIR=$(mktemp -d "$BATS_TEST_TMPDIR/holder.XXXXXX")
-	"$TCE_HOLDER" "$HOLDER_DIR" "$@" 3>&- &
+	"${HOLDER_VIA[@]}" "$TCE_HOLDER" "$HOLDER_DIR" "$@" 3>&- &
 	HOLDER_PID=$!
 	wait_holder_ready
 }

@@ -254,3 +254,58 @@ TEST(vminfo_emulated_windows)
 	vi.qmp_ok = false;
 	CHECK_U64(tce_vminfo_emulated_windows(&vi, NULL, 0, false, out, 4), 0);
 }
+
+/* What /proc/PID/net/unix shows: the inode as %5lu, then one space, the path. */
+static const char net_unix[] =
+	"Num       RefCount Protocol Flags    Type St Inode Path\n"
+	"0000000000000000: 00000002 00000000 00010000 0001 01   812 /run/q.sock\n"
+	"0000000000000000: 00000003 00000000 00000000 0001 03 40001 /run/q.sock\n"
+	"0000000000000000: 00000002 00000000 00010000 0001 01 40002 @/run/abs.sock\n"
+	"0000000000000000: 00000002 00000000 00010000 0001 01 40003 /run/q.sock.old\n"
+	"0000000000000000: 00000002 00000000 00010000 0001 01 40004 /run/with space.sock\n"
+	"0000000000000000: 00000002 00000000 00010000 0001 01 40005 q.sock\n"
+	"0000000000000000: 00000002 00000000 00000000 0002 01 40006 /run/dgram.sock\n"
+	"0000000000000000: 00000002 00000000 00010000 0001 01 40007 /run/q.sock";
+
+TEST(qmp_owner_listening_inodes)
+{
+	unsigned long ino[4] = { 0 };
+
+	/* Listening entries at exactly the path; the connected one is not. */
+	CHECK(tce_unix_listening_inodes(net_unix, "/run/q.sock", ino, 4) == 2);
+	CHECK(ino[0] == 812 && ino[1] == 40007);
+	/* At most max. */
+	CHECK(tce_unix_listening_inodes(net_unix, "/run/q.sock", ino, 1) == 1);
+	/* A prefix of another path, and a path with a space. */
+	CHECK(tce_unix_listening_inodes(net_unix, "/run/q.sock.ol", ino, 4) == 0);
+	CHECK(tce_unix_listening_inodes(net_unix, "/run/with space.sock", ino, 4) == 1);
+	CHECK(ino[0] == 40004);
+	CHECK(tce_unix_listening_inodes(net_unix, "/run/with", ino, 4) == 0);
+	/* Relative as bound: "q.sock" is not "/run/q.sock", nor the reverse. */
+	CHECK(tce_unix_listening_inodes(net_unix, "q.sock", ino, 4) == 1);
+	CHECK(ino[0] == 40005);
+	/* Abstract names never match, not even spelled with their '@'. */
+	CHECK(tce_unix_listening_inodes(net_unix, "@/run/abs.sock", ino, 4) == 0);
+	CHECK(tce_unix_listening_inodes(net_unix, "/run/abs.sock", ino, 4) == 0);
+	/* Not listening (no __SO_ACCEPTCON), missing, empty. */
+	CHECK(tce_unix_listening_inodes(net_unix, "/run/dgram.sock", ino, 4) == 0);
+	CHECK(tce_unix_listening_inodes(net_unix, "/run/none.sock", ino, 4) == 0);
+	CHECK(tce_unix_listening_inodes(net_unix, "", ino, 4) == 0);
+	CHECK(tce_unix_listening_inodes("", "/run/q.sock", ino, 4) == 0);
+}
+
+TEST(qmp_owner_line)
+{
+	unsigned long ino = 0;
+
+	CHECK(tce_unix_listening_line("0: 00000002 00000000 00010000 0001 01 7 /a b\n", "/a b", &ino));
+	CHECK(ino == 7);
+	/* A trailing space is part of the path; no space before it is no entry. */
+	CHECK(!tce_unix_listening_line("0: 00000002 00000000 00010000 0001 01 7 /a \n", "/a", &ino));
+	CHECK(!tce_unix_listening_line("0: 00000002 00000000 00010000 0001 01 7/a\n", "/a", &ino));
+	/* A bound socket not listening has no path to match with no inode. */
+	CHECK(!tce_unix_listening_line("0: 00000002 00000000 00010000 0001 01 7\n", "/a", &ino));
+	CHECK(!tce_unix_listening_line("Num       RefCount Protocol Flags    Type St Inode Path\n",
+				       "Path", &ino));
+	CHECK(!tce_unix_listening_line("garbage /a\n", "/a", &ino));
+}
