@@ -81,8 +81,9 @@ size_t tce_unix_listening_inodes(const char *text, const char *path, unsigned lo
 /*
  * Whether pid listens on sock (found on its command line) itself: sock's
  * resolved path is a socket, pid's /proc/PID/net/unix has a listening
- * entry at sock->given, and one of pid's fds is that socket.  Never
- * connects.  -1 with a message naming the socket otherwise.
+ * entry at sock->given, one of pid's fds is that socket, and sock_diag,
+ * when it tells, says that socket was bound to the file at sock->path.
+ * Never connects.  -1 with a message naming the socket otherwise.
  */
 int tce_qmp_check_listener(pid_t pid, const struct tce_qmp_socket *sock, struct tce_err *err);
 

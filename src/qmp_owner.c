@@ -7,7 +7,10 @@
  * monitor or a root daemon's socket there.  The kernel does know who
  * listens: /proc/PID/net/unix (the process's network namespace) lists each
  * bound socket with its inode and the path as bound, and /proc/PID/fd
- * shows the process's sockets as "socket:[INODE]".
+ * shows the process's sockets as "socket:[INODE]".  A path is only a
+ * name: another socket's file may be there now (replaced, or another
+ * directory after a chdir or in another mount namespace); sock_diag tells
+ * the file a socket was bound to, which must be the one at the path.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -15,7 +18,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
 
 #include "qmp.h"
 
@@ -95,8 +104,12 @@ static int listening_inodes(pid_t pid, const char *path, unsigned long *inodes, 
 	return 0;
 }
 
-/* Whether one of pid's fds is one of the sockets inodes; -1 when unreadable. */
-static int holds_socket(pid_t pid, const unsigned long *inodes, size_t n, struct tce_err *err)
+/*
+ * Whether one of pid's fds is one of the sockets inodes, that one in
+ * *held; -1 when unreadable.
+ */
+static int holds_socket(pid_t pid, const unsigned long *inodes, size_t n, unsigned long *held,
+			struct tce_err *err)
 {
 	char name[64], link[64], want[64];
 	struct dirent *d;
@@ -116,10 +129,80 @@ static int holds_socket(pid_t pid, const unsigned long *inodes, size_t n, struct
 		for (size_t i = 0; i < n && !found; i++) {
 			snprintf(want, sizeof(want), "socket:[%lu]", inodes[i]);
 			found = !strcmp(link, want);
+			*held = inodes[i];
 		}
 	}
 	closedir(dir);
 	return found;
+}
+
+/*
+ * The file socket inode was bound to, from sock_diag (tcectl's network
+ * namespace): 0 with the kernel's dev_t and the inode's low 32 bits, -1
+ * when sock_diag does not say (no unix_diag, another namespace).
+ */
+static int bound_file(unsigned long inode, uint32_t *dev, uint32_t *ino)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct unix_diag_req req;
+	} ask = {
+		.nlh = { .nlmsg_len = sizeof(ask), .nlmsg_type = SOCK_DIAG_BY_FAMILY,
+			 .nlmsg_flags = NLM_F_REQUEST },
+		.req = { .sdiag_family = AF_UNIX, .udiag_ino = (uint32_t)inode,
+			 .udiag_show = UDIAG_SHOW_VFS, .udiag_cookie = { ~0u, ~0u } },
+	};
+	union {
+		struct nlmsghdr nlh;
+		char bytes[1024];
+	} reply;
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	struct timeval tv = { .tv_sec = 1 };
+	ssize_t n;
+	int fd, found = -1;
+
+	if (inode > UINT32_MAX)
+		return -1;
+	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (sendto(fd, &ask, sizeof(ask), 0, (struct sockaddr *)&kernel, sizeof(kernel)) !=
+	    (ssize_t)sizeof(ask))
+		goto out;
+	n = recv(fd, &reply, sizeof(reply), 0);
+	if (n < (ssize_t)NLMSG_LENGTH(sizeof(struct unix_diag_msg)) || !NLMSG_OK(&reply.nlh, (size_t)n) ||
+	    reply.nlh.nlmsg_type != SOCK_DIAG_BY_FAMILY)
+		goto out;
+	struct unix_diag_msg *msg = NLMSG_DATA(&reply.nlh);
+	int len = (int)reply.nlh.nlmsg_len - (int)NLMSG_LENGTH(sizeof(*msg));
+
+	if (msg->udiag_ino != (uint32_t)inode)
+		goto out;
+	for (struct rtattr *a = (struct rtattr *)(msg + 1); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+		if (a->rta_type == UNIX_DIAG_VFS && RTA_PAYLOAD(a) >= sizeof(struct unix_diag_vfs)) {
+			const struct unix_diag_vfs *vfs = RTA_DATA(a);
+
+			*dev = vfs->udiag_vfs_dev;
+			*ino = vfs->udiag_vfs_ino;
+			found = 0;
+		}
+	}
+out:
+	close(fd);
+	return found;
+}
+
+/* Whether the file at st is the one socket inode was bound to; true when unknown. */
+static bool bound_here(unsigned long inode, const struct stat *st)
+{
+	uint32_t dev, ino;
+
+	if (bound_file(inode, &dev, &ino))
+		return true;	/* the path and the fd have been checked */
+	/* The kernel's dev_t: major in the high 12 bits, minor in the low 20. */
+	return ino == (uint32_t)st->st_ino &&
+	       dev == ((major(st->st_dev) << 20) | (minor(st->st_dev) & 0xfffff));
 }
 
 int tce_qmp_check_listener(pid_t pid, const struct tce_qmp_socket *sock, struct tce_err *err)
@@ -127,6 +210,7 @@ int tce_qmp_check_listener(pid_t pid, const struct tce_qmp_socket *sock, struct 
 	unsigned long inodes[TCE_QMP_MAX_LISTENERS];
 	struct tce_err why = { 0 };
 	struct stat st;
+	unsigned long inode = 0;
 	size_t n = 0;
 	int held;
 
@@ -136,10 +220,10 @@ int tce_qmp_check_listener(pid_t pid, const struct tce_qmp_socket *sock, struct 
 	if (!S_ISSOCK(st.st_mode))
 		return tce_fail(err, TCE_ENOTARGET, "QMP socket %s: not a socket", sock->path);
 	if (listening_inodes(pid, sock->given, inodes, &n, &why) ||
-	    (held = n ? holds_socket(pid, inodes, n, &why) : 0) < 0)
+	    (held = n ? holds_socket(pid, inodes, n, &inode, &why) : 0) < 0)
 		return tce_fail(err, why.status, "QMP socket %s: cannot check that pid %d listens on it: %s",
 				sock->path, (int)pid, why.msg);
-	if (!held)
+	if (!held || !bound_here(inode, &st))
 		return tce_fail(err, TCE_ENOTARGET,
 				"QMP socket %s: the socket on pid %d's command line is not one it listens on; not connected",
 				sock->path, (int)pid);

@@ -274,6 +274,21 @@ misbehaving() {
 	[ "$stderr" = "tcectl: list: warning: pid $HOLDER_PID: QMP socket $QMP_SOCK: not a socket; device names from QEMU's records" ]
 }
 
+@test "the VMM listens at the path, but another process's socket is there now: not connected" {
+	vm_script
+	start_qmp
+	start_vm -name guest=vm2 -qmp "unix:$QMP_SOCK,server=on"
+	# The holder's socket stays bound at the path in net/unix; the file is another's.
+	rm "$QMP_SOCK"
+	HOLDER_VIA=()
+	start_qmp_alone
+	run_tcectl_vmm "$FD0 $FD1" list -r -o "$COLS" "$HOLDER_PID"
+	assert_success
+	assert_output "$(record_rows vm2)"
+	[ "$stderr" = "tcectl: list: warning: pid $HOLDER_PID: QMP socket $QMP_SOCK: the socket on pid $HOLDER_PID's command line is not one it listens on; not connected; device names from QEMU's records" ]
+	[ ! -s "$QMP_LOG" ]
+}
+
 @test "a window the monitor shows with no kernel table and no record is listed as emulated" {
 	vm_script
 	# A second host bridge, pci1, whose window 0 is on: no table, no record.
