@@ -294,6 +294,19 @@ TEST(qmp_owner_listening_inodes)
 	CHECK(tce_unix_listening_inodes("", "/run/q.sock", ino, 4) == 0);
 }
 
+TEST(qmp_owner_given_path)
+{
+	/* Matched against net/unix as spelled: relative stays relative. */
+	struct tce_qmp_socket s = find("qemu|-qmp|unix:q.sock,server=on", "/home/vm");
+
+	CHECK_STR(s.path, "/home/vm/q.sock");
+	CHECK_STR(s.given, "q.sock");
+	s = find("qemu|-qmp|unix:/run/a,,b.sock,server=on", "/home/vm");
+	CHECK_STR(s.given, "/run/a,b.sock");
+	s = find("qemu|-qmp|tcp:localhost:4444,server=on", "/");
+	CHECK_STR(s.given, "");
+}
+
 TEST(qmp_owner_line)
 {
 	unsigned long ino = 0;
