@@ -270,7 +270,7 @@ static const struct column list_columns[] = {
 	{ "FD", "fd", COL_RIGHT, "file descriptor of the table in the holder, - when none is known", text_fd, json_fd, 0 },
 	{ "LIOBN", "liobn", COL_DEFAULT, "logical IO bus number, from QEMU's record or the target", text_liobn, json_liobn_cell, 0 },
 	{ "VM", "vm", 0, "the VM's name: QEMU's monitor (query-name), else its libvirt domain's, else -name; shown by default with no TARGET", text_vm, json_vm, 0 },
-	{ "DEVICE", "device", COL_DEFAULT, "the table's device: its id from QEMU's monitor, TYPE,reg=/index= when it has none; without the monitor, QEMU's liobn numbering: phbN-winW, vio-REG", text_device, json_device, 0 },
+	{ "DEVICE", "device", COL_DEFAULT, "the table's device: its id from QEMU's monitor, TYPE,reg=/index= when it has none; without the monitor, a libvirt domain's alias, else QEMU's liobn numbering: phbN-winW, vio-REG", text_device, json_device, 0 },
 	{ "DEVTYPE", "device_type", 0, "the device's QOM type, from QEMU's monitor", text_devtype, json_devtype, 0 },
 	{ "DEVPATH", "device_path", 0, "the device's QOM path, from QEMU's monitor", text_devpath, json_devpath, 0 },
 	{ "PCI", "pci_devices", 0, "a host bridge's PCI devices (ids, else types), from QEMU's monitor", text_pci, json_pci, 0 },
