@@ -418,6 +418,20 @@ EOF
 	[ "$stderr" = "tcectl: check: warning: pid $HOLDER_PID: QMP socket $QMP_SOCK: no such socket; RAM size from its command line or mappings" ]
 }
 
+@test "a monitor that closes mid-reply: one warning, the findings and exit status of --no-qmp" {
+	qmp_setup
+	vm_script
+	start_qmp close-after=4
+	start_vm -m 256M -qmp "unix:$QMP_SOCK,server=on"
+	run_tcectl_vmm "$FD0 $FD1" check --no-qmp "$HOLDER_PID"
+	assert_failure 1
+	local want=$output
+	run_tcectl_vmm "$FD0 $FD1" check --qmp-timeout=300 "$HOLDER_PID"
+	assert_failure 1
+	assert_equal "$output" "$want"
+	[ "$stderr" = "tcectl: check: warning: pid $HOLDER_PID: QMP socket $QMP_SOCK: the monitor closed the connection in the middle of a reply to 'qom-list'; RAM size from its command line or mappings" ]
+}
+
 @test "check's monitor options are list's" {
 	start_holder 8K:direct -- -m 256M
 	run_tcectl check --qmp-timeout=0 "$HOLDER_PID"
