@@ -19,6 +19,7 @@
 #include "escape.h"
 #include "fields.h"
 #include "visit.h"
+#include "vms.h"
 
 /* What is kept for the end of a JSON document: one per VMM, table or error. */
 struct check_table {
@@ -40,13 +41,14 @@ struct check_cli {
 	bool host;
 	struct json json;
 	uint64_t total[TCE_SEV_COUNT];
-	struct tce_check_vm *vms;
+	struct tce_check_vm *vm_list;
 	size_t n_vms;
 	struct check_table *tables;
 	size_t n_tables;
 	struct check_error *errors;
 	size_t n_errors;
 	int status;			/* of errors */
+	struct cli_vms vms;		/* names and RAM from QEMU's monitor or libvirt */
 };
 
 enum {
@@ -62,6 +64,16 @@ static const struct argp_option options[] = {
 	{ 0 }
 };
 
+static const struct tce_vminfo *vminfo_of(void *ctx, pid_t pid)
+{
+	struct check_cli *c = ctx;
+	struct tce_vminfo *vi = cli_vms_get(&c->vms, pid, "RAM size from its command line or mappings");
+
+	if (!vi)
+		exit(cli_error(TCE_EIO, "out of memory"));
+	return vi;
+}
+
 static void *grow(void *arr, size_t n, size_t size)
 {
 	void *p = realloc(arr, (n + 1) * size);
@@ -69,6 +81,23 @@ static void *grow(void *arr, size_t n, size_t size)
 	if (!p)
 		exit(cli_error(TCE_EIO, "out of memory"));
 	return p;
+}
+
+/* How many processes the targets are (a file is none). */
+static size_t distinct_pids(const struct tce_target *t, size_t n)
+{
+	size_t count = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t k;
+
+		if (t[i].kind == TCE_TARGET_FILE)
+			continue;
+		for (k = 0; k < i && (t[k].kind == TCE_TARGET_FILE || t[k].pid != t[i].pid); k++)
+			;
+		count += k == i;
+	}
+	return count;
 }
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
@@ -168,8 +197,20 @@ static void print_text(const struct tce_finding *f, const struct tce_table *t, c
 		ob_printf(out, "table: %s\n", why);
 }
 
-static void print_json(struct json *j, const struct tce_finding *f, const struct tce_table *t,
-		       const char *name)
+/* "vm" and "device": the VM's name and the table's device, null when unknown. */
+static void json_vm_fields(struct json *j, const struct tce_check_vm *vm, const struct tce_table *t)
+{
+	char device[256];
+
+	json_string_or_null_field(j, "vm", vm->info && vm->info->name[0] ? vm->info->name : NULL);
+	device[0] = '\0';
+	if (vm->pid && t->geo.has_liobn)
+		tce_vminfo_device(vm->info, (uint32_t)t->geo.liobn, device, sizeof(device));
+	json_string_or_null_field(j, "device", device[0] ? device : NULL);
+}
+
+static void print_json(struct json *j, const struct tce_check_vm *vm, const struct tce_finding *f,
+		       const struct tce_table *t, const char *name)
 {
 	bool outside = f->kind == TCE_FIND_OUTSIDE_RAM, alias = f->kind == TCE_FIND_ALIAS;
 	bool holder = f->kind == TCE_FIND_FOREIGN_HOLDER;
@@ -187,6 +228,7 @@ static void print_json(struct json *j, const struct tce_finding *f, const struct
 		json_null(j);
 	json_fd_field(j, t);
 	json_liobn_field(j, &t->geo);
+	json_vm_fields(j, vm, t);
 	json_key(j, "first_entry");
 	f->has_entries ? json_u64(j, f->first) : json_null(j);
 	json_key(j, "entries");
@@ -222,12 +264,11 @@ static int on_finding(void *ctx, const struct tce_check_vm *vm, const struct tce
 	struct check_cli *c = ctx;
 	enum tce_severity sev = tce_finding_severity(f->kind);
 
-	(void)vm;
 	c->total[sev]++;
 	if (c->quiet && sev < c->severity)
 		return 0;
 	if (output.json)
-		print_json(&c->json, f, t, name);
+		print_json(&c->json, vm, f, t, name);
 	else
 		print_text(f, t, name);
 	return 0;
@@ -253,8 +294,8 @@ static int on_vm(void *ctx, const struct tce_check_vm *vm)
 	char comm[4 * sizeof(vm->comm)], what[1024];
 
 	if (output.json) {
-		c->vms = grow(c->vms, c->n_vms, sizeof(*c->vms));
-		c->vms[c->n_vms++] = *vm;
+		c->vm_list = grow(c->vm_list, c->n_vms, sizeof(*c->vm_list));
+		c->vm_list[c->n_vms++] = *vm;
 		return 0;
 	}
 	safe_text(vm->comm, comm, sizeof(comm));
@@ -304,12 +345,13 @@ static void json_tail(struct check_cli *c)
 	json_key(j, "vms");
 	json_array_begin(j);
 	for (size_t i = 0; i < c->n_vms; i++) {
-		const struct tce_check_vm *vm = &c->vms[i];
+		const struct tce_check_vm *vm = &c->vm_list[i];
 
 		json_object_begin(j);
 		json_key(j, "pid");
 		vm->pid ? json_u64(j, (uint64_t)vm->pid) : json_null(j);
 		json_string_field(j, "comm", vm->comm);
+		json_string_or_null_field(j, "vm", vm->info && vm->info->name[0] ? vm->info->name : NULL);
 		json_string_or_null_field(j, "target", vm->target);
 		json_key(j, "ram_size");
 		vm->ram.size ? json_u64(j, vm->ram.size) : json_null(j);
@@ -352,7 +394,9 @@ static void json_tail(struct check_cli *c)
 
 int do_check(int argc, char **argv)
 {
-	static const struct argp_child children[] = { { &common_argp, 0, NULL, 0 }, { 0 } };
+	static const struct argp_child children[] = {
+		{ &common_argp, 0, NULL, 0 }, { &qmp_argp, 0, NULL, 0 }, { 0 }
+	};
 	static const struct argp argp = {
 		options, parse_opt, "[TARGET...]",
 		"Report what is wrong or worth knowing about TCE tables: entries outside the guest's RAM, "
@@ -374,10 +418,12 @@ int do_check(int argc, char **argv)
 	/* check never holds a table: the VMM's mapping or nothing. */
 	tce_source_set_attach(TCE_ATTACH_MAPPING);
 	cli_parse(&argp, argc, argv, &c);
+	c.vms.opts = qmp_options;
 	if (!c.count) {
 		c.targets = host_targets(&c.count, NULL);
 		c.host = true;
 	}
+	qmp_options_one_vmm(distinct_pids(c.targets, c.count));
 	if (output.json) {
 		json_init(&c.json, out, output.pretty);
 		cli_json_document_begun();
@@ -388,6 +434,8 @@ int do_check(int argc, char **argv)
 	chk.targets = c.targets;
 	chk.n_targets = c.count;
 	chk.host = c.host;
+	chk.vminfo = vminfo_of;
+	chk.vminfo_ctx = &c;
 	if (tce_check_run(&chk, &ops, &err) < 0)
 		on_error(&c, 0, "host", &err);
 	if (chk.holders.denied)
@@ -408,7 +456,8 @@ int do_check(int argc, char **argv)
 				  tce_severity_name((enum tce_severity)s));
 	}
 	free(c.targets);
-	free(c.vms);
+	cli_vms_free(&c.vms);
+	free(c.vm_list);
 	free(c.tables);
 	free(c.errors);
 	return cli_finish(status_merge(status, c.status));

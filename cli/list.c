@@ -26,8 +26,7 @@ struct list {
 	struct list_row *rows;
 	size_t n_rows;
 	struct json json;	/* failures are elements of the JSON array */
-	struct list_vms vms;
-	const char *qmp_timeout;
+	struct cli_vms vms;
 };
 
 #define ROW(r) ((const struct list_row *)(r))
@@ -270,12 +269,12 @@ static const struct column list_columns[] = {
 	{ "COMM", "comm", COL_DEFAULT, "command name of the holder", text_comm, json_comm, 0 },
 	{ "FD", "fd", COL_RIGHT, "file descriptor of the table in the holder, - when none is known", text_fd, json_fd, 0 },
 	{ "LIOBN", "liobn", COL_DEFAULT, "logical IO bus number, from QEMU's record or the target", text_liobn, json_liobn_cell, 0 },
-	{ "VM", "vm", 0, "the VM's name: QEMU's monitor (query-name), else -name; shown by default with no TARGET", text_vm, json_vm, 0 },
-	{ "DEVICE", "device", COL_DEFAULT, "the table's device: its id from QEMU's monitor, TYPE,reg=/index= when it has none; without the monitor, QEMU's liobn numbering: phbN-winW, vio-REG", text_device, json_device, 0 },
+	{ "VM", "vm", 0, "the VM's name: QEMU's monitor (query-name), else its libvirt domain's, else -name; shown by default with no TARGET", text_vm, json_vm, 0 },
+	{ "DEVICE", "device", COL_DEFAULT, "the table's device: its id from QEMU's monitor, TYPE,reg=/index= when it has none; without the monitor, a libvirt domain's alias, else QEMU's liobn numbering: phbN-winW, vio-REG", text_device, json_device, 0 },
 	{ "DEVTYPE", "device_type", 0, "the device's QOM type, from QEMU's monitor", text_devtype, json_devtype, 0 },
 	{ "DEVPATH", "device_path", 0, "the device's QOM path, from QEMU's monitor", text_devpath, json_devpath, 0 },
 	{ "PCI", "pci_devices", 0, "a host bridge's PCI devices (ids, else types), from QEMU's monitor", text_pci, json_pci, 0 },
-	{ "DEVSOURCE", "device_source", 0, "where DEVICE came from: qmp (QEMU's monitor) or records (the liobn)", text_devsource, json_devsource, 0 },
+	{ "DEVSOURCE", "device_source", 0, "where DEVICE came from: qmp (QEMU's monitor), libvirt (the domain's XML) or records (the liobn)", text_devsource, json_devsource, 0 },
 	{ "ENTRIES", "entries", COL_RIGHT | COL_DEFAULT, "entries in the window", text_entries, json_entries, 0 },
 	{ "MAPPED", "mapped", COL_RIGHT | COL_DEFAULT, "non-zero entries", text_mapped, json_mapped, 0 },
 	{ "RW", "rw", COL_RIGHT | COL_DEFAULT, "entries the device may read and write", text_rw, json_rw, 0 },
@@ -298,9 +297,6 @@ enum {
 	OPT_OUTPUT = 'o',
 	OPT_RAW = 'r',
 	OPT_LIST_COLUMNS = OPT_LONG_BASE,
-	OPT_QMP,
-	OPT_NO_QMP,
-	OPT_QMP_TIMEOUT,
 };
 
 static const struct argp_option options[] = {
@@ -308,10 +304,6 @@ static const struct argp_option options[] = {
 	{ "output", OPT_OUTPUT, "LIST", 0, "Columns to print; +LIST adds to the default ones", 0 },
 	{ "list-columns", OPT_LIST_COLUMNS, NULL, 0, "Print the available columns and exit", 0 },
 	{ "raw", OPT_RAW, NULL, 0, "Separate columns by one space, unaligned", 50 },
-	{ NULL, 0, NULL, 0, "QEMU's monitor (device and VM names):", 70 },
-	{ "qmp", OPT_QMP, "SOCKET", 0, "Ask the QMP monitor listening on this unix socket (one VMM's tables only)", 70 },
-	{ "no-qmp", OPT_NO_QMP, NULL, 0, "Never connect to a monitor: names from QEMU's records and command line", 70 },
-	{ "qmp-timeout", OPT_QMP_TIMEOUT, "MS", 0, "Milliseconds for each monitor's whole exchange (default 1000)", 70 },
 	{ 0 }
 };
 
@@ -330,29 +322,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_LIST_COLUMNS:
 		l->list_columns = true;
-		break;
-	case OPT_QMP:
-		if (!*arg)
-			exit(cli_error(TCE_EUSAGE, "--qmp needs the path of a unix socket"));
-		l->vms.opts.qmp_path = arg;
-		break;
-	case OPT_NO_QMP:
-		l->vms.opts.no_qmp = true;
-		break;
-	case OPT_QMP_TIMEOUT: {
-		char *end;
-		unsigned long ms;
-
-		errno = 0;
-		ms = strtoul(arg, &end, 10);
-		if (!*arg || *end || errno || arg[0] == '-' || ms < 1 || ms > 60000)
-			exit(cli_error(TCE_EUSAGE, "invalid --qmp-timeout '%s': give milliseconds, 1 to 60000", arg));
-		l->vms.opts.timeout_ms = (int)ms;
-		break;
-	}
-	case ARGP_KEY_FINI:
-		if (l->vms.opts.qmp_path && l->vms.opts.no_qmp)
-			exit(cli_error(TCE_EUSAGE, "--qmp and --no-qmp exclude each other"));
 		break;
 	case OPT_RAW:
 		l->raw = true;
@@ -431,7 +400,7 @@ static pid_t *target_pids(const struct list *l, bool whole, size_t *n)
 int do_list(int argc, char **argv)
 {
 	static const struct argp_child children[] = {
-		{ &common_argp, 0, NULL, 0 }, { &live_argp, 0, NULL, 0 }, { 0 }
+		{ &common_argp, 0, NULL, 0 }, { &live_argp, 0, NULL, 0 }, { &qmp_argp, 0, NULL, 0 }, { 0 }
 	};
 	static const struct argp argp = {
 		options, parse_opt, "[TARGET...]",
@@ -448,6 +417,7 @@ int do_list(int argc, char **argv)
 
 	columns_default(&l.columns, list_columns, sizeof(list_columns) / sizeof(list_columns[0]));
 	cli_parse(&argp, argc, argv, &l);
+	l.vms.opts = qmp_options;
 	if (l.list_columns) {
 		columns_list(&l.columns);
 		columns_free(&l.columns);
@@ -461,9 +431,7 @@ int do_list(int argc, char **argv)
 	}
 	pids = target_pids(&l, false, &n_pids);
 	free(pids);
-	if (l.vms.opts.qmp_path && n_pids > 1)
-		exit(cli_error(TCE_EUSAGE, "--qmp names one VMM's monitor, but the targets are %zu processes; give tables of one",
-			       n_pids));
+	qmp_options_one_vmm(n_pids);
 	pids = target_pids(&l, true, &n_pids);
 	if (output.json) {
 		/* Rows are known only after every table is scanned; errors go first. */
@@ -486,7 +454,7 @@ int do_list(int argc, char **argv)
 	}
 	free(l.rows);
 	free(pids);
-	list_vms_free(&l.vms);
+	cli_vms_free(&l.vms);
 	free(l.targets);
 	columns_free(&l.columns);
 	return cli_finish(status);

@@ -12,6 +12,7 @@
 #include "../src/extents.h"
 #include "../src/table.h"
 #include "../src/vminfo.h"
+#include "vms.h"
 
 struct list_row {
 	struct tce_table t;	/* released: geometry and origin only */
@@ -22,11 +23,6 @@ struct list_row {
 	const struct tce_qmp_window *qmp_only;
 };
 
-struct list_vms {
-	struct tce_vminfo_opts opts;
-	struct tce_vminfo **vms;
-	size_t count;
-};
 
 /*
  * Asks each VMM of the rows, and each process in pids (those listed whole:
@@ -36,9 +32,7 @@ struct list_vms {
  * table, its counts unknown).  *rows may move; -1 when
  * out of memory.
  */
-int list_vms_attach(struct list_vms *v, struct list_row **rows, size_t *n_rows,
+int list_vms_attach(struct cli_vms *v, struct list_row **rows, size_t *n_rows,
 		    const pid_t *pids, size_t n_pids);
-
-void list_vms_free(struct list_vms *v);
 
 #endif

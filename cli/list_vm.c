@@ -13,27 +13,9 @@
 #include "escape.h"
 #include "list.h"
 
-static struct tce_vminfo *vm_of(struct list_vms *v, pid_t pid)
+static struct tce_vminfo *vm_of(struct cli_vms *v, pid_t pid)
 {
-	struct tce_vminfo **vms, *vi;
-	char safe[700];
-
-	for (size_t i = 0; i < v->count; i++)
-		if (v->vms[i]->pid == pid)
-			return v->vms[i];
-	vms = realloc(v->vms, (v->count + 1) * sizeof(*vms));
-	if (!vms)
-		return NULL;
-	v->vms = vms;
-	vi = tce_vminfo_get(pid, &v->opts);
-	if (!vi)
-		return NULL;
-	vms[v->count++] = vi;
-	/* The socket's path comes from the VMM's command line: escaped. */
-	if (vi->warning[0])
-		cli_warn("pid %d: %s; device names from QEMU's records", (int)pid,
-			 safe_text(vi->warning, safe, sizeof(safe)));
-	return vi;
+	return cli_vms_get(v, pid, "device names from QEMU's records");
 }
 
 /* A row for window w of vi's VMM: an emulated table only the monitor shows. */
@@ -94,7 +76,7 @@ static int cross_check(const struct tce_vminfo *vi, struct list_row **rows, size
 	return 0;
 }
 
-int list_vms_attach(struct list_vms *v, struct list_row **rows, size_t *n_rows,
+int list_vms_attach(struct cli_vms *v, struct list_row **rows, size_t *n_rows,
 		    const pid_t *pids, size_t n_pids)
 {
 	for (size_t r = 0; r < *n_rows; r++) {
@@ -111,13 +93,4 @@ int list_vms_attach(struct list_vms *v, struct list_row **rows, size_t *n_rows,
 			return -1;
 	}
 	return 0;
-}
-
-void list_vms_free(struct list_vms *v)
-{
-	for (size_t i = 0; i < v->count; i++)
-		tce_vminfo_free(v->vms[i]);
-	free(v->vms);
-	v->vms = NULL;
-	v->count = 0;
 }

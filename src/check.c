@@ -21,6 +21,7 @@ struct vm_run {
 	struct tce_check_counts *counts;
 	bool *skip;			/* checked in its VMM's run instead */
 	struct tce_aliases aliases;
+	size_t n;			/* tables: the source's, then the monitor's emulated windows */
 	size_t cur;			/* the table being read */
 	pid_t owner;			/* the likelier VMM of the current table */
 };
@@ -261,16 +262,73 @@ static int check_aliases(struct vm_run *r)
 	return rc;
 }
 
+/*
+ * The windows the monitor shows that none of the VMM's tables has: tables
+ * n.. of the run, each with its emulated finding.
+ */
+static int check_windows(struct vm_run *r)
+{
+	const struct tce_qmp_window *w[TCE_QMP_MAX_WINDOWS];
+	uint32_t *known = malloc((r->n ? r->n : 1) * sizeof(*known));
+	size_t n_known = 0, k;
+	bool unknown = false;
+	int rc = 0;
+
+	if (!known) {
+		struct tce_err err = { 0 };
+
+		tce_fail(&err, TCE_EIO, "out of memory");
+		return report_error(r, r->vm.target, &err);
+	}
+	for (size_t i = 0; i < r->n; i++) {
+		if (r->meta[i].geo.has_liobn)
+			known[n_known++] = (uint32_t)r->meta[i].geo.liobn;
+		else
+			unknown = true;
+	}
+	k = tce_vminfo_emulated_windows(r->vm.info, known, n_known, unknown, w, TCE_QMP_MAX_WINDOWS);
+	free(known);
+	for (size_t j = 0; !rc && j < k; j++) {
+		struct tce_table *t = &r->meta[r->n];
+		struct tce_finding f = { .kind = TCE_FIND_EMULATED, .holder_fd = -1 };
+
+		memset(t, 0, sizeof(*t));
+		t->origin = (struct tce_origin){ .pid = r->vm.pid, .fd = -1, .emulated = true };
+		memcpy(t->origin.comm, r->vm.comm, sizeof(t->origin.comm));
+		tce_geometry_default(&t->geo);
+		t->geo.has_liobn = true;
+		t->geo.liobn = w[j]->liobn;
+		t->geo.bus_offset = w[j]->bus_offset;
+		tce_origin_name(&t->origin, r->names[r->n], sizeof(r->names[0]));
+		r->n++;
+		r->vm.tables++;
+		rc = emit(r, r->n - 1, &f);
+	}
+	return rc;
+}
+
+/* table_done of every table of the run that was checked here. */
+static int tables_done(struct vm_run *r)
+{
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < r->n; i++)
+		if (!r->skip[i] && r->ops->table_done)
+			rc = r->ops->table_done(r->ops->ctx, &r->vm, &r->meta[i], r->names[i], &r->counts[i]);
+	return rc;
+}
+
 static int check_source(struct vm_run *r)
 {
 	struct tce_source *src = r->src;
-	size_t n = src->count;
+	size_t n = src->count, slots = n + TCE_QMP_MAX_WINDOWS;
 	int rc = 0;
 
-	r->meta = calloc(n, sizeof(*r->meta));
-	r->names = calloc(n, sizeof(*r->names));
-	r->counts = calloc(n, sizeof(*r->counts));
-	r->skip = calloc(n, sizeof(*r->skip));
+	r->n = n;
+	r->meta = calloc(slots, sizeof(*r->meta));
+	r->names = calloc(slots, sizeof(*r->names));
+	r->counts = calloc(slots, sizeof(*r->counts));
+	r->skip = calloc(slots, sizeof(*r->skip));
 	if (!r->meta || !r->names || !r->counts || !r->skip) {
 		struct tce_err err = { 0 };
 
@@ -294,11 +352,51 @@ static int check_source(struct vm_run *r)
 	}
 	if (!rc)
 		rc = check_aliases(r);
-	for (size_t i = 0; !rc && i < n; i++)
-		if (!r->skip[i] && r->ops->table_done)
-			rc = r->ops->table_done(r->ops->ctx, &r->vm, &r->meta[i], r->names[i], &r->counts[i]);
+	if (!rc && r->vm.info && r->vm.info->qmp_ok && src->target->kind == TCE_TARGET_PID)
+		rc = check_windows(r);
+	if (!rc)
+		rc = tables_done(r);
 	if (!rc && r->ops->vm_done)
 		rc = r->ops->vm_done(r->ops->ctx, &r->vm);
+	return rc;
+}
+
+/*
+ * A VMM whose tables could not be opened (none is a kernel table, no
+ * record): the monitor's windows are still its emulated tables.
+ */
+static int check_windows_only(struct tce_check *c, struct vm_run *r, const struct tce_target *target)
+{
+	struct proc_info info;
+	struct tce_err err = { 0 };
+	int rc;
+
+	if (!c->vminfo || target->kind != TCE_TARGET_PID)
+		return 0;
+	r->vm.info = c->vminfo(c->vminfo_ctx, r->vm.pid);
+	if (!r->vm.info || !r->vm.info->qmp_ok)
+		return 0;
+	if (!proc_info_read(r->vm.pid, &info, &err))
+		memcpy(r->vm.comm, info.comm, sizeof(r->vm.comm));
+	r->vm.ram = (struct tce_guest_ram){ .size = r->vm.info->ram_bytes, .source = TCE_RAM_MONITOR };
+	r->meta = calloc(TCE_QMP_MAX_WINDOWS, sizeof(*r->meta));
+	r->names = calloc(TCE_QMP_MAX_WINDOWS, sizeof(*r->names));
+	r->counts = calloc(TCE_QMP_MAX_WINDOWS, sizeof(*r->counts));
+	r->skip = calloc(TCE_QMP_MAX_WINDOWS, sizeof(*r->skip));
+	if (!r->meta || !r->names || !r->counts || !r->skip) {
+		tce_fail(&err, TCE_EIO, "out of memory");
+		rc = report_error(r, r->vm.target, &err);
+	} else {
+		rc = check_windows(r);
+		if (!rc && r->n)
+			rc = tables_done(r);
+		if (!rc && r->n && r->ops->vm_done)
+			rc = r->ops->vm_done(r->ops->ctx, &r->vm);
+	}
+	free(r->meta);
+	free(r->names);
+	free(r->counts);
+	free(r->skip);
 	return rc;
 }
 
@@ -314,15 +412,21 @@ static int check_target(struct tce_check *c, const struct tce_check_ops *ops,
 		r.vm.pid = target->pid;
 	if (tce_source_open(&src, target, &err)) {
 		tce_source_close(&src);
-		return report_error(&r, target->text, &err);
+		rc = report_error(&r, target->text, &err);
+		return rc ? rc : check_windows_only(c, &r, target);
 	}
 	r.src = &src;
 	memcpy(r.vm.comm, src.proc.comm, sizeof(r.vm.comm));
 	if (r.vm.pid) {
 		struct tce_guest_ram known = { 0 };
 
+		if (c->vminfo)
+			r.vm.info = c->vminfo(c->vminfo_ctx, r.vm.pid);
 		if (c->ram_known && !c->ram_known(c->ram_ctx, r.vm.pid, &known))
 			known = (struct tce_guest_ram){ 0 };
+		if (!known.size && r.vm.info && r.vm.info->ram_bytes)
+			known = (struct tce_guest_ram){ .size = r.vm.info->ram_bytes,
+				.source = r.vm.info->ram_from_libvirt ? TCE_RAM_LIBVIRT : TCE_RAM_MONITOR };
 		tce_guest_ram_find(r.vm.pid, &known, &src.places, &r.vm.ram);
 	}
 	tce_aliases_init(&r.aliases, c->alias_cap);

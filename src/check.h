@@ -26,6 +26,7 @@
 #include "holders.h"
 #include "table.h"
 #include "target.h"
+#include "vminfo.h"
 
 struct tce_check_vm {
 	pid_t pid;			/* 0: a checkpoint file */
@@ -34,6 +35,7 @@ struct tce_check_vm {
 	struct tce_guest_ram ram;	/* size 0: unknown, outside-ram not checked */
 	size_t tables;			/* tables checked */
 	bool aliases_incomplete;	/* more writable runs than TCE_ALIAS_RUNS_MAX */
+	const struct tce_vminfo *info;	/* its VM's and devices' names; NULL: none asked */
 };
 
 /* Findings of one table per severity: what metrics counts. */
@@ -55,9 +57,13 @@ struct tce_check_ops {
 };
 
 /*
- * QEMU's monitor, once it is read (the qmp work), plugs in here: ram_known
- * gives the RAM size it reports, and a window it shows with no kernel
- * table is an emulated finding like the one a record with fd -1 gives.
+ * What QEMU's monitor or libvirt say (vminfo.h) plugs in here: the RAM
+ * size they report, and, for a VMM checked whole (a PID target or the
+ * host's), each window the monitor shows with a size but whose liobn no
+ * kernel table or record of the VMM has: an emulated finding on a table
+ * named PID with that liobn and bus offset, like the one a record with
+ * fd -1 gives.  That holds even when QEMU's records could not be read,
+ * unless a table of the VMM has no known liobn (it could be the window).
  */
 struct tce_check {
 	const struct tce_target *targets;
@@ -66,6 +72,9 @@ struct tce_check {
 	/* The RAM of pid when known from elsewhere (QEMU's monitor); NULL: none is. */
 	bool (*ram_known)(void *ctx, pid_t pid, struct tce_guest_ram *ram);
 	void *ram_ctx;
+	/* The names of pid's VMM; NULL or returning NULL: none.  After ram_known for RAM. */
+	const struct tce_vminfo *(*vminfo)(void *ctx, pid_t pid);
+	void *vminfo_ctx;
 	size_t alias_cap;		/* 0: TCE_ALIAS_RUNS_MAX */
 	struct tce_holders holders;	/* filled by tce_check_run */
 };

@@ -48,6 +48,8 @@ const char *tce_ram_source_name(enum tce_ram_source source)
 	switch (source) {
 	case TCE_RAM_MONITOR:
 		return "monitor";
+	case TCE_RAM_LIBVIRT:
+		return "libvirt";
 	case TCE_RAM_CMDLINE:
 		return "command line -m";
 	case TCE_RAM_MAPPINGS:

@@ -47,6 +47,7 @@ enum tce_ram_source {
 	TCE_RAM_MONITOR,	/* QEMU's monitor */
 	TCE_RAM_CMDLINE,	/* -m on the VMM's command line */
 	TCE_RAM_MAPPINGS,	/* estimated from its largest RAM-like mapping */
+	TCE_RAM_LIBVIRT,	/* the libvirt domain's <memory> */
 };
 
 struct tce_guest_ram {
@@ -80,7 +81,7 @@ int tce_severity_parse(const char *name);
 const char *tce_finding_kind_name(enum tce_finding_kind kind);
 enum tce_severity tce_finding_severity(enum tce_finding_kind kind);
 
-/* "monitor", "command line -m", "estimated from mappings", "unknown". */
+/* "monitor", "libvirt", "command line -m", "estimated from mappings", "unknown". */
 const char *tce_ram_source_name(enum tce_ram_source source);
 
 /*

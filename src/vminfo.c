@@ -36,6 +36,23 @@ static void ask_monitor(struct tce_vminfo *vi, const struct tce_vminfo_opts *opt
 	vi->ram_bytes = vi->qmp.ram_bytes;
 }
 
+/* The status file of pid's domain, when pid is a libvirt domain's QEMU. */
+static void ask_libvirt(struct tce_vminfo *vi)
+{
+	struct tce_err err = { 0 };
+	struct tce_libvirt_domain *d = malloc(sizeof(*d));
+
+	if (!d)
+		return;
+	if (tce_libvirt_domain_of_pid(vi->pid, d, &err) == 1) {
+		vi->domain = d;
+		return;
+	}
+	if (err.msg[0])
+		snprintf(vi->libvirt_warning, sizeof(vi->libvirt_warning), "%s", err.msg);
+	free(d);
+}
+
 struct tce_vminfo *tce_vminfo_get(pid_t pid, const struct tce_vminfo_opts *opts)
 {
 	struct tce_vminfo *vi = calloc(1, sizeof(*vi));
@@ -45,9 +62,17 @@ struct tce_vminfo *tce_vminfo_get(pid_t pid, const struct tce_vminfo_opts *opts)
 	vi->pid = pid;
 	if (!opts->no_qmp)
 		ask_monitor(vi, opts);
+	ask_libvirt(vi);
+	if (!vi->ram_bytes && vi->domain && vi->domain->ram_bytes) {
+		vi->ram_bytes = vi->domain->ram_bytes;
+		vi->ram_from_libvirt = true;
+	}
 	if (vi->qmp_ok && vi->qmp.name[0]) {
 		snprintf(vi->name, sizeof(vi->name), "%s", vi->qmp.name);
 		vi->name_source = TCE_VM_NAME_QMP;
+	} else if (vi->domain && vi->domain->name[0]) {
+		snprintf(vi->name, sizeof(vi->name), "%s", vi->domain->name);
+		vi->name_source = TCE_VM_NAME_LIBVIRT;
 	} else {
 		tce_guest_name(pid, vi->name, sizeof(vi->name));
 		if (vi->name[0])
@@ -58,6 +83,8 @@ struct tce_vminfo *tce_vminfo_get(pid_t pid, const struct tce_vminfo_opts *opts)
 
 void tce_vminfo_free(struct tce_vminfo *vi)
 {
+	if (vi)
+		free(vi->domain);
 	free(vi);
 }
 
@@ -74,6 +101,14 @@ enum tce_device_source tce_vminfo_device(const struct tce_vminfo *vi, uint32_t l
 	if (w) {
 		tce_qmp_window_device(w, buf, len);
 		return TCE_DEVICE_QMP;
+	}
+	if (vi && vi->domain) {
+		const struct tce_libvirt_device *dev = tce_libvirt_device_of_liobn(vi->domain, liobn);
+
+		if (dev && (dev->alias[0] || dev->model[0])) {
+			snprintf(buf, len, "%s", dev->alias[0] ? dev->alias : dev->model);
+			return TCE_DEVICE_LIBVIRT;
+		}
 	}
 	tce_liobn_device(liobn, buf, len);
 	return buf[0] ? TCE_DEVICE_RECORDS : TCE_DEVICE_NONE;
@@ -106,6 +141,8 @@ const char *tce_vm_name_source_name(enum tce_vm_name_source s)
 		return "qmp";
 	case TCE_VM_NAME_CMDLINE:
 		return "cmdline";
+	case TCE_VM_NAME_LIBVIRT:
+		return "libvirt";
 	default:
 		return "";
 	}
@@ -118,6 +155,8 @@ const char *tce_device_source_name(enum tce_device_source s)
 		return "qmp";
 	case TCE_DEVICE_RECORDS:
 		return "records";
+	case TCE_DEVICE_LIBVIRT:
+		return "libvirt";
 	default:
 		return "";
 	}

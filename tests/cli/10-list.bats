@@ -82,12 +82,12 @@ PID        process id of the table's holder
 COMM       command name of the holder
 FD         file descriptor of the table in the holder, - when none is known
 LIOBN      logical IO bus number, from QEMU's record or the target
-VM         the VM's name: QEMU's monitor (query-name), else -name; shown by default with no TARGET
-DEVICE     the table's device: its id from QEMU's monitor, TYPE,reg=/index= when it has none; without the monitor, QEMU's liobn numbering: phbN-winW, vio-REG
+VM         the VM's name: QEMU's monitor (query-name), else its libvirt domain's, else -name; shown by default with no TARGET
+DEVICE     the table's device: its id from QEMU's monitor, TYPE,reg=/index= when it has none; without the monitor, a libvirt domain's alias, else QEMU's liobn numbering: phbN-winW, vio-REG
 DEVTYPE    the device's QOM type, from QEMU's monitor
 DEVPATH    the device's QOM path, from QEMU's monitor
 PCI        a host bridge's PCI devices (ids, else types), from QEMU's monitor
-DEVSOURCE  where DEVICE came from: qmp (QEMU's monitor) or records (the liobn)
+DEVSOURCE  where DEVICE came from: qmp (QEMU's monitor), libvirt (the domain's XML) or records (the liobn)
 ENTRIES    entries in the window
 MAPPED     non-zero entries
 RW         entries the device may read and write

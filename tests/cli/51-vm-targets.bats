@@ -315,7 +315,60 @@ refused_by_all() {
 	refused_by_all 6 "vm:big$U" "$LIBVIRT_DIR/big$U.xml is larger than 8 MiB: not a libvirt status file"
 	status_file "other$U" 1 someone
 	refused_by_all 6 "vm:other$U" "$LIBVIRT_DIR/other$U.xml is the status of another domain, not of 'other$U'"
-	# A process with the name wins over its broken status file.
+	# A process with the name wins over its broken status file, which
+	# list's names then warn of.
 	start_holder 8K:mixed -- -name "guest=bad$U"
-	resolves_to "vm:bad$U" "$HOLDER_PID"
+	run_tcectl list "vm:bad$U"
+	assert_failure 3
+	assert_equal "$stderr" "tcectl: list: pid $HOLDER_PID (tce-holder) holds no kvm-spapr-tce tables; is it a KVM guest's VMM? to decode another fd give PID:FD
+tcectl: list: warning: pid $HOLDER_PID: $LIBVIRT_DIR/bad$U.xml is not a libvirt status file: the end of the file inside an element (truncated?) at byte ${#cut}; device names from QEMU's records"
+}
+
+@test "a libvirt domain's QEMU: VM, device names and RAM from its status file, its monitor never asked" {
+	# libvirt's monitor: a socket under a libvirt directory, chardev charmonitor.
+	start_holder 64K:mixed 8K:direct -- -name "guest=lv$U,debug-threads=on" \
+		-chardev "socket,id=charmonitor,path=$BATS_TEST_TMPDIR/libvirt/lv.monitor,server=on,wait=off" \
+		-mon chardev=charmonitor,id=monitor,mode=control
+	cat > "$LIBVIRT_DIR/lv$U.xml" <<-XML
+	<domstatus state='running' reason='booted' pid='$HOLDER_PID'>
+	  <domain type='kvm' id='1'>
+	    <name>lv$U</name>
+	    <memory unit='KiB'>524288</memory>
+	    <devices>
+	      <controller type='scsi' index='0' model='ibmvscsi'>
+	        <alias name='scsi0'/>
+	        <address type='spapr-vio' reg='0x71000003'/>
+	      </controller>
+	      <controller type='pci' index='0' model='pci-root'>
+	        <model name='spapr-pci-host-bridge'/>
+	        <target index='0'/>
+	        <alias name='pci.0'/>
+	      </controller>
+	    </devices>
+	  </domain>
+	</domstatus>
+	XML
+	holder_cmd record 0 0x71000003 12 0
+	holder_cmd record 1 0x80000000 12 0
+	run_tcectl_vmm "$FD0 $FD1" list -r -o TABLE,VM,LIOBN,DEVICE,DEVSOURCE "$HOLDER_PID"
+	assert_success
+	assert_output "$(printf '%s\n' "TABLE VM LIOBN DEVICE DEVSOURCE" \
+		"$HOLDER_PID:$FD0 lv$U 0x71000003 scsi0 libvirt" \
+		"$HOLDER_PID:$FD1 lv$U 0x80000000 pci.0 libvirt")"
+	# No warning: libvirtd's monitor is not tried (it does not even exist here).
+	[ "$stderr" = "" ]
+	run_tcectl_vmm "$FD0 $FD1" list --json -o VM,DEVICE,DEVSOURCE "$HOLDER_PID"
+	echo "$output" | jq -e --arg vm "lv$U" '.[0] == {vm: $vm, device: "scsi0", device_source: "libvirt"}'
+	# check takes the domain's <memory>, 512 MiB, as the guest's RAM.
+	run_tcectl_vmm "$FD0 $FD1" check --json "$HOLDER_PID"
+	assert_failure 1
+	echo "$output" | jq -e --arg vm "lv$U" '.vms[0].vm == $vm and .vms[0].ram_size == 536870912 and
+		.vms[0].ram_source == "libvirt" and .findings[0].device == "scsi0" and .findings[0].vm == $vm'
+	[ "$stderr" = "" ]
+	# A status file that is not one: a warning, the names from the records.
+	printf '<domstatus' > "$LIBVIRT_DIR/lv$U.xml"
+	run_tcectl_vmm "$FD0 $FD1" list -r -n -o VM,DEVICE,DEVSOURCE "$HOLDER_PID:$FD0"
+	assert_success
+	assert_output "lv$U vio-71000003 records"
+	[ "$stderr" = "tcectl: list: warning: pid $HOLDER_PID: $LIBVIRT_DIR/lv$U.xml is not a libvirt status file: the end of the file inside a tag at byte 10; device names from QEMU's records" ]
 }

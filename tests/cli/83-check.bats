@@ -6,6 +6,7 @@
 # (default warning), 1 when something does, 2 on trouble.
 
 load test_helper
+load qmp_helper
 
 # The lines of a clean check.
 clean_summary() {
@@ -27,6 +28,7 @@ grab() {
 
 teardown() {
 	[ -z "${GRAB_PID:-}" ] || kill "$GRAB_PID" 2>/dev/null || true
+	stop_qmp
 	stop_holder
 }
 
@@ -74,17 +76,17 @@ EOF
 	echo "$output" | jq -e --arg t "$HOLDER_PID:$FD0" --argjson pid "$HOLDER_PID" --argjson fd "$FD0" '
 		keys_unsorted == ["findings","vms","tables","errors","summary"] and
 		([.findings[] | .kind] == ["outside-ram","write-only","no-permission","outside-ram","outside-ram","outside-ram","alias"]) and
-		(.findings[0] | keys_unsorted == ["severity","kind","table","pid","fd","liobn","first_entry","entries",
+		(.findings[0] | keys_unsorted == ["severity","kind","table","pid","fd","liobn","vm","device","first_entry","entries",
 			"ioba_first","ioba_last","gpa_first","gpa_last","ram_size","ram_source","other_table","other_entry",
 			"holder_pid","holder_comm","holder_fd","holder_address","attributed","vmm_pid","reason"]) and
 		.findings[0] == {severity: "critical", kind: "outside-ram", table: $t, pid: $pid, fd: $fd, liobn: null,
-			first_entry: 0, entries: 7, ioba_first: "0x0", ioba_last: "0x6fff", gpa_first: "0x10000000",
+			vm: null, device: null, first_entry: 0, entries: 7, ioba_first: "0x0", ioba_last: "0x6fff", gpa_first: "0x10000000",
 			gpa_last: "0x30000fff", ram_size: 268435456, ram_source: "command line -m", other_table: null,
 			other_entry: null, holder_pid: null, holder_comm: null, holder_fd: null, holder_address: null,
 			attributed: null, vmm_pid: null,
 			reason: "guest pages past the guest'"'"'s 256M of RAM (command line -m): DMA there reaches no guest RAM"} and
 		(.findings[6] | .severity == "notice" and .other_table == $t and .other_entry == 0 and .first_entry == 16) and
-		.vms == [{pid: $pid, comm: "tce-holder", target: $t, ram_size: 268435456, ram_source: "command line -m",
+		.vms == [{pid: $pid, comm: "tce-holder", vm: null, target: $t, ram_size: 268435456, ram_source: "command line -m",
 			tables: 1, aliases_complete: true}] and
 		.tables == [{table: $t, pid: $pid, fd: $fd, liobn: null, critical: 4, warning: 0, notice: 3}] and
 		.errors == [] and .summary == {critical: 4, warning: 0, notice: 3}'
@@ -342,4 +344,100 @@ EOF
 	assert_failure 2
 	[[ "${lines[0]}" == "critical outside-ram $HOLDER_PID:$FD0 "* ]]
 	[ "$stderr" = "tcectl: check: no process with pid 999999999; check the pid with ps or tcectl list" ]
+}
+
+@test "the guest's RAM from QEMU's monitor comes before -m, and names the VM and devices" {
+	qmp_setup
+	vm_script
+	start_qmp
+	start_vm -m 256M -qmp "unix:$QMP_SOCK,server=on"
+	local t="$HOLDER_PID:$FD0"
+	run_tcectl_vmm "$FD0 $FD1" check "$HOLDER_PID"
+	assert_failure 1
+	assert_line "critical outside-ram $t liobn 0x71000003 entries 9-10 (2) ioba 0x9000-0xafff gpa 0x50000000-0x50002fff: guest pages past the guest's 512M of RAM (monitor): DMA there reaches no guest RAM"
+	refute_output --partial "command line -m"
+	[ "$stderr" = "" ]
+	run_tcectl_vmm "$FD0 $FD1" check --json "$HOLDER_PID"
+	assert_failure 1
+	echo "$output" | jq -e --arg t "$t" '
+		.vms[0].vm == "vm1" and .vms[0].ram_size == 536870912 and .vms[0].ram_source == "monitor" and
+		([.findings[] | select(.table == $t) | .device] | unique) == ["vscsi0"] and
+		([.findings[] | .vm] | unique) == ["vm1"] and .findings[0].ram_source == "monitor"'
+	# --no-qmp: -m again, and the names from the records.
+	run_tcectl_vmm "$FD0 $FD1" check --no-qmp --json "$HOLDER_PID"
+	echo "$output" | jq -e '.vms[0].vm == null and .vms[0].ram_source == "command line -m" and
+		.findings[0].device == "vio-71000003"'
+}
+
+@test "a window the monitor shows with no table or record is an emulated finding" {
+	qmp_setup
+	vm_script
+	# A second host bridge, pci1, whose window 0 is on: no table, no record.
+	sed -i 's|"child<virtio-blk-pci>"}|&, {"name": "pci1", "type": "child<spapr-pci-host-bridge>"}|' "$QMP_SCRIPT"
+	reply "qom-list /machine/peripheral/pci1" '{"return": [{"name": "tce-table-80000100", "type": "child<spapr-tce-table>"}]}'
+	window /machine/peripheral/pci1 80000100 0 1073741824
+	start_qmp
+	start_vm -m 1G -qmp "unix:$QMP_SOCK,server=on"
+	local why="QEMU keeps this window in its own memory (the kernel refused a table): every H_PUT_TCE on it exits to QEMU"
+	run_tcectl_vmm "$FD0 $FD1" check "$HOLDER_PID"
+	assert_failure 1
+	assert_equal "$(grep emulated <<<"$output")" "warning emulated $HOLDER_PID liobn 0x80000100 table: $why"
+	run_tcectl_vmm "$FD0 $FD1" check --json "$HOLDER_PID"
+	echo "$output" | jq -e --arg t "$HOLDER_PID" '[.findings[] | select(.kind == "emulated")] ==
+		[.findings[] | select(.table == $t and .liobn == "0x80000100" and .device == "pci1" and .fd == null)]
+		and ([.findings[] | select(.kind == "emulated")] | length) == 1 and .vms[0].tables == 3'
+	# One table checked alone says nothing of the VMM's other windows.
+	run_tcectl_vmm "$FD0 $FD1" check -q "$HOLDER_PID:$FD0"
+	refute_output --partial emulated
+}
+
+@test "the monitor's windows are emulated findings even with no kernel table and no record" {
+	qmp_setup
+	vm_script
+	start_qmp
+	start_holder 8K:mixed -- -qmp "unix:$QMP_SOCK,server=on"
+	local why="QEMU keeps this window in its own memory (the kernel refused a table): every H_PUT_TCE on it exits to QEMU"
+	run_tcectl check "$HOLDER_PID"
+	assert_failure 2
+	assert_output "$(printf '%s\n' "warning emulated $HOLDER_PID liobn 0x71000003 table: $why" \
+		"warning emulated $HOLDER_PID liobn 0x80000000 table: $why" \
+		'summary: 0 critical' 'summary: 2 warning' 'summary: 0 notice')"
+	[[ "$stderr" == "tcectl: check: pid $HOLDER_PID (tce-holder) holds no kvm-spapr-tce tables"* ]]
+}
+
+@test "a failing monitor: one warning, RAM from -m, the exit status unchanged" {
+	qmp_setup
+	start_holder 8K:mixed -- -m 256M -qmp "unix:$QMP_SOCK,server=on"
+	run_tcectl check --no-qmp "$HOLDER_PID:$FD0"
+	assert_failure 1
+	local want=$output
+	run_tcectl check "$HOLDER_PID:$FD0"
+	assert_failure 1
+	assert_equal "$output" "$want"
+	assert_line --partial "(command line -m)"
+	[ "$stderr" = "tcectl: check: warning: pid $HOLDER_PID: QMP socket $QMP_SOCK: no such socket; RAM size from its command line or mappings" ]
+}
+
+@test "a monitor that closes mid-reply: one warning, the findings and exit status of --no-qmp" {
+	qmp_setup
+	vm_script
+	start_qmp close-after=4
+	start_vm -m 256M -qmp "unix:$QMP_SOCK,server=on"
+	run_tcectl_vmm "$FD0 $FD1" check --no-qmp "$HOLDER_PID"
+	assert_failure 1
+	local want=$output
+	run_tcectl_vmm "$FD0 $FD1" check --qmp-timeout=300 "$HOLDER_PID"
+	assert_failure 1
+	assert_equal "$output" "$want"
+	[ "$stderr" = "tcectl: check: warning: pid $HOLDER_PID: QMP socket $QMP_SOCK: the monitor closed the connection in the middle of a reply to 'qom-list'; RAM size from its command line or mappings" ]
+}
+
+@test "check's monitor options are list's" {
+	start_holder 8K:direct -- -m 256M
+	run_tcectl check --qmp-timeout=0 "$HOLDER_PID"
+	assert_failure 2
+	[ "$stderr" = "tcectl: check: invalid --qmp-timeout '0': give milliseconds, 1 to 60000" ]
+	run_tcectl check --qmp=/x --no-qmp "$HOLDER_PID"
+	assert_failure 2
+	[ "$stderr" = "tcectl: check: --qmp and --no-qmp exclude each other" ]
 }

@@ -609,6 +609,16 @@ page_sy_words() {
 	assert_line --regexp '^critical[[:space:]]+notice[[:space:]]+warning([[:space:]]|tcectl|$)'
 }
 
+@test "the completions offer check's monitor options, as list's" {
+	local verb
+	for verb in list check; do
+		run bash_complete "tcectl $verb --qmp-t"
+		assert_output --qmp-timeout=
+		run bash_complete "tcectl $verb --no-q"
+		assert_output --no-qmp
+	done
+}
+
 @test "the completions offer vm:NAME from the -name of running processes" {
 	# QEMU reads ",," as a comma, and the last -name counts.
 	# Test files run side by side: the name is this test's own.

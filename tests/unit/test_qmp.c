@@ -255,6 +255,32 @@ TEST(vminfo_emulated_windows)
 	CHECK_U64(tce_vminfo_emulated_windows(&vi, NULL, 0, false, out, 4), 0);
 }
 
+TEST(vminfo_device_precedence)
+{
+	struct tce_libvirt_domain dom = { .n_devices = 2 };
+	struct tce_vminfo vi = { .domain = &dom };
+	char buf[256];
+
+	dom.devices[0] = (struct tce_libvirt_device){ .liobn = 0x71000003, .alias = "scsi0" };
+	dom.devices[1] = (struct tce_libvirt_device){ .liobn = 0x80000000, .phb = true,
+						      .model = "spapr-pci-host-bridge" };
+	/* libvirt before QEMU's numbering: the alias, else the model. */
+	CHECK_U64(tce_vminfo_device(&vi, 0x71000003, buf, sizeof(buf)), TCE_DEVICE_LIBVIRT);
+	CHECK_STR(buf, "scsi0");
+	CHECK_U64(tce_vminfo_device(&vi, 0x80000001, buf, sizeof(buf)), TCE_DEVICE_LIBVIRT);
+	CHECK_STR(buf, "spapr-pci-host-bridge");
+	CHECK_U64(tce_vminfo_device(&vi, 0x80000100, buf, sizeof(buf)), TCE_DEVICE_RECORDS);
+	CHECK_STR(buf, "phb1-win0");
+	/* The monitor before libvirt. */
+	vi.qmp_ok = true;
+	vi.qmp.n_windows = 1;
+	vi.qmp.windows[0] = (struct tce_qmp_window){ .liobn = 0x71000003, .id = "vscsi-qmp" };
+	CHECK_U64(tce_vminfo_device(&vi, 0x71000003, buf, sizeof(buf)), TCE_DEVICE_QMP);
+	CHECK_STR(buf, "vscsi-qmp");
+	CHECK_STR(tce_device_source_name(TCE_DEVICE_LIBVIRT), "libvirt");
+	CHECK_STR(tce_vm_name_source_name(TCE_VM_NAME_LIBVIRT), "libvirt");
+}
+
 /* What /proc/PID/net/unix shows: the inode as %5lu, then one space, the path. */
 static const char net_unix[] =
 	"Num       RefCount Protocol Flags    Type St Inode Path\n"

@@ -128,8 +128,18 @@ tc_rc 0 "check of the real QEMU guest exits 0 at the default severity"
 diag <"$TC_OUT"
 is "$(grep -c '^critical \|^warning ' "$TC_OUT")" 0 "check of the real QEMU guest: no critical finding and no warning"
 tc check --json "$qpid"
-check "check takes the guest's RAM, 256M, from -m on QEMU's command line" \
+check "check takes the guest's RAM, 256M, from QEMU's monitor" \
+	grep -q '"ram_size":268435456,"ram_source":"monitor"' "$TC_OUT"
+tc check --no-qmp --json "$qpid"
+check "check --no-qmp takes the guest's RAM, 256M, from -m on QEMU's command line" \
 	grep -q '"ram_size":268435456,"ram_source":"command line -m"' "$TC_OUT"
+uptime_ms() {
+	awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime
+}
+# The cost of check on the whole host, against list of the same host (both
+# ask QEMU's monitor); figures for the record, not a timed test.
+t0=$(uptime_ms); tc list; t1=$(uptime_ms); tc check; t2=$(uptime_ms)
+diag "whole host: check took about $((t2 - t1)) ms, list about $((t1 - t0)) ms"
 
 # --- Device and VM names from QEMU's monitor (QMP) ---------------------------
 # QEMU serves one QMP client at a time: the test client (qmp) asks first and
@@ -143,9 +153,6 @@ qom() {	# COMMAND ARGS_JSON: one reply line
 qom_children() {	# PATH: "NAME TYPE" per child<...> or link<...> property
 	qom qom-list "{\"path\":\"$1\"}" | tr '{' '\n' |
 		sed -n 's/.*"name": "\([^"]*\)", "type": "\(child\|link\)<\([^>]*\)>".*/\1 \3/p'
-}
-uptime_ms() {
-	awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime
 }
 : >"$TC_DIR/qmp.want"
 : >"$TC_DIR/qmp.pci"
