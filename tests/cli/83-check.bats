@@ -418,6 +418,26 @@ EOF
 	[ "$stderr" = "tcectl: check: warning: pid $HOLDER_PID: QMP socket $QMP_SOCK: no such socket; RAM size from its command line or mappings" ]
 }
 
+@test "a socket on the command line that another process serves: never connected, RAM from -m" {
+	qmp_setup
+	vm_script
+	start_qmp_alone
+	start_vm -m 256M -qmp "unix:$QMP_SOCK,server=on"
+	run_tcectl_vmm "$FD0 $FD1" check --no-qmp "$HOLDER_PID"
+	assert_failure 1
+	local want=$output
+	run_tcectl_vmm "$FD0 $FD1" check "$HOLDER_PID"
+	assert_failure 1
+	assert_equal "$output" "$want"
+	[ "$stderr" = "tcectl: check: warning: pid $HOLDER_PID: QMP socket $QMP_SOCK: the socket on pid $HOLDER_PID's command line is not one it listens on; not connected; RAM size from its command line or mappings" ]
+	[ ! -s "$QMP_LOG" ]
+	# --qmp is the user's choice: asked, RAM from the monitor.
+	run_tcectl_vmm "$FD0 $FD1" check --qmp "$QMP_SOCK" "$HOLDER_PID"
+	assert_failure 1
+	assert_output --partial "(monitor)"
+	[ "$stderr" = "" ]
+}
+
 @test "a monitor that closes mid-reply: one warning, the findings and exit status of --no-qmp" {
 	qmp_setup
 	vm_script
