@@ -409,12 +409,14 @@ tcectl: metrics: cannot write '$OUT/tcectl.prom': File too large; '$OUT/tcectl.p
 	"${VMM_CMD[@]}" "$TCECTL" metrics --textfile-dir "$OUT" "$HOLDER_PID:$FD0" \
 		> /dev/null 2>&1 3>&- &
 	local job=$! st=0
-	# Read twice: for the VM's name, then by check's engine for the RAM size (-m).
+	# Read twice: for the VM's name, then by check's engine for the RAM size
+	# (-m); the pause lets the first reader see its end before the second write.
 	local read
 	for read in 1 2; do
 		exec 8> "$BATS_TEST_TMPDIR/cmdline"
 		printf 'qemu-system-ppc64\0-name\0guest=vm1,debug-threads=on\0' >&8
 		exec 8>&-
+		sleep 0.3
 	done
 	wait "$job" || st=$?
 	[ "$st" -eq 0 ]
