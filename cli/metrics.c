@@ -8,12 +8,18 @@
  * series carries one identifying label, table (PID:FD or PID@ADDR,
  * unique on the host); the names that describe a table are the labels
  * of tcectl_table_info alone, to be joined on table.
+ *
+ * Findings are counted by check's engine (check.h) once every table is
+ * read, each table reached again as it was then.
  */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "../src/check.h"
 #include "../src/checkpoint.h"
 #include "../src/outfile.h"
 #include "../src/prom.h"
@@ -24,6 +30,7 @@
 /* What a table's series say, kept once the table is released. */
 struct metrics_row {
 	char table[80];
+	pid_t pid_num;
 	char pid[16];
 	char fd[16];
 	char comm[sizeof(((struct tce_origin *)0)->comm)];
@@ -35,6 +42,8 @@ struct metrics_row {
 	uint64_t entries;
 	struct tce_counts counts;
 	char window_bytes[24];	/* exact: a window can cover 2^64 bytes */
+	uint64_t findings[TCE_SEV_COUNT];	/* check's, by enum tce_severity */
+	bool findings_known;	/* false: check could not read the target */
 };
 
 struct metrics {
@@ -44,6 +53,8 @@ struct metrics {
 	struct metrics_row *rows;
 	size_t n_rows;
 	bool *target_up;
+	bool host;		/* the targets are the host's */
+	int status;		/* of check's errors */
 };
 
 /*
@@ -63,6 +74,7 @@ struct table_family {
 	const char *help;
 	uint64_t (*value)(const struct metrics_row *r);	/* NULL: split or window */
 	const struct split *split;
+	bool (*known)(const struct metrics_row *r);	/* NULL: always; false: no sample */
 };
 
 static uint64_t entries(const struct metrics_row *r) { return r->entries; }
@@ -78,15 +90,29 @@ static uint64_t by_permission(const struct metrics_row *r, size_t k)
 }
 static const struct split permission_split = { "permission", permissions, 4, by_permission };
 
+static const char *const severities[] = { "critical", "warning", "notice" };
+static uint64_t by_severity(const struct metrics_row *r, size_t k)
+{
+	static const enum tce_severity sev[] = { TCE_SEV_CRITICAL, TCE_SEV_WARNING, TCE_SEV_NOTICE };
+
+	return r->findings[sev[k]];
+}
+static const struct split severity_split = { "severity", severities, 3, by_severity };
+static bool findings_known(const struct metrics_row *r) { return r->findings_known; }
+
 static const struct table_family table_families[] = {
-	{ "tcectl_table_entries", "Entries in the table's DMA window.", entries, NULL },
-	{ "tcectl_table_mapped_entries", "Non-zero entries: those that map a guest page.", mapped, NULL },
+	{ "tcectl_table_entries", "Entries in the table's DMA window.", entries, NULL, NULL },
+	{ "tcectl_table_mapped_entries", "Non-zero entries: those that map a guest page.", mapped, NULL, NULL },
 	{ "tcectl_table_mapped_entries_by_permission",
 	  "Non-zero entries by what they let the device do: rw, r (read only), w (write only), "
 	  "none (an address without permission bits); they sum to tcectl_table_mapped_entries.",
-	  NULL, &permission_split },
+	  NULL, &permission_split, NULL },
 	{ "tcectl_table_window_bytes", "Bytes of IO bus address space the table's window covers.",
-	  NULL, NULL },
+	  NULL, NULL, NULL },
+	{ "tcectl_table_findings",
+	  "Findings tcectl check reports about the table, by severity; an alias between two tables "
+	  "counts once, on the table check reports it on.",
+	  NULL, &severity_split, findings_known },
 };
 
 enum { OPT_TEXTFILE_DIR = OPT_LONG_BASE };
@@ -134,6 +160,7 @@ static void fill_row(struct metrics_row *r, const struct tce_table *t,
 	unsigned __int128 window = (unsigned __int128)t->entries << t->geo.page_shift;
 
 	table_label(t, r->table, sizeof(r->table));
+	r->pid_num = t->origin.pid;
 	snprintf(r->pid, sizeof(r->pid), "%d", (int)t->origin.pid);
 	if (t->origin.fd >= 0)
 		snprintf(r->fd, sizeof(r->fd), "%d", t->origin.fd);
@@ -176,6 +203,84 @@ static int metrics_table(void *ctx, const struct tce_table *t, const struct tce_
 	return 0;
 }
 
+static int findings_table(void *ctx, const struct tce_check_vm *vm, const struct tce_table *t,
+			  const char *name, const struct tce_check_counts *counts)
+{
+	struct metrics *m = ctx;
+
+	(void)vm;
+	(void)t;
+	/* A table checked twice (named twice) has the same counts: set, not added. */
+	for (size_t i = 0; i < m->n_rows; i++)
+		if (!strcmp(m->rows[i].table, name)) {
+			memcpy(m->rows[i].findings, counts->by_severity, sizeof(m->rows[i].findings));
+			m->rows[i].findings_known = true;
+		}
+	return 0;
+}
+
+/* The targets of pid are down: their findings are not all counted. */
+static void findings_unknown(struct metrics *m, pid_t pid)
+{
+	for (size_t i = 0; i < m->count; i++)
+		if (!pid || m->targets[i].pid == pid)
+			m->target_up[i] = false;
+}
+
+static bool pid_down(const struct metrics *m, pid_t pid)
+{
+	for (size_t i = 0; i < m->count; i++)
+		if (m->targets[i].pid == pid && !m->target_up[i])
+			return true;
+	return false;
+}
+
+static int findings_error(void *ctx, pid_t pid, const char *what, const struct tce_err *err)
+{
+	struct metrics *m = ctx;
+	bool was_up = false;
+
+	(void)what;
+	/* Host-wide, a process that ended meanwhile is no error. */
+	if (m->host && pid > 0 && kill(pid, 0) && errno == ESRCH)
+		return 0;
+	for (size_t i = 0; i < m->count; i++)
+		was_up = was_up || (m->targets[i].pid == pid && m->target_up[i]);
+	/* A target that could not be read was reported then, the same reason. */
+	if (!was_up)
+		return 0;
+	findings_unknown(m, pid);
+	m->status = status_merge(m->status, cli_report(err));
+	return 0;
+}
+
+/*
+ * Counts check's findings per table, as check would on the same targets,
+ * in the --attach mode the tables were just read in: a table is reached
+ * as it was then (through the VMM's mapping where one is known), so
+ * counting holds no table that reading did not.
+ */
+static void count_findings(struct metrics *m)
+{
+	struct tce_check chk = { .targets = m->targets, .n_targets = m->count, .host = m->host };
+	struct tce_check_ops ops = { .table_done = findings_table, .error = findings_error, .ctx = m };
+	struct tce_err err = { 0 };
+
+	if (tce_check_run(&chk, &ops, &err) < 0) {
+		findings_unknown(m, 0);
+		m->status = status_merge(m->status, cli_report(&err));
+	} else {
+		/* Not reported: checked under its VMM's table, unless its process failed. */
+		for (size_t i = 0; i < m->n_rows; i++)
+			m->rows[i].findings_known = m->rows[i].findings_known ||
+						    !pid_down(m, m->rows[i].pid_num);
+	}
+	if (chk.holders.denied)
+		cli_warn("the fds of %zu processes could not be read: foreign holders among them are not counted",
+			 chk.holders.denied);
+	tce_check_free(&chk);
+}
+
 static void table_series(struct prom *p, const struct metrics *m)
 {
 	for (size_t f = 0; f < sizeof(table_families) / sizeof(table_families[0]); f++) {
@@ -186,6 +291,8 @@ static void table_series(struct prom *p, const struct metrics *m)
 			const struct metrics_row *r = &m->rows[i];
 			struct prom_label labels[] = { { "table", r->table }, { NULL, NULL } };
 
+			if (fam->known && !fam->known(r))
+				continue;
 			if (fam->split) {
 				for (size_t k = 0; k < fam->split->n_values; k++) {
 					labels[1] = (struct prom_label){ fam->split->label,
@@ -299,6 +406,7 @@ int do_metrics(int argc, char **argv)
 	}
 	if (!m.count) {
 		v.ignore_vanished = true;
+		m.host = true;
 		m.targets = host_targets(&m.count, &denied);
 	}
 	m.target_up = calloc(m.count ? m.count : 1, sizeof(*m.target_up));
@@ -312,6 +420,8 @@ int do_metrics(int argc, char **argv)
 		m.target_up[i] = rc < TCE_EUSAGE;
 		status = status_merge(status, rc);
 	}
+	count_findings(&m);
+	status = status_merge(status, m.status);
 	prom_init(&p);
 	table_series(&p, &m);
 	scrape_series(&p, &m, denied, &start);

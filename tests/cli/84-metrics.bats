@@ -12,6 +12,7 @@ setup() {
 	mkdir -p "$OUT"
 	VMM_CMD=()
 	NODE_EXPORTER_PID=
+	GRAB_PID=
 }
 
 teardown() {
@@ -19,6 +20,7 @@ teardown() {
 		kill "$NODE_EXPORTER_PID" 2>/dev/null || true
 		wait "$NODE_EXPORTER_PID" 2>/dev/null || true
 	fi
+	[ -z "${GRAB_PID:-}" ] || kill "$GRAB_PID" 2>/dev/null || true
 	stop_holder
 }
 
@@ -53,7 +55,22 @@ tcectl_tables $4
 EOF
 }
 
+# findings_exposition TABLE CRITICAL WARNING NOTICE: the findings family of one table.
+findings_exposition() {
+	cat <<EOF
+# HELP tcectl_table_findings Findings tcectl check reports about the table, by severity; an alias between two tables counts once, on the table check reports it on.
+# TYPE tcectl_table_findings gauge
+tcectl_table_findings{table="$1",severity="critical"} $2
+tcectl_table_findings{table="$1",severity="warning"} $3
+tcectl_table_findings{table="$1",severity="notice"} $4
+EOF
+}
+
 # mixed_exposition TABLE: the table series of one 8K:mixed table (tce-holder.c fill_mixed).
+# Its findings are check's (83-check.bats): with no -m, the guest's RAM is
+# estimated from the holder's mappings (52K), so four runs of entries lie
+# outside it (critical); a write-only entry, a poison entry and an alias
+# inside the table are notices.
 mixed_exposition() {
 	cat <<EOF
 # HELP tcectl_table_entries Entries in the table's DMA window.
@@ -71,6 +88,7 @@ tcectl_table_mapped_entries_by_permission{table="$1",permission="none"} 1
 # HELP tcectl_table_window_bytes Bytes of IO bus address space the table's window covers.
 # TYPE tcectl_table_window_bytes gauge
 tcectl_table_window_bytes{table="$1"} 33554432
+$(findings_exposition "$1" 4 0 3)
 # HELP tcectl_table_info Always 1: the names of a table, to join with its other series on the table label.
 # TYPE tcectl_table_info gauge
 EOF
@@ -91,6 +109,64 @@ temporaries() {
 		echo "tcectl_table_info{table=\"$HOLDER_PID:$FD0\",pid=\"$HOLDER_PID\",fd=\"$FD0\",comm=\"tce-holder\",vm=\"tce-holder\",liobn=\"\",device=\"\",source=\"assumed\",type=\"other\"} 1"
 		scrape_tail "$HOLDER_PID:$FD0" 1 0 1)"
 	[ "$stderr" = "$(memfd_warning metrics "$FD0")" ]
+}
+
+# findings_of TABLE: the table's findings samples in $output.
+findings_of() {
+	grep -F "tcectl_table_findings{table=\"$1\"," <<<"$output"
+}
+
+@test "planted entries: findings counted per severity exactly as check reports them" {
+	start_holder 8K:empty 8K:empty -- -m 256M
+	holder_cmd set 0 1 0x1007		# reserved bits: a warning
+	holder_cmd set 0 2 0x20000003		# 512M, past the 256M of -m: critical
+	holder_cmd set 1 3 0x3000		# an address without permission: a notice
+	run_tcectl metrics "$HOLDER_PID:$FD0" "$HOLDER_PID:$FD1"
+	assert_success
+	local metrics_output=$output
+	run findings_of "$HOLDER_PID:$FD0"
+	assert_output "$(findings_exposition "$HOLDER_PID:$FD0" 1 1 0 | grep -v '^#')"
+	output=$metrics_output
+	run findings_of "$HOLDER_PID:$FD1"
+	assert_output "$(findings_exposition "$HOLDER_PID:$FD1" 0 0 1 | grep -v '^#')"
+	# The same counts as check's own, table by table.
+	run_tcectl check --json "$HOLDER_PID:$FD0" "$HOLDER_PID:$FD1"
+	assert_failure 1
+	jq -r '.tables[] | "tcectl_table_findings{table=\"\(.table)\",severity=\"critical\"} \(.critical)",
+			"tcectl_table_findings{table=\"\(.table)\",severity=\"warning\"} \(.warning)",
+			"tcectl_table_findings{table=\"\(.table)\",severity=\"notice\"} \(.notice)"' \
+		<<<"$output" > "$OUT/want"
+	[ "$(wc -l < "$OUT/want")" -eq 6 ]
+	diff -u "$OUT/want" <(grep '^tcectl_table_findings{' <<<"$metrics_output")
+	# Findings do not fail a scrape: they are figures, not trouble.
+	run grep -x 'tcectl_scrape_errors 0' <<<"$metrics_output"
+	assert_success
+}
+
+@test "a foreign holder is a critical finding of the VMM's table; the holder's copy has none" {
+	start_holder 8K:direct -- -m 1G
+	grab fd
+	run_tcectl metrics "$HOLDER_PID:$FD0"
+	assert_success
+	run findings_of "$HOLDER_PID:$FD0"
+	assert_output "$(findings_exposition "$HOLDER_PID:$FD0" 1 0 0 | grep -v '^#')"
+	# Both read: the table is checked under its VMM once, the grabber's copy counts 0.
+	run_tcectl metrics "$HOLDER_PID:$FD0" "$GRAB_PID:$GRAB_FD"
+	assert_success
+	local metrics_output=$output
+	run findings_of "$HOLDER_PID:$FD0"
+	assert_output "$(findings_exposition "$HOLDER_PID:$FD0" 1 0 0 | grep -v '^#')"
+	output=$metrics_output
+	run findings_of "$GRAB_PID:$GRAB_FD"
+	assert_output "$(findings_exposition "$GRAB_PID:$GRAB_FD" 0 0 0 | grep -v '^#')"
+	# Without the grabber, nothing.
+	kill "$GRAB_PID"
+	wait "$GRAB_PID" 2>/dev/null || true
+	GRAB_PID=
+	run_tcectl metrics "$HOLDER_PID:$FD0"
+	assert_success
+	run findings_of "$HOLDER_PID:$FD0"
+	assert_output "$(findings_exposition "$HOLDER_PID:$FD0" 0 0 0 | grep -v '^#')"
 }
 
 @test "promtool check metrics passes on the output" {
@@ -333,9 +409,15 @@ tcectl: metrics: cannot write '$OUT/tcectl.prom': File too large; '$OUT/tcectl.p
 	"${VMM_CMD[@]}" "$TCECTL" metrics --textfile-dir "$OUT" "$HOLDER_PID:$FD0" \
 		> /dev/null 2>&1 3>&- &
 	local job=$! st=0
-	exec 8> "$BATS_TEST_TMPDIR/cmdline"
-	printf 'qemu-system-ppc64\0-name\0guest=vm1,debug-threads=on\0' >&8
-	exec 8>&-
+	# Read twice: for the VM's name, then by check's engine for the RAM size
+	# (-m); the pause lets the first reader see its end before the second write.
+	local read
+	for read in 1 2; do
+		exec 8> "$BATS_TEST_TMPDIR/cmdline"
+		printf 'qemu-system-ppc64\0-name\0guest=vm1,debug-threads=on\0' >&8
+		exec 8>&-
+		sleep 0.3
+	done
 	wait "$job" || st=$?
 	[ "$st" -eq 0 ]
 	run grep '^tcectl_table_info{' "$OUT/tcectl.prom"
@@ -387,6 +469,11 @@ free_port() {
 		"tcectl_table_mapped_entries_by_permission{permission=\"rw\",table=\"$HOLDER_PID:$FD1\"} 100" \
 		"tcectl_table_mapped_entries_by_permission{permission=\"w\",table=\"$HOLDER_PID:$FD0\"} 1" \
 		"tcectl_table_mapped_entries_by_permission{permission=\"w\",table=\"$HOLDER_PID:$FD1\"} 100")"
+	run grep -E "^tcectl_table_findings\\{.*table=\"$HOLDER_PID:$FD0\"" "$BATS_TEST_TMPDIR/scrape"
+	assert_output "$(printf '%s\n' \
+		"tcectl_table_findings{severity=\"critical\",table=\"$HOLDER_PID:$FD0\"} 4" \
+		"tcectl_table_findings{severity=\"notice\",table=\"$HOLDER_PID:$FD0\"} 3" \
+		"tcectl_table_findings{severity=\"warning\",table=\"$HOLDER_PID:$FD0\"} 0")"
 	run grep -E '^tcectl_(tables|scrape_errors) ' "$BATS_TEST_TMPDIR/scrape"
 	assert_output "$(printf '%s\n' 'tcectl_scrape_errors 0' 'tcectl_tables 2')"
 	# And a broken file is an error node_exporter reports: the 0 above could be 1.

@@ -197,3 +197,16 @@ wait_state() {
 	echo "pid $1 did not reach state $2" >&2
 	return 1
 }
+
+# grab MODE [FD]: another process takes the holder's fd FD (default FD0):
+# keeps the fd, a mapping of it, or both.  Sets GRAB_PID, GRAB_FD, GRAB_ADDR.
+grab() {
+	local ready="$BATS_TEST_TMPDIR/grab.$RANDOM" i
+	"$TCE_HOLDER" --grab "$HOLDER_PID" "${2:-$FD0}" "$1" "$ready" 3>&- &
+	GRAB_PID=$!
+	for i in $(seq 1 200); do
+		[ -s "$ready" ] && break
+		sleep 0.01
+	done
+	read -r GRAB_FD GRAB_ADDR < "$ready"
+}
