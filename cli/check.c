@@ -84,22 +84,6 @@ static void *grow(void *arr, size_t n, size_t size)
 }
 
 /* How many processes the targets are (a file is none). */
-static size_t distinct_pids(const struct tce_target *t, size_t n)
-{
-	size_t count = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		size_t k;
-
-		if (t[i].kind == TCE_TARGET_FILE)
-			continue;
-		for (k = 0; k < i && (t[k].kind == TCE_TARGET_FILE || t[k].pid != t[i].pid); k++)
-			;
-		count += k == i;
-	}
-	return count;
-}
-
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct check_cli *c = state->input;
@@ -423,7 +407,7 @@ int do_check(int argc, char **argv)
 		c.targets = host_targets(&c.count, NULL);
 		c.host = true;
 	}
-	qmp_options_one_vmm(distinct_pids(c.targets, c.count));
+	qmp_options_one_vmm(targets_distinct_pids(c.targets, c.count));
 	if (output.json) {
 		json_init(&c.json, out, output.pretty);
 		cli_json_document_begun();

@@ -26,6 +26,7 @@
 #include "cli.h"
 #include "fields.h"
 #include "visit.h"
+#include "vms.h"
 
 /* What a table's series say, kept once the table is released. */
 struct metrics_row {
@@ -34,9 +35,9 @@ struct metrics_row {
 	char pid[16];
 	char fd[16];
 	char comm[sizeof(((struct tce_origin *)0)->comm)];
-	char vm[64];
+	char vm[sizeof(((struct tce_vminfo *)0)->name)];
 	char liobn[24];
-	char device[64];
+	char device[160];
 	char source[16];
 	char type[16];
 	uint64_t entries;
@@ -54,6 +55,7 @@ struct metrics {
 	size_t n_rows;
 	bool *target_up;
 	bool host;		/* the targets are the host's */
+	struct cli_vms vms;	/* VM and device names, RAM size: QEMU's monitor or libvirt */
 	int status;		/* of check's errors */
 };
 
@@ -154,9 +156,22 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static void fill_row(struct metrics_row *r, const struct tce_table *t,
+/* The names of t's VMM, asked once per process. */
+static const struct tce_vminfo *vminfo_of(void *ctx, pid_t pid)
+{
+	struct metrics *m = ctx;
+	struct tce_vminfo *vi = cli_vms_get(&m->vms, pid, "names from QEMU's records");
+
+	if (!vi)
+		exit(cli_error(TCE_EIO, "out of memory"));
+	return vi;
+}
+
+static void fill_row(struct metrics *m, struct metrics_row *r, const struct tce_table *t,
 		     const struct tce_counts *counts)
 {
+	const struct tce_vminfo *vi = vminfo_of(m, t->origin.pid);
+
 	unsigned __int128 window = (unsigned __int128)t->entries << t->geo.page_shift;
 
 	table_label(t, r->table, sizeof(r->table));
@@ -165,12 +180,13 @@ static void fill_row(struct metrics_row *r, const struct tce_table *t,
 	if (t->origin.fd >= 0)
 		snprintf(r->fd, sizeof(r->fd), "%d", t->origin.fd);
 	snprintf(r->comm, sizeof(r->comm), "%s", t->origin.comm);
-	/* As watch and monitor name it: QEMU's -name, else the command name. */
-	tce_guest_name(t->origin.pid, r->vm, sizeof(r->vm));
-	if (!r->vm[0])
-		snprintf(r->vm, sizeof(r->vm), "%s", t->origin.comm);
+	/* As list names them (QEMU's monitor, libvirt, -name), else the command name. */
+	snprintf(r->vm, sizeof(r->vm), "%s", vi->name[0] ? vi->name : t->origin.comm);
 	liobn_text(&t->geo, r->liobn, sizeof(r->liobn));
-	table_device(t, r->device, sizeof(r->device));
+	if (t->geo.has_liobn)
+		tce_vminfo_device(vi, (uint32_t)t->geo.liobn, r->device, sizeof(r->device));
+	else
+		table_device(t, r->device, sizeof(r->device));
 	snprintf(r->source, sizeof(r->source), "%s", tce_geo_source_name(t->geo.source));
 	snprintf(r->type, sizeof(r->type), "%s",
 		 t->origin.emulated ? "emulated" : strcmp(table_type(t), "kvm") ? "other" : "kvm");
@@ -190,7 +206,7 @@ static int metrics_table(void *ctx, const struct tce_table *t, const struct tce_
 	struct metrics_row row = { 0 }, *rows;
 
 	(void)extents;
-	fill_row(&row, t, counts);
+	fill_row(m, &row, t, counts);
 	/* A table named twice (PID and PID:FD) is one set of series: no duplicates. */
 	for (size_t i = 0; i < m->n_rows; i++)
 		if (!strcmp(m->rows[i].table, row.table))
@@ -262,7 +278,8 @@ static int findings_error(void *ctx, pid_t pid, const char *what, const struct t
  */
 static void count_findings(struct metrics *m)
 {
-	struct tce_check chk = { .targets = m->targets, .n_targets = m->count, .host = m->host };
+	struct tce_check chk = { .targets = m->targets, .n_targets = m->count, .host = m->host,
+				 .vminfo = vminfo_of, .vminfo_ctx = m };
 	struct tce_check_ops ops = { .table_done = findings_table, .error = findings_error, .ctx = m };
 	struct tce_err err = { 0 };
 
@@ -378,7 +395,7 @@ static void scrape_series(struct prom *p, const struct metrics *m, size_t denied
 int do_metrics(int argc, char **argv)
 {
 	static const struct argp_child children[] = {
-		{ &live_argp, 0, NULL, 0 }, { &help_argp, 0, NULL, 0 }, { 0 }
+		{ &live_argp, 0, NULL, 0 }, { &qmp_argp, 0, NULL, 0 }, { &help_argp, 0, NULL, 0 }, { 0 }
 	};
 	static const struct argp argp = {
 		options, parse_opt, "[TARGET...]",
@@ -409,6 +426,8 @@ int do_metrics(int argc, char **argv)
 		m.host = true;
 		m.targets = host_targets(&m.count, &denied);
 	}
+	m.vms.opts = qmp_options;
+	qmp_options_one_vmm(targets_distinct_pids(m.targets, m.count));
 	m.target_up = calloc(m.count ? m.count : 1, sizeof(*m.target_up));
 	if (!m.target_up) {
 		tce_outfile_abort(&file);
@@ -435,6 +454,7 @@ int do_metrics(int argc, char **argv)
 		ob_write(out, p.text, p.len);
 	}
 	prom_free(&p);
+	cli_vms_free(&m.vms);
 	free(m.rows);
 	free(m.target_up);
 	free(m.targets);

@@ -64,6 +64,22 @@ void qmp_options_one_vmm(size_t n_pids)
 			       n_pids));
 }
 
+size_t targets_distinct_pids(const struct tce_target *t, size_t n)
+{
+	size_t count = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t k;
+
+		if (t[i].kind == TCE_TARGET_FILE)
+			continue;
+		for (k = 0; k < i && (t[k].kind == TCE_TARGET_FILE || t[k].pid != t[i].pid); k++)
+			;
+		count += k == i;
+	}
+	return count;
+}
+
 struct tce_vminfo *cli_vms_get(struct cli_vms *v, pid_t pid, const char *fallback)
 {
 	struct tce_vminfo **vms, *vi;

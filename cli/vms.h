@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "../src/target.h"
 #include "../src/vminfo.h"
 
 /* The monitor options; what they set is in qmp_options. */
@@ -18,6 +19,9 @@ extern struct tce_vminfo_opts qmp_options;
 
 /* Exits with a usage error when --qmp was given but the targets are n_pids processes. */
 void qmp_options_one_vmm(size_t n_pids);
+
+/* The processes among n targets (checkpoint files are none). */
+size_t targets_distinct_pids(const struct tce_target *t, size_t n);
 
 struct cli_vms {
 	struct tce_vminfo_opts opts;

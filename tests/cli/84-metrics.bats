@@ -548,3 +548,52 @@ expand_filter() {
 	run promtool check metrics < "$OUT/m.prom"
 	assert_success
 }
+
+# --- names from QEMU's monitor (tests/fixtures/qmp-server.c) ------------------
+
+@test "tcectl_table_info names the VM and devices as QEMU's monitor does; its RAM size counts" {
+	load qmp_helper
+	qmp_setup
+	vm_script
+	start_qmp
+	start_vm -name guest=other -qmp "unix:$QMP_SOCK,server=on,wait=off"
+	run_tcectl_vmm "$FD0 $FD1" metrics "$HOLDER_PID"
+	assert_success
+	[ "$stderr" = "" ]
+	assert_equal "$(grep '^tcectl_table_info' <<<"$output" | sed 's/,source=.*//')" "$(printf '%s\n' \
+		"tcectl_table_info{table=\"$HOLDER_PID:$FD0\",pid=\"$HOLDER_PID\",fd=\"$FD0\",comm=\"tce-holder\",vm=\"vm1\",liobn=\"0x71000003\",device=\"vscsi0\"" \
+		"tcectl_table_info{table=\"$HOLDER_PID:$FD1\",pid=\"$HOLDER_PID\",fd=\"$FD1\",comm=\"tce-holder\",vm=\"vm1\",liobn=\"0x80000000\",device=\"spapr-pci-host-bridge,index=0\"")"
+	# The monitor's 512 MiB, not the estimate from mappings (which puts
+	# every mapped page outside, 4 runs): the mixed layout's three runs at
+	# 0x20000000 and above lie outside it, the one at 0x10000000 inside.
+	grep -qx "tcectl_table_findings{table=\"$HOLDER_PID:$FD0\",severity=\"critical\"} 3" <<<"$output"
+	run_tcectl_vmm "$FD0 $FD1" metrics --no-qmp "$HOLDER_PID"
+	grep -qx "tcectl_table_findings{table=\"$HOLDER_PID:$FD0\",severity=\"critical\"} 4" <<<"$output"
+	grep -q "^tcectl_table_info{table=\"$HOLDER_PID:$FD0\",.*,vm=\"other\",liobn=\"0x71000003\",device=\"vio-71000003\"," <<<"$output"
+	# Read-only, one connection for both the names and check's RAM size.
+	assert_equal "$(grep -c '^connect$' "$QMP_LOG")" 1
+	stop_qmp
+}
+
+@test "a monitor that fails: one warning, the records' names, the series all there" {
+	load qmp_helper
+	qmp_setup
+	vm_script
+	start_qmp garbage
+	start_vm -name guest=vm2 -qmp "unix:$QMP_SOCK,server=on"
+	run_tcectl_vmm "$FD0 $FD1" metrics "$HOLDER_PID"
+	stop_qmp
+	assert_success
+	[ "$stderr" = "tcectl: metrics: warning: pid $HOLDER_PID: QMP socket $QMP_SOCK: not a QMP monitor: a greeting is not JSON (unexpected character); names from QEMU's records" ]
+	grep -q "^tcectl_table_info{table=\"$HOLDER_PID:$FD0\",.*,vm=\"vm2\",liobn=\"0x71000003\",device=\"vio-71000003\"," <<<"$output"
+	promtool check metrics <<<"$output"
+}
+
+@test "metrics --qmp takes one VMM's monitor; --qmp-timeout must be a number" {
+	run_tcectl metrics --qmp /nonexistent 1 2
+	assert_failure 2
+	[ "$stderr" = "tcectl: metrics: --qmp names one VMM's monitor, but the targets are 2 processes; give tables of one" ]
+	run_tcectl metrics --qmp-timeout=soon 1
+	assert_failure 2
+	[[ "$stderr" == "tcectl: metrics: "*"soon"* ]]
+}

@@ -74,18 +74,6 @@ run_in_vmms() {
 		bash "$v" "$HOLDER_PID" "$DB_PID" "$1"
 }
 
-# grab: another process takes web1's table fd and maps it.
-grab() {
-	local ready="$BATS_TEST_TMPDIR/grab.ready" i
-	TCE_HOLDER_COMM=grab "$TCE_HOLDER" --grab "$HOLDER_PID" "$FD0" both "$ready" 3>&- &
-	GRAB_PID=$!
-	for i in $(seq 1 200); do
-		[ -s "$ready" ] && break
-		sleep 0.01
-	done
-	[ -s "$ready" ]
-}
-
 @test "which VMs can DMA into a guest-physical range: web1 alone" {
 	in_readme "$WHICH_VMS"
 	run_in_vmms "$WHICH_VMS"
@@ -95,18 +83,17 @@ grab() {
 
 @test "which tables a process other than their VMM holds: the grabber, by pid and name" {
 	in_readme "$FOREIGN"
-	grab
+	TCE_HOLDER_COMM=grab grab both
 	run_in_vmms "$FOREIGN"
 	assert_success
-	read -r grab_fd _ <"$BATS_TEST_TMPDIR/grab.ready"
-	assert_output "$(printf '%s\n' "$HOLDER_PID:$FD0: pid $GRAB_PID (grab) fd $grab_fd" "$HOLDER_PID:$FD0: pid $GRAB_PID (grab) maps it")"
+	assert_output "$(printf '%s\n' "$HOLDER_PID:$FD0: pid $GRAB_PID (grab) fd $GRAB_FD" "$HOLDER_PID:$FD0: pid $GRAB_PID (grab) maps it")"
 }
 
 @test "every critical finding of a fleet through pdsh: one JSON line per finding and host" {
 	command -v pdsh >/dev/null || fail "pdsh is not installed (tests/deps.sh installs it)"
 	in_readme "$PDSH_TAIL"
 	in_readme "pdsh -w 'pwr[01-40]' 'tcectl check --json --severity=critical' |"
-	grab
+	TCE_HOLDER_COMM=grab grab both
 	# exec instead of ssh: the same command on two "hosts", here.
 	run_in_vmms "pdsh -R exec -w pwr01,pwr02 tcectl check --json --severity=critical |
 $PDSH_TAIL | sort"
@@ -124,7 +111,7 @@ $PDSH_TAIL | sort"
 	command -v ansible >/dev/null || fail "ansible is not installed (tests/deps.sh installs ansible-core)"
 	in_readme "ansible kvm_hosts -b -m command -a 'tcectl check --json' --tree /tmp/tce >/dev/null"
 	in_readme "$ANSIBLE_JQ"
-	grab
+	TCE_HOLDER_COMM=grab grab both
 	printf '[kvm_hosts]\npwr01 ansible_connection=local\npwr02 ansible_connection=local\n' >"$BATS_TEST_TMPDIR/hosts"
 	local tree="$BATS_TEST_TMPDIR/tce"
 	# The README's commands, with this inventory, no become and a private tree.

@@ -39,7 +39,7 @@ load test_helper
 	[ -x "$root/usr/bin/tcectl" ]
 	# The units run the tcectl installed with them.
 	run grep -h '^ExecStart=' "$root$unitdir/tcectl-metrics.service"
-	assert_output "ExecStart=/usr/bin/tcectl metrics --textfile-dir /var/lib/prometheus/node-exporter"
+	assert_output "ExecStart=/usr/bin/tcectl metrics --no-qmp --textfile-dir /var/lib/prometheus/node-exporter"
 	run "$root/usr/bin/tcectl" --version
 	assert_success
 	run make -s -C "$BATS_TEST_DIRNAME/../.." uninstall DESTDIR="$root" PREFIX=/usr
@@ -54,7 +54,7 @@ load test_helper
 	run make -s -C "$BATS_TEST_DIRNAME/../.." install PREFIX="$root/usr" SYSTEMDUNITDIR="$root/units"
 	assert_success
 	run grep -h '^ExecStart=' "$root/units/tcectl-metrics.service"
-	assert_output "ExecStart=$root/usr/bin/tcectl metrics --textfile-dir /var/lib/prometheus/node-exporter"
+	assert_output "ExecStart=$root/usr/bin/tcectl metrics --no-qmp --textfile-dir /var/lib/prometheus/node-exporter"
 	# verify warns of a bad setting on stderr and still exits 0: both are checked.
 	run --separate-stderr systemd-analyze verify --man=no "$root/units/tcectl-metrics.service" \
 		"$root/units/tcectl-metrics.timer"
