@@ -178,5 +178,6 @@ EOF
 	run_tcectl_as_nobody list
 	assert_success
 	[[ "$stderr" =~ ^tcectl:\ list:\ warning:\ [1-9][0-9]*\ processes\ could\ not\ be\ inspected\;\ run\ as\ root\ or\ with\ CAP_SYS_PTRACE\ to\ see\ them\ all$ ]]
-	[[ "${lines[0]}" =~ ^TABLE\ +COMM\ +LIOBN ]]
+	# With no target, VM is a default column.
+	[[ "${lines[0]}" =~ ^TABLE\ +COMM\ +VM\ +LIOBN ]]
 }
