@@ -409,16 +409,17 @@ tcectl: metrics: cannot write '$OUT/tcectl.prom': File too large; '$OUT/tcectl.p
 	"${VMM_CMD[@]}" "$TCECTL" metrics --textfile-dir "$OUT" "$HOLDER_PID:$FD0" \
 		> /dev/null 2>&1 3>&- &
 	local job=$! st=0
-	# Read twice: for the VM's name, then by check's engine for the RAM size
-	# (-m); the pause lets the first reader see its end before the second write.
-	local read
-	for read in 1 2; do
-		exec 8> "$BATS_TEST_TMPDIR/cmdline"
-		printf 'qemu-system-ppc64\0-name\0guest=vm1,debug-threads=on\0' >&8
-		exec 8>&-
-		sleep 0.3
-	done
+	# Fed until metrics ends: the command line is read more than once (the
+	# VM's name, the monitor socket, libvirt's status file, check's -m), and
+	# how often is not what this test is about.  Each open for writing waits
+	# for the next reader.
+	local feeder
+	while :; do
+		printf 'qemu-system-ppc64\0-name\0guest=vm1,debug-threads=on\0' >"$BATS_TEST_TMPDIR/cmdline"
+	done 2>/dev/null &
+	feeder=$!
 	wait "$job" || st=$?
+	kill "$feeder"
 	[ "$st" -eq 0 ]
 	run grep '^tcectl_table_info{' "$OUT/tcectl.prom"
 	assert_output "tcectl_table_info{table=\"$HOLDER_PID:$FD0\",pid=\"$HOLDER_PID\",fd=\"$FD0\",comm=\"tce-holder\",vm=\"vm1\",liobn=\"\",device=\"\",source=\"assumed\",type=\"kvm\"} 1"

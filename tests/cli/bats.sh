@@ -12,6 +12,9 @@
 # Tests may run beside any test of another file, so a test keeps its files
 # in $BATS_TEST_TMPDIR, finds its processes by PID, never by name, and
 # does not count on the machine being otherwise idle.
+# A test that hangs fails after this many seconds instead of stopping the
+# whole run; the slowest take well under a minute, also under ASan.
+export BATS_TEST_TIMEOUT="${BATS_TEST_TIMEOUT:-300}"
 jobs=${TCECTL_TEST_JOBS:-$(nproc 2>/dev/null || echo 1)}
 case $jobs in
 '' | *[!0-9]* | 0) echo "tests/cli/bats.sh: TCECTL_TEST_JOBS=$jobs is not a number of jobs" >&2; exit 2 ;;
