@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "guest_ram.h"
+#include "proc.h"
 
 /* Mappings looked at for an estimate at most: a VMM has a few thousand. */
 #define RAM_MAPPINGS_MAX 65536
@@ -99,17 +100,10 @@ uint64_t tce_ram_estimate(const struct ram_mapping *m, size_t n, const uint64_t 
 
 static bool cmdline_ram(pid_t pid, uint64_t *size)
 {
-	char path[64], args[65536];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
+	char args[65536];
 	/* A longer command line is cut: a -m past it is not seen. */
-	n = read(fd, args, sizeof(args));
-	close(fd);
+	ssize_t n = proc_cmdline(pid, args, sizeof(args));
+
 	return n > 0 && tce_ram_from_cmdline(args, (size_t)n, size);
 }
 

@@ -243,6 +243,23 @@ unsigned long long proc_start_time(pid_t pid)
 	return start;
 }
 
+ssize_t proc_cmdline(pid_t pid, char *buf, size_t cap)
+{
+	char path[64];
+	size_t n = 0;
+	ssize_t c = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	while (n < cap && ((c = read(fd, buf + n, cap - n)) > 0 || (c < 0 && errno == EINTR)))
+		n += c > 0 ? (size_t)c : 0;
+	close(fd);
+	return (ssize_t)n;
+}
+
 pid_t proc_parent(pid_t pid)
 {
 	char buf[1024];

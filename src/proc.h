@@ -82,6 +82,13 @@ int proc_tce_holders(pid_t **pids, size_t *count, size_t *denied, struct tce_err
  */
 unsigned long long proc_start_time(pid_t pid);
 
+/*
+ * Up to cap bytes of pid's command line (NUL-separated arguments), read
+ * until its end, whatever each read returns; the bytes read, or -1 when it
+ * cannot be opened.  A longer command line is cut at cap.
+ */
+ssize_t proc_cmdline(pid_t pid, char *buf, size_t cap);
+
 /* The parent of pid (/proc/PID/stat field 4); 0 when it cannot be read. */
 pid_t proc_parent(pid_t pid);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "proc.h"
 #include "qmp.h"
 
 #define MAX_CHARDEVS 16
@@ -221,24 +222,15 @@ void tce_qmp_find_socket(const char *args, size_t len, const char *cwd,
 
 void tce_qmp_socket_of_pid(pid_t pid, struct tce_qmp_socket *sock)
 {
-	char path[64], cwd[4096], *args;
-	ssize_t n, c;
-	int fd;
-
-	*sock = (struct tce_qmp_socket){ .kind = TCE_QMP_SOCKET_NONE };
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
 	/* Bounded: a longer command line is searched in its first 64 KiB. */
 	enum { CMDLINE_MAX = 64 << 10 };
-	static char buf[CMDLINE_MAX];
-	args = buf;
-	n = 0;
-	while (n < CMDLINE_MAX && (c = read(fd, args + n, (size_t)(CMDLINE_MAX - n))) > 0)
-		n += c;
+	static char args[CMDLINE_MAX];
+	char path[64], cwd[4096];
+	ssize_t n, c;
+
+	*sock = (struct tce_qmp_socket){ .kind = TCE_QMP_SOCKET_NONE };
 	/* A longer command line is cut: its last argument, partial, is dropped. */
-	close(fd);
+	n = proc_cmdline(pid, args, sizeof(args));
 	if (n <= 0)
 		return;
 	snprintf(path, sizeof(path), "/proc/%d/cwd", (int)pid);

@@ -97,19 +97,13 @@ bool tce_vm_name_of_args(const char *args, size_t len, char *buf, size_t buflen)
 
 bool tce_vm_name_of_pid(pid_t pid, char *buf, size_t buflen)
 {
-	char path[64], args[8192];
+	char args[8192];
 	ssize_t n;
-	int fd;
 
 	if (buflen)
 		buf[0] = '\0';
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return true;
 	/* A command line longer than this has no name found: -name comes early. */
-	n = read(fd, args, sizeof(args));
-	close(fd);
+	n = proc_cmdline(pid, args, sizeof(args));
 	if (n <= 0)
 		return true;
 	return tce_vm_name_of_args(args, (size_t)n, buf, buflen);

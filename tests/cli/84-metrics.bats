@@ -413,13 +413,19 @@ tcectl: metrics: cannot write '$OUT/tcectl.prom': File too large; '$OUT/tcectl.p
 	# VM's name, the monitor socket, libvirt's status file, check's -m), and
 	# how often is not what this test is about.  Each open for writing waits
 	# for the next reader.
+	# A reader that stops early is no reason for the feeder to die: no SIGPIPE.
 	local feeder
-	while :; do
-		printf 'qemu-system-ppc64\0-name\0guest=vm1,debug-threads=on\0' >"$BATS_TEST_TMPDIR/cmdline"
-	done 2>/dev/null &
+	(
+		trap '' PIPE
+		while :; do
+			printf 'qemu-system-ppc64\0-name\0guest=vm1,debug-threads=on\0' >"$BATS_TEST_TMPDIR/cmdline"
+			# Until this reader has seen the end: the next open must wait for the next one.
+			sleep 0.05
+		done 2>/dev/null
+	) &
 	feeder=$!
 	wait "$job" || st=$?
-	kill "$feeder"
+	kill "$feeder" 2>/dev/null || true
 	[ "$st" -eq 0 ]
 	run grep '^tcectl_table_info{' "$OUT/tcectl.prom"
 	assert_output "tcectl_table_info{table=\"$HOLDER_PID:$FD0\",pid=\"$HOLDER_PID\",fd=\"$FD0\",comm=\"tce-holder\",vm=\"vm1\",liobn=\"\",device=\"\",source=\"assumed\",type=\"kvm\"} 1"
