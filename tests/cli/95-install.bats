@@ -21,6 +21,7 @@ load test_helper
 		".$unitdir/tcectl-metrics.timer" \
 		./usr/bin/tcectl \
 		./usr/share/fish/vendor_completions.d/tcectl.fish \
+		./usr/share/man/man1/tcectl-check.1 \
 		./usr/share/man/man1/tcectl-checkpoint.1 \
 		./usr/share/man/man1/tcectl-diff.1 \
 		./usr/share/man/man1/tcectl-dump.1 \
