@@ -100,7 +100,7 @@ temporaries() {
 }
 
 @test "PID:FD gives the exact exposition of the fixture's table" {
-	start_holder 8K:mixed
+	start_holder 8K:mixed -- -m 256M
 	run_tcectl metrics "$HOLDER_PID:$FD0"
 	assert_success
 	run without_duration <<<"$output"
@@ -309,7 +309,7 @@ tcectl: metrics: no process with pid 4194304; check the pid with ps or tcectl li
 }
 
 @test "--textfile-dir writes DIR/tcectl.prom, mode 0644, and nothing else" {
-	start_holder 8K:mixed
+	start_holder 8K:mixed -- -m 256M
 	umask 077
 	run_tcectl metrics --textfile-dir "$OUT" "$HOLDER_PID:$FD0"
 	assert_success
@@ -442,7 +442,7 @@ free_port() {
 }
 
 @test "node_exporter's textfile collector scrapes what --textfile-dir wrote" {
-	start_holder 8K:mixed 8K:sparse
+	start_holder 8K:mixed 8K:sparse -- -m 256M
 	run_tcectl metrics --textfile-dir "$OUT" "$HOLDER_PID:$FD0" "$HOLDER_PID:$FD1"
 	assert_success
 	local port try
@@ -563,16 +563,16 @@ expand_filter() {
 	qmp_setup
 	vm_script
 	start_qmp
-	start_vm -name guest=other -qmp "unix:$QMP_SOCK,server=on,wait=off"
+	start_vm -name guest=other -m 256M -qmp "unix:$QMP_SOCK,server=on,wait=off"
 	run_tcectl_vmm "$FD0 $FD1" metrics "$HOLDER_PID"
 	assert_success
 	[ "$stderr" = "" ]
 	assert_equal "$(grep '^tcectl_table_info' <<<"$output" | sed 's/,source=.*//')" "$(printf '%s\n' \
 		"tcectl_table_info{table=\"$HOLDER_PID:$FD0\",pid=\"$HOLDER_PID\",fd=\"$FD0\",comm=\"tce-holder\",vm=\"vm1\",liobn=\"0x71000003\",device=\"vscsi0\"" \
 		"tcectl_table_info{table=\"$HOLDER_PID:$FD1\",pid=\"$HOLDER_PID\",fd=\"$FD1\",comm=\"tce-holder\",vm=\"vm1\",liobn=\"0x80000000\",device=\"spapr-pci-host-bridge,index=0\"")"
-	# The monitor's 512 MiB, not the estimate from mappings (which puts
-	# every mapped page outside, 4 runs): the mixed layout's three runs at
-	# 0x20000000 and above lie outside it, the one at 0x10000000 inside.
+	# The monitor's 512 MiB, not -m 256M (which puts every mapped page
+	# outside, 4 runs): the mixed layout's three runs at 0x20000000 and
+	# above lie outside it, the one at 0x10000000 inside.
 	grep -qx "tcectl_table_findings{table=\"$HOLDER_PID:$FD0\",severity=\"critical\"} 3" <<<"$output"
 	run_tcectl_vmm "$FD0 $FD1" metrics --no-qmp "$HOLDER_PID"
 	grep -qx "tcectl_table_findings{table=\"$HOLDER_PID:$FD0\",severity=\"critical\"} 4" <<<"$output"
