@@ -197,6 +197,7 @@ int tce_decoder_start(struct tce_decoder *d, enum tce_codec codec, int fd, uint6
 	d->end = offset + len;
 	d->in_len = d->in_pos = 0;
 	d->ended = false;
+	d->header_checked = false;
 	d->produced = 0;
 	if (codec != TCE_CODEC_NONE && !d->in && !(d->in = malloc(IN_CHUNK)))
 		return tce_fail(err, TCE_EIO, "out of memory");
@@ -306,12 +307,70 @@ static int short_stream(struct tce_decoder *d, struct tce_err *err)
 }
 
 /* Up to len bytes into out; *made says how many.  0 with *made < len: no progress possible. */
+/*
+ * The window a zstd frame asks for, from its header (RFC 8878, 3.1.1.1):
+ * 1 and *window set, 0 when p holds too little of it, -1 when it is not a
+ * zstd frame (a skippable frame, another magic number).
+ */
+static int zstd_frame_window(const unsigned char *p, size_t n, uint64_t *window)
+{
+	static const unsigned did_bytes[] = { 0, 1, 2, 4 }, fcs_bytes[] = { 1, 2, 4, 8 };
+	unsigned fhd, at;
+	uint64_t fcs = 0;
+
+	if (n < 6)
+		return 0;
+	if (p[0] != 0x28 || p[1] != 0xb5 || p[2] != 0x2f || p[3] != 0xfd)
+		return -1;
+	fhd = p[4];
+	if (!(fhd & 0x20)) {		/* a window descriptor */
+		uint64_t base = 1ULL << (10 + (p[5] >> 3));
+
+		*window = base + (base >> 3) * (p[5] & 7);
+		return 1;
+	}
+	/* Single segment: the window is the content size. */
+	at = 5 + did_bytes[fhd & 3];
+	if (n < at + fcs_bytes[fhd >> 6])
+		return 0;
+	for (unsigned k = 0; k < fcs_bytes[fhd >> 6]; k++)
+		fcs |= (uint64_t)p[at + k] << (8 * k);
+	*window = (fhd >> 6) == 1 ? fcs + 256 : fcs;
+	return 1;
+}
+
+/*
+ * One zstd frame whose window is at most 2^ZSTD_WINDOW_LOG_MAX, as tcectl
+ * writes.  Checked here, not only by ZSTD_d_windowLogMax: zstd decodes a
+ * frame whose content fits the output in one pass, and that pass does not
+ * look at the limit.  What is not a frame is left to the stream to report.
+ */
+static int zstd_check_header(struct tce_decoder *d, struct tce_err *err)
+{
+	uint64_t window;
+	int rc = zstd_frame_window(d->in + d->in_pos, d->in_len - d->in_pos, &window);
+
+	if (rc == 0 && d->next != d->end)
+		return 0;		/* more input first */
+	d->header_checked = true;
+	if (rc == 1 && window > (1ULL << ZSTD_WINDOW_LOG_MAX))
+		return tce_fail(err, TCE_EFILE,
+				"the compressed table's zstd frame needs a window of %llu bytes, above the %llu tcectl allows",
+				(unsigned long long)window, 1ULL << ZSTD_WINDOW_LOG_MAX);
+	return 0;
+}
+
 static int zstd_step(struct tce_decoder *d, void *out, size_t len, size_t *made,
 		     struct tce_err *err)
 {
 	ZSTD_inBuffer in = { d->in, d->in_len, d->in_pos };
 	ZSTD_outBuffer o = { out, len, 0 };
-	size_t rc = ZSTD_decompressStream(d->zstd, &o, &in);
+	size_t rc;
+
+	*made = 0;
+	if (!d->header_checked && zstd_check_header(d, err))
+		return -1;
+	rc = ZSTD_decompressStream(d->zstd, &o, &in);
 
 	d->in_pos = in.pos;
 	*made = o.pos;

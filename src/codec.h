@@ -83,6 +83,7 @@ struct tce_decoder {
 	void *zlib;		/* z_stream */
 	bool zlib_ready;
 	bool ended;		/* the stream said it is complete */
+	bool header_checked;	/* zstd: the frame's header was looked at */
 	uint64_t produced;
 };
 
