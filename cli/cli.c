@@ -241,6 +241,14 @@ void cli_parse_target(const char *text, struct tce_target *target)
 		exit(cli_exit_status(cli_report(&err)));
 }
 
+void cli_parse_live_target(const char *text, struct tce_target *target, const char *why_and_what)
+{
+	cli_parse_target(text, target);
+	if (target->kind == TCE_TARGET_FILE)
+		exit(cli_error(TCE_EUSAGE, "'%s' is not a live target (PID, PID:FD or PID@ADDR): %s",
+			       text, why_and_what));
+}
+
 int cli_finish(int status)
 {
 	ob_flush(out);

@@ -70,6 +70,12 @@ static inline int status_merge(int a, int b)
 void cli_parse_target(const char *text, struct tce_target *target);
 
 /*
+ * The same for a verb of live tables alone: a checkpoint file is a usage
+ * error, "... is not a live target (...): " followed by why_and_what.
+ */
+void cli_parse_live_target(const char *text, struct tce_target *target, const char *why_and_what);
+
+/*
  * The status to exit with after flushing standard output: status, or
  * TCE_EIO when a write failed (a closed pipe is no failure), then through
  * cli_exit_status.

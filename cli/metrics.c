@@ -141,13 +141,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		m->targets = realloc(m->targets, (m->count + 1) * sizeof(*m->targets));
 		if (!m->targets)
 			exit(cli_error(TCE_EIO, "out of memory"));
-		cli_parse_target(arg, &m->targets[m->count]);
 		/* A file's tables have no process: their labels would not be unique. */
-		if (m->targets[m->count].kind == TCE_TARGET_FILE)
-			exit(cli_error(TCE_EUSAGE,
-				       "'%s' is not a live target (PID, PID:FD or PID@ADDR): metrics reads live tables; "
-				       "see a checkpoint file with tcectl inspect",
-				       arg));
+		cli_parse_live_target(arg, &m->targets[m->count],
+				      "metrics reads live tables; see a checkpoint file with tcectl inspect");
 		m->count++;
 		break;
 	default:

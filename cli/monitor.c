@@ -129,12 +129,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		m->targets = realloc(m->targets, (m->count + 1) * sizeof(*m->targets));
 		if (!m->targets)
 			exit(cli_error(TCE_EIO, "out of memory"));
-		cli_parse_target(arg, &m->targets[m->count]);
-		if (m->targets[m->count].kind == TCE_TARGET_FILE)
-			exit(cli_error(TCE_EUSAGE,
-				       "'%s' is not a live target (PID, PID:FD or PID@ADDR): monitor follows live tables; "
-				       "compare checkpoint files with tcectl diff",
-				       arg));
+		cli_parse_live_target(arg, &m->targets[m->count],
+				      "monitor follows live tables; compare checkpoint files with tcectl diff");
 		m->count++;
 		break;
 	case ARGP_KEY_FINI:
